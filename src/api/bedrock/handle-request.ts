@@ -1,0 +1,42 @@
+// The Bedrock front door: one (req, res) handler for HTTP/1.1 and HTTP/2.
+import { randomUUID } from "node:crypto";
+import { BedrockError } from "../../core/errors.js";
+import type { ModelRegistry } from "../../core/model-registry.js";
+import type { Request, Response } from "./http-types.js";
+import { readBody } from "./read-body.js";
+import { sendError } from "./respond.js";
+import { matchRoute } from "./routes.js";
+
+export interface FrontDoorOptions {
+  registry: ModelRegistry;
+  maxBodyBytes: number;
+  /** Fires when the server begins to shut down. */
+  shutdownSignal: AbortSignal;
+}
+
+export function createBedrockHandler(opts: FrontDoorOptions) {
+  return async function handle(req: Request, res: Response): Promise<void> {
+    const startedAt = process.hrtime.bigint();
+    const requestId = randomUUID();
+    try {
+      const route = matchRoute(req.method, req.url);
+      if (!route) {
+        await readBody(req, opts.maxBodyBytes).catch(() => undefined);
+        throw new BedrockError("UnknownOperationException", `No operation matches ${req.method} ${req.url?.split("?")[0]}.`);
+      }
+      const body = await readBody(req, opts.maxBodyBytes);
+      const served = opts.registry.resolve(route.modelId);
+      if (!served) throw new BedrockError("ValidationException", "The provided model identifier is invalid.");
+
+      // Aborted when the client goes away before the response is complete.
+      const controller = new AbortController();
+      res.once("close", () => controller.abort());
+      await route.operation({
+        req, res, body, served, shutdown: opts.shutdownSignal,
+        ctx: { requestedModelId: route.modelId, requestId, signal: controller.signal, startedAt },
+      });
+    } catch (err) {
+      sendError(res, err, requestId);
+    }
+  };
+}

@@ -1,0 +1,106 @@
+// Rules the service enforces that the model does not state (DIGEST §4.5), worded as Bedrock words them
+// where a recording or public report shows the real message. Paths here are 0-based, as in Bedrock's
+// own messages (`messages.1.content.0`).
+import type { ContentBlock, Message, ToolConfiguration } from "../../../core/shapes.generated.js";
+import { validationError } from "../../../core/errors.js";
+
+export interface Conversation {
+  messages?: Message[];
+  toolConfig?: ToolConfiguration;
+}
+
+// Alphanumerics, single spaces, hyphens, parentheses and square brackets (the DocumentBlock.name documentation;
+// the real service rejects tabs, accents, apostrophes, `#`, `&`, commas and double spaces).
+const DOCUMENT_NAME = /^[A-Za-z0-9\-()[\] ]+$/;
+const DOCUMENT_NAME_MESSAGE =
+  "The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character. Check that the file name conforms to these restrictions and retry your request.";
+
+/** Throws a ValidationException for the first rule the conversation breaks. */
+export function validateConversation(conv: Conversation): void {
+  validateTools(conv.toolConfig);
+  const messages = conv.messages;
+  if (!messages || messages.length === 0) {
+    throw validationError("The messages field is empty. Add at least one message to the messages field and try again.");
+  }
+  if (messages[0].role !== "user") {
+    throw validationError("A conversation must start with a user message. Try again with a conversation that starts with a user message.");
+  }
+  for (let i = 1; i < messages.length; i++) {
+    if (messages[i].role === messages[i - 1].role) {
+      throw validationError(
+        "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.",
+      );
+    }
+  }
+  messages.forEach((message, i) => validateMessage(message, i, messages[i - 1], conv.toolConfig !== undefined));
+}
+
+function validateMessage(message: Message, i: number, previous: Message | undefined, hasToolConfig: boolean): void {
+  const at = `messages.${i}`;
+  if (message.content.length === 0) {
+    throw validationError(`The content field in the Message object at ${at} is empty. Add a ContentBlock object to the content field and try again.`);
+  }
+  let hasText = false;
+  let hasDocument = false;
+  const toolUseIds = new Set<string>();
+  message.content.forEach((block: ContentBlock, j) => {
+    const blockAt = `${at}.content.${j}`;
+    if ("text" in block) {
+      if (block.text.trim() === "") {
+        throw validationError(`The text field in the ContentBlock object at ${blockAt} is blank. Add text to the text field, and try again.`);
+      }
+      hasText = true;
+    } else if ("document" in block) {
+      hasDocument = true;
+      if (!DOCUMENT_NAME.test(block.document.name) || block.document.name.includes("  ")) {
+        throw validationError(DOCUMENT_NAME_MESSAGE);
+      }
+    } else if ("toolUse" in block) {
+      if (message.role === "user") {
+        throw validationError("User messages cannot contain toolUse content. Please remove the toolUse content and try again.");
+      }
+      if (!hasToolConfig) throw validationError("The toolConfig field must be defined when using toolUse and toolResult content blocks.");
+      if (toolUseIds.has(block.toolUse.toolUseId)) {
+        throw validationError(`The toolUse blocks at ${at}.content contain duplicate Ids: ${block.toolUse.toolUseId}`);
+      }
+      toolUseIds.add(block.toolUse.toolUseId);
+    } else if ("toolResult" in block) {
+      if (message.role === "assistant") {
+        throw validationError("Assistant messages cannot contain toolResult content. Please remove the toolResult content and try again.");
+      }
+      if (!hasToolConfig) throw validationError("The toolConfig field must be defined when using toolUse and toolResult content blocks.");
+      const id = block.toolResult.toolUseId;
+      const answered = previous?.role === "assistant" && previous.content.some((b) => "toolUse" in b && b.toolUse.toolUseId === id);
+      if (!answered) {
+        throw validationError(
+          `The toolResult blocks at ${at}.content contain an unexpected toolUseId: ${id}. Each toolResult block must answer a toolUse block of the previous assistant message.`,
+        );
+      }
+    } else if ("reasoningContent" in block && message.role === "user") {
+      throw validationError("User messages cannot contain reasoning content. Please remove the reasoning content and try again.");
+    }
+  });
+  if (hasDocument && !hasText) throw validationError("A text block must be included when using documents.");
+  if (message.role === "assistant" && message.content.every((b) => "cachePoint" in b)) {
+    throw validationError("There is nothing available to cache. Please remove the invalid cache point and try again.");
+  }
+}
+
+function validateTools(toolConfig: ToolConfiguration | undefined): void {
+  if (!toolConfig) return;
+  const seen = new Set<string>();
+  for (const tool of toolConfig.tools) {
+    if (!("toolSpec" in tool)) continue;
+    const name = tool.toolSpec.name;
+    if (seen.has(name)) {
+      throw validationError(`The toolConfig field contains duplicate tool names: ${name}. Give each tool a unique name and try again.`);
+    }
+    seen.add(name);
+  }
+  const choice = toolConfig.toolChoice;
+  if (choice && "tool" in choice && !seen.has(choice.tool.name)) {
+    throw validationError(
+      `The tool ${choice.tool.name} in toolConfig.toolChoice isn't defined in toolConfig.tools. Add the tool to toolConfig.tools or choose a defined tool, and try again.`,
+    );
+  }
+}

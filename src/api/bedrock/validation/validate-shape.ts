@@ -1,0 +1,160 @@
+// Constraint validation compiled from the service model: required members, lengths, ranges, patterns,
+// enums and unions, with the AWS front end's wording:
+//   1 validation error detected: Value at 'messages.1.member.content.2.member.document.name' failed to
+//   satisfy constraint: Member must have length less than or equal to 200
+// List indices in these paths are 1-based with `.member`, as in the recordings of the real service.
+import { shape, type Shape } from "./service-model.js";
+
+export interface ConstraintIssue { kind: "constraint"; path: string; rule: string }
+export interface UnionIssue { kind: "union"; path: string; shapeName: string; members: string[] }
+export type Issue = ConstraintIssue | UnionIssue;
+
+type Check = (value: unknown, path: string, issues: Issue[]) => void;
+
+const compiled = new Map<string, Check>();
+
+/** A validator for one named shape; compiled once and cached (never per request). */
+export function validatorFor(shapeName: string): Check {
+  let check = compiled.get(shapeName);
+  if (!check) {
+    // Recursive shapes (Document-like or nested lists) resolve through the cache lazily.
+    compiled.set(shapeName, (v, p, i) => check!(v, p, i));
+    check = compile(shapeName, shape(shapeName));
+    compiled.set(shapeName, check);
+  }
+  return check;
+}
+
+const join = (path: string, member: string) => (path ? `${path}.${member}` : member);
+const fail = (issues: Issue[], path: string, rule: string) => issues.push({ kind: "constraint", path, rule });
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function lengthChecks(s: Shape, issues: Issue[], path: string, length: number): void {
+  if (s.min !== undefined && length < s.min) fail(issues, path, `Member must have length greater than or equal to ${s.min}`);
+  if (s.max !== undefined && length > s.max) fail(issues, path, `Member must have length less than or equal to ${s.max}`);
+}
+
+function compilePattern(pattern: string): RegExp | undefined {
+  try {
+    return new RegExp(`^(?:${pattern})$`, "u");
+  } catch {
+    try { return new RegExp(`^(?:${pattern})$`); } catch { return undefined; }
+  }
+}
+
+function base64Length(b64: string): number {
+  const pad = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
+  return Math.floor((b64.length * 3) / 4) - pad;
+}
+
+function compile(name: string, s: Shape): Check {
+  if (s.document) return () => {};
+  switch (s.type) {
+    case "structure": return s.union ? compileUnion(name, s) : compileStructure(s);
+    case "list": {
+      const item = validatorFor(s.member!.shape);
+      return (v, path, issues) => {
+        if (!Array.isArray(v)) return fail(issues, path, "Member must be a list");
+        lengthChecks(s, issues, path, v.length);
+        for (let i = 0; i < v.length; i++) item(v[i], `${path}.${i + 1}.member`, issues);
+      };
+    }
+    case "map": {
+      const key = validatorFor(s.key!.shape);
+      const value = validatorFor(s.value!.shape);
+      return (v, path, issues) => {
+        if (!isObject(v)) return fail(issues, path, "Member must be a map");
+        const entries = Object.entries(v);
+        lengthChecks(s, issues, path, entries.length);
+        for (const [k, val] of entries) {
+          key(k, `${path}.${k}.key`, issues);
+          value(val, `${path}.${k}.value`, issues);
+        }
+      };
+    }
+    case "string": {
+      const pattern = s.pattern ? compilePattern(s.pattern) : undefined;
+      const allowed = s.enum ? new Set(s.enum) : undefined;
+      const enumText = s.enum ? `Member must satisfy enum value set: [${s.enum.join(", ")}]` : "";
+      return (v, path, issues) => {
+        if (typeof v !== "string") return fail(issues, path, "Member must be a string");
+        if (allowed && !allowed.has(v)) return fail(issues, path, enumText);
+        lengthChecks(s, issues, path, v.length);
+        if (pattern && !pattern.test(v)) fail(issues, path, `Member must satisfy regular expression pattern: ${s.pattern}`);
+      };
+    }
+    case "blob":
+      return (v, path, issues) => {
+        if (typeof v !== "string") return fail(issues, path, "Member must be a base64-encoded blob");
+        lengthChecks(s, issues, path, base64Length(v));
+      };
+    case "integer": case "long": case "float": case "double": {
+      const integral = s.type === "integer" || s.type === "long";
+      return (v, path, issues) => {
+        if (typeof v !== "number" || !Number.isFinite(v) || (integral && !Number.isInteger(v))) {
+          return fail(issues, path, `Member must be ${integral ? "an integer" : "a finite number"}`);
+        }
+        if (s.min !== undefined && v < s.min) fail(issues, path, `Member must have value greater than or equal to ${s.min}`);
+        if (s.max !== undefined && v > s.max) fail(issues, path, `Member must have value less than or equal to ${s.max}`);
+      };
+    }
+    case "boolean":
+      return (v, path, issues) => { if (typeof v !== "boolean") fail(issues, path, "Member must be a boolean"); };
+    case "timestamp":
+      return (v, path, issues) => {
+        if (typeof v !== "string" && typeof v !== "number") fail(issues, path, "Member must be a timestamp");
+      };
+    default:
+      return () => {};
+  }
+}
+
+function compileStructure(s: Shape): Check {
+  // Members bound to the URI or headers are not in the JSON body.
+  const members = Object.entries(s.members ?? {})
+    .filter(([, ref]) => !ref.location)
+    .map(([m, ref]) => ({ name: m, check: validatorFor(ref.shape) }));
+  const required = (s.required ?? []).filter((m) => !s.members?.[m]?.location);
+  return (v, path, issues) => {
+    if (!isObject(v)) return fail(issues, path, "Member must be a structure");
+    for (const m of required) if (v[m] === undefined || v[m] === null) fail(issues, join(path, m), "Member must not be null");
+    for (const { name, check } of members) {
+      const value = v[name];
+      if (value !== undefined && value !== null) check(value, join(path, name), issues);
+    }
+  };
+}
+
+function compileUnion(name: string, s: Shape): Check {
+  const names = Object.keys(s.members ?? {});
+  const checks = new Map(names.map((m) => [m, validatorFor(s.members![m].shape)]));
+  return (v, path, issues) => {
+    if (!isObject(v)) return fail(issues, path, "Member must be a structure");
+    const set = Object.keys(v).filter((k) => v[k] !== null && v[k] !== undefined);
+    const known = set.filter((k) => checks.has(k));
+    // Unknown keys are tolerated (newer clients may send members this model lacks), but a union must
+    // still carry exactly one member.
+    if (set.length !== 1) {
+      issues.push({ kind: "union", path, shapeName: name, members: names });
+      return;
+    }
+    if (known.length === 1) checks.get(known[0])!(v[known[0]], join(path, known[0]), issues);
+  };
+}
+
+/** `messages.2.member.content.1.member` → `messages.1.content.0` (the 0-based form of Bedrock's own checks). */
+export function zeroBasedPath(path: string): string {
+  return path.replace(/\.(\d+)\.member/g, (_m, n: string) => `.${Number(n) - 1}`);
+}
+
+/** Bedrock's message for a list of issues, or undefined when there are none. */
+export function formatIssues(issues: Issue[]): string | undefined {
+  if (issues.length === 0) return undefined;
+  const union = issues.find((i): i is UnionIssue => i.kind === "union");
+  if (union) {
+    return `${union.shapeName} object at ${zeroBasedPath(union.path)} must set one of the following keys: ${union.members.join(", ")}.`;
+  }
+  const parts = (issues as ConstraintIssue[]).map((i) => `Value at '${i.path}' failed to satisfy constraint: ${i.rule}`);
+  const n = parts.length;
+  return `${n} validation error${n === 1 ? "" : "s"} detected: ${parts.join("; ")}`;
+}

@@ -1,0 +1,93 @@
+// The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
+import { z } from "zod";
+
+const timeoutMs = z.number().int().positive();
+
+export const echoProviderSchema = z.object({ type: z.literal("echo") }).strict();
+
+export const openaiProviderSchema = z
+  .object({
+    type: z.literal("openai"),
+    /** Base URL of a Chat Completions-compatible API, including its `/v1` if it has one. */
+    baseUrl: z.string().url(),
+    apiKey: z.string().optional(),
+    /** Extra headers sent upstream (e.g. OpenAI-Organization). */
+    headers: z.record(z.string()).optional(),
+    timeoutMs: timeoutMs.optional(),
+  })
+  .strict();
+
+export const anthropicProviderSchema = z
+  .object({
+    type: z.literal("anthropic"),
+    baseUrl: z.string().url().default("https://api.anthropic.com"),
+    apiKey: z.string().optional(),
+    /** anthropic-version header. */
+    version: z.string().default("2023-06-01"),
+    headers: z.record(z.string()).optional(),
+    timeoutMs: timeoutMs.optional(),
+  })
+  .strict();
+
+export const bedrockProviderSchema = z
+  .object({
+    type: z.literal("bedrock"),
+    region: z.string().min(1),
+    /** A Bedrock-compatible endpoint; defaults to https://bedrock-runtime.{region}.amazonaws.com. */
+    endpoint: z.string().url().optional(),
+    /** A profile of the shared credentials/config files; else the default AWS credential chain. */
+    profile: z.string().optional(),
+    timeoutMs: timeoutMs.optional(),
+  })
+  .strict();
+
+export const providerSchema = z.discriminatedUnion("type", [
+  echoProviderSchema,
+  openaiProviderSchema,
+  anthropicProviderSchema,
+  bedrockProviderSchema,
+]);
+
+/** The native InvokeModel body a model speaks, when its id prefix does not say. */
+export const familySchema = z.enum(["anthropic", "nova", "llama", "titan", "mistral", "cohere", "openai", "echo"]);
+
+export const modelSchema = z
+  .object({
+    /** The modelId clients send: a plain id, an inference-profile id, or an ARN. */
+    id: z.string().min(1).max(2048),
+    /** A provider name from `providers`, or the built-in `echo`. */
+    provider: z.string().min(1),
+    /** The upstream's own model name; defaults to `id`. */
+    model: z.string().min(1).optional(),
+    family: familySchema.optional(),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().min(1).optional(),
+    /** Largest request body accepted, in bytes (Bedrock's InvokeModel limit is 25,000,000). */
+    maxBodyBytes: z.number().int().positive().optional(),
+    /** How long in-flight requests may take to finish on SIGTERM/SIGINT before connections are cut. */
+    shutdownGraceMs: z.number().int().nonnegative().optional(),
+    tlsCert: z.string().optional(),
+    tlsKey: z.string().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default({}),
+    providers: z.record(providerSchema).default({}),
+    models: z.array(modelSchema).optional(),
+  })
+  .strict();
+
+export type BasaltConfig = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type OpenAIProviderConfig = z.infer<typeof openaiProviderSchema>;
+export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
+export type BedrockProviderConfig = z.infer<typeof bedrockProviderSchema>;
+export type ModelFamily = z.infer<typeof familySchema>;

@@ -1,0 +1,153 @@
+// HTTP/1.1 and cleartext HTTP/2 on one port (DIGEST §14): a raw TCP server peeks at the first bytes of
+// each connection and hands it to the http2 server when they are the HTTP/2 client preface (the JS SDK's
+// prior-knowledge h2c), else to the http server (boto3, curl, fetch). With TLS, ALPN chooses instead.
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer as createHttp2Server, createSecureServer, type Http2ServerRequest, type Http2ServerResponse,
+  type Http2Session,
+} from "node:http2";
+import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
+import { readFileSync } from "node:fs";
+import { Duplex } from "node:stream";
+import type { AddressInfo } from "node:net";
+
+export type Handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+  handler: Handler;
+  tls?: { certFile: string; keyFile: string };
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly host: string;
+  readonly protocol: "http" | "https";
+  /** Stops accepting, lets in-flight requests finish (up to graceMs), then cuts what remains. */
+  close(graceMs: number): Promise<void>;
+}
+
+const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+// Generous HTTP/2 settings: streams are long-lived and many run at once.
+const H2_SETTINGS = { maxConcurrentStreams: 1000, initialWindowSize: 1 << 20 };
+
+export async function listen(opts: ListenOptions): Promise<RunningServer> {
+  const sessions = new Set<Http2Session>();
+  const sockets = new Set<Socket>();
+  const track = (session: Http2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  };
+
+  const h1 = createHttpServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, opts.handler);
+  let outer: NetServer;
+
+  if (opts.tls) {
+    const secure = createSecureServer(
+      { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile), allowHTTP1: true, settings: H2_SETTINGS },
+      opts.handler,
+    );
+    secure.on("session", track);
+    outer = secure;
+  } else {
+    const h2 = createHttp2Server({ settings: H2_SETTINGS }, opts.handler);
+    h2.on("session", track);
+    outer = createNetServer({ noDelay: true }, (socket) => routeConnection(socket, h1, h2));
+  }
+  outer.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    outer.once("error", reject);
+    outer.listen(opts.port, opts.host, () => {
+      outer.off("error", reject);
+      resolve();
+    });
+  });
+  const address = outer.address() as AddressInfo;
+
+  return {
+    port: address.port,
+    host: opts.host,
+    protocol: opts.tls ? "https" : "http",
+    async close(graceMs: number) {
+      const closed = new Promise<void>((resolve) => outer.close(() => resolve()));
+      // HTTP/2: GOAWAY lets open streams finish and refuses new ones. HTTP/1.1: drop idle keep-alives
+      // now and mark busy ones to close after their response.
+      for (const s of sessions) s.close();
+      h1.closeIdleConnections();
+      h1.on("request", (_req, res: ServerResponse) => res.setHeader("connection", "close"));
+      const idle = setInterval(() => h1.closeIdleConnections(), 50);
+      const timer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+        for (const s of sessions) s.destroy();
+      }, graceMs);
+      await closed;
+      clearInterval(idle);
+      clearTimeout(timer);
+    },
+  };
+}
+
+function routeConnection(
+  socket: Socket,
+  h1: ReturnType<typeof createHttpServer>,
+  h2: ReturnType<typeof createHttp2Server>,
+): void {
+  let head: Buffer = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    head = head.length ? Buffer.concat([head, chunk]) : chunk;
+    const n = Math.min(head.length, PREFACE.length);
+    const isH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
+    // Undecided until the bytes seen could still be either (a prefix of the preface).
+    if (isH2 && head.length < PREFACE.length) return;
+    socket.off("data", onData);
+    socket.pause();
+    socket.unshift(head);
+    if (isH2) {
+      // Node's http2 reads straight from the socket's native handle and would miss the bytes already read;
+      // a JS-level proxy makes it read through the stream, where they were put back.
+      h2.emit("connection", new SocketProxy(socket));
+    } else {
+      h1.emit("connection", socket);
+      socket.resume();
+    }
+  };
+  socket.on("data", onData);
+  socket.on("error", () => socket.destroy());
+}
+
+/** A Duplex over a socket, without the native handle, so http2 reads through the JS stream. */
+class SocketProxy extends Duplex {
+  constructor(private readonly socket: Socket) {
+    super({ allowHalfOpen: false });
+    socket.on("data", (chunk: Buffer) => {
+      if (!this.push(chunk)) socket.pause();
+    });
+    socket.once("end", () => this.push(null));
+    socket.once("close", () => this.destroy());
+    socket.on("error", (err) => this.destroy(err));
+    socket.on("drain", () => this.emit("drain"));
+  }
+  get remoteAddress() { return this.socket.remoteAddress; }
+  get remotePort() { return this.socket.remotePort; }
+  get remoteFamily() { return this.socket.remoteFamily; }
+  get localAddress() { return this.socket.localAddress; }
+  get localPort() { return this.socket.localPort; }
+  setNoDelay(noDelay?: boolean) { this.socket.setNoDelay(noDelay); return this; }
+  setKeepAlive(enable?: boolean, delay?: number) { this.socket.setKeepAlive(enable, delay); return this; }
+  setTimeout(ms: number, cb?: () => void) { this.socket.setTimeout(ms, cb); return this; }
+  override _read(): void { this.socket.resume(); }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.socket.write(chunk, cb);
+  }
+  override _final(cb: (err?: Error | null) => void): void { this.socket.end(cb); }
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.socket.destroy(err ?? undefined);
+    cb(err);
+  }
+}

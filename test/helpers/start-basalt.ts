@@ -1,0 +1,75 @@
+// Starts Basalt the way the README says (`node dist/cli.js`, what `npm start` runs) on a free port, and
+// stops it with SIGTERM. Tests talk to it only over loopback through official clients.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface RunningBasalt {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Everything the process printed so far. */
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Writes a YAML config to a temp file and returns its path. */
+export function writeConfig(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "basalt-test-"));
+  const path = join(dir, "basalt.yaml");
+  writeFileSync(path, yaml);
+  return path;
+}
+
+export async function startBasalt(opts: { config?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningBasalt> {
+  const args = ["dist/cli.js", "--port", "0", ...(opts.config ? ["--config", opts.config] : []), ...(opts.args ?? [])];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, BASALT_LOG_LEVEL: "info", ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`basalt did not start:\n${out}`)), 10_000);
+    const check = () => {
+      const m = /"url":"(https?:\/\/[^"]+)"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`basalt exited with ${code}:\n${out}`));
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    url,
+    port: Number(new URL(url).port),
+    process: child,
+    output: () => out,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs the CLI to completion (for start-up failures such as a bad config). */
+export function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}

@@ -1,0 +1,36 @@
+// Which native InvokeModel body a modelId speaks: the model's `family` in the config, else its id prefix.
+import type { ModelConfig, ModelFamily } from "../config/schema.js";
+import type { Family } from "./family.js";
+
+/** Registered families; each family file adds itself here (one line per family). */
+export const families: Partial<Record<ModelFamily, Family>> = {};
+
+// Prefixes after any ARN resource path and geographic inference-profile prefix are stripped.
+const PREFIXES: [string, ModelFamily][] = [
+  ["anthropic.", "anthropic"],
+  ["amazon.nova", "nova"],
+  ["meta.", "llama"],
+  ["amazon.titan-text", "titan"],
+  ["mistral.", "mistral"],
+  ["cohere.command-r", "cohere"],
+  ["openai.", "openai"],
+  ["basalt.echo", "echo"],
+];
+const PROFILE_PREFIX = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
+
+export function familyNameFor(modelId: string, entry?: ModelConfig): ModelFamily | undefined {
+  if (entry?.family) return entry.family;
+  const tail = (modelId.startsWith("arn:") ? modelId.slice(modelId.lastIndexOf("/") + 1) : modelId).replace(PROFILE_PREFIX, "");
+  for (const candidate of [tail, entry?.id, entry?.model]) {
+    if (!candidate) continue;
+    const id = candidate.replace(PROFILE_PREFIX, "");
+    const hit = PREFIXES.find(([p]) => id.startsWith(p));
+    if (hit) return hit[1];
+  }
+  return undefined;
+}
+
+export function familyFor(modelId: string, entry?: ModelConfig): Family | undefined {
+  const name = familyNameFor(modelId, entry);
+  return name ? families[name] : undefined;
+}

@@ -1,6 +1,15 @@
+// The `openai` provider type: any Chat Completions-compatible server.
 import type { OpenAIProviderConfig } from "../../config/schema.js";
 import type { Provider } from "../provider.js";
+import { OpenAIClient } from "./openai-client.js";
+import { OpenAIModel } from "./openai-model.js";
 
-export function createOpenAIProvider(name: string, _config: OpenAIProviderConfig): Provider {
-  throw new Error(`provider ${name}: the openai provider type is not implemented yet`);
+export function createOpenAIProvider(name: string, config: OpenAIProviderConfig): Provider {
+  const client = new OpenAIClient(config);
+  return {
+    name,
+    type: "openai",
+    model: (entry) => new OpenAIModel({ id: entry.id, upstreamModel: entry.model ?? entry.id, client }),
+    close: () => client.close(),
+  };
 }

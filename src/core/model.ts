@@ -33,6 +33,27 @@ export interface Model {
   converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent>;
   /** Input tokens of a request, as Converse would report them. */
   countTokens(input: CountTokensInput, ctx: CallContext): Promise<number>;
+  /**
+   * Optional pass-through for backends that already speak Bedrock: the front door validates the request as
+   * usual, then hands over the raw body and relays the answer unchanged (see api/bedrock/relay-response.ts).
+   */
+  relay?(call: RelayCall, ctx: CallContext): Promise<RelayedResponse>;
+}
+
+/** A request to pass through: the route's action (`converse`, `invoke`, …), the client's body and the headers to keep. */
+export interface RelayCall {
+  readonly action: string;
+  readonly body: Uint8Array;
+  /** Lower-case names: content-type, accept, x-amzn-bedrock-* as the client sent them. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The upstream's answer: status, headers worth relaying (lower-case names), body bytes as they arrive. */
+export interface RelayedResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Throws a BedrockError if the upstream breaks off mid-body. */
+  readonly body: AsyncIterable<Uint8Array>;
 }
 
 export type { ContentBlock, Message, SystemContentBlock };

@@ -1,0 +1,113 @@
+// One Bedrock(-compatible) endpoint: a keep-alive connection pool, the provider's credentials, and a SigV4
+// signer for service `bedrock`. Sends POST /model/{id}/{action} and hands back the raw answer.
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { Agent } from "undici";
+import type { BedrockProviderConfig } from "../../config/schema.js";
+import { BedrockError } from "../../core/errors.js";
+import { mapUpstreamFailure } from "./map-upstream-failure.js";
+
+// Generation can take minutes before the first byte (unary Converse) or between events.
+export const DEFAULT_TIMEOUT_MS = 300_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface UpstreamRequest {
+  /** Path from `/model/…`, already percent-encoded as it goes on the wire. */
+  path: string;
+  body: Uint8Array;
+  /** Lower-case names; signed and sent as they are. */
+  headers: Readonly<Record<string, string>>;
+  signal: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Throws a mapped BedrockError if the upstream breaks off. */
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+}
+
+export class BedrockUpstream {
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly url: URL;
+  private readonly agent: Agent;
+  private readonly signer: SignatureV4;
+
+  constructor(private readonly providerName: string, config: BedrockProviderConfig) {
+    this.url = new URL(config.endpoint ?? `https://bedrock-runtime.${config.region}.amazonaws.com`);
+    this.origin = this.url.origin;
+    this.basePath = this.url.pathname.replace(/\/+$/, "");
+    const timeout = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.agent = new Agent({
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      connectTimeout: Math.min(timeout, CONNECT_TIMEOUT_MS),
+      keepAliveTimeout: 30_000,
+    });
+    const chain = fromNodeProviderChain(config.profile ? { profile: config.profile } : {});
+    const credentials = async (): Promise<AwsCredentialIdentity> => {
+      try {
+        return await chain();
+      } catch (err) {
+        throw new BedrockError(
+          "AccessDeniedException",
+          `Basalt found no AWS credentials for provider ${providerName}` +
+            (config.profile ? ` (profile ${config.profile})` : "") +
+            ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or a `profile:` in the provider's config." +
+            ` (${(err as Error).message})`,
+        );
+      }
+    };
+    this.signer = new SignatureV4({ service: "bedrock", region: config.region, credentials, sha256: Sha256 });
+  }
+
+  async post(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const path = this.basePath + req.path;
+    const signed = await this.signer.sign({
+      method: "POST",
+      protocol: this.url.protocol,
+      hostname: this.url.hostname,
+      port: this.url.port ? Number(this.url.port) : undefined,
+      path,
+      query: {},
+      // The host header must be the one undici sends, or the signature will not match.
+      headers: { ...req.headers, host: this.url.host, "content-length": String(req.body.byteLength) },
+      body: req.body,
+    });
+    let response;
+    try {
+      response = await this.agent.request({
+        origin: this.origin,
+        path,
+        method: "POST",
+        headers: signed.headers,
+        body: req.body,
+        signal: req.signal,
+      });
+    } catch (err) {
+      throw mapUpstreamFailure(err, this.providerName);
+    }
+    const { statusCode, headers, body } = response;
+    const providerName = this.providerName;
+    return {
+      status: statusCode,
+      headers,
+      body: (async function* () {
+        try {
+          for await (const chunk of body) yield chunk as Uint8Array;
+        } catch (err) {
+          throw mapUpstreamFailure(err, providerName);
+        }
+      })(),
+      text: () => body.text().catch((err: unknown) => Promise.reject(mapUpstreamFailure(err, providerName))),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}

@@ -7,6 +7,11 @@ export interface InvokeCall {
   /** The modelId as the client sent it (decoded). */
   modelId: string;
   ctx: CallContext;
+  /**
+   * The Converse input toConverse produced, set by the operation before fromConverse/toChunks run (e.g. to
+   * name the matched stop sequence, which Converse output does not carry).
+   */
+  input?: ConverseInput;
 }
 
 /** Totals the operation adds as `amazon-bedrock-invocationMetrics` to the last stream chunk. */

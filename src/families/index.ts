@@ -1,9 +1,16 @@
 // Which native InvokeModel body a modelId speaks: the model's `family` in the config, else its id prefix.
 import type { ModelConfig, ModelFamily } from "../config/schema.js";
 import type { Family } from "./family.js";
+import { anthropicFamily } from "./anthropic.js";
+import { echoFamily } from "./echo.js";
+import { novaFamily } from "./nova.js";
 
 /** Registered families; each family file adds itself here (one line per family). */
-export const families: Partial<Record<ModelFamily, Family>> = {};
+export const families: Partial<Record<ModelFamily, Family>> = {
+  anthropic: anthropicFamily,
+  nova: novaFamily,
+  echo: echoFamily,
+};
 
 // Prefixes after any ARN resource path and geographic inference-profile prefix are stripped.
 const PREFIXES: [string, ModelFamily][] = [

@@ -12,6 +12,10 @@ export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   /** The parsed JSON body. */
   body: Record<string, unknown>;
+  /** The client's port: equal ports on successive requests mean a reused keep-alive connection. */
+  remotePort: number | undefined;
+  /** Resolves when the response is over: finished, or cut by either side. */
+  closed: Promise<void>;
 }
 
 /** One step of a scripted SSE reply. */
@@ -83,7 +87,10 @@ export async function startOpenAIUpstream(respond?: Responder): Promise<FakeOpen
       res.end(JSON.stringify(errorBody("We could not parse the JSON body of your request.", "invalid_request_error", null)));
       return;
     }
-    const received: ReceivedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body };
+    const closed = new Promise<void>((resolve) => res.once("close", () => resolve()));
+    const received: ReceivedRequest = {
+      method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, remotePort: req.socket.remotePort, closed,
+    };
     requests.push(received);
     const waiter = waiters.shift();
     if (waiter) waiter(received);

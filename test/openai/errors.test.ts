@@ -89,13 +89,12 @@ test("the upstream closing before answering → ServiceUnavailableException", as
 });
 
 /** Iterates a stream, returning the events seen before it failed and the error. */
-async function streamUntilError(pre?: (e: Record<string, unknown>) => void) {
+async function streamUntilError() {
   const res = await converseStream();
   const events: Record<string, unknown>[] = [];
   const err = await errorOf((async () => {
     for await (const e of res.stream ?? []) {
       events.push(plain(e));
-      pre?.(e as Record<string, unknown>);
     }
   })());
   return { events, err };

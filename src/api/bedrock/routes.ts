@@ -4,11 +4,15 @@ import type { Operation } from "./operation.js";
 import { converse } from "./operations/converse.js";
 import { converseStream } from "./operations/converse-stream.js";
 import { countTokens } from "./operations/count-tokens.js";
+import { invokeModel } from "./operations/invoke-model.js";
+import { invokeModelStream } from "./operations/invoke-model-stream.js";
 
 export const modelOperations: Record<string, Operation> = {
   converse,
   "converse-stream": converseStream,
   "count-tokens": countTokens,
+  invoke: invokeModel,
+  "invoke-with-response-stream": invokeModelStream,
 };
 
 export interface Route { operation: Operation; modelId: string }

@@ -1,0 +1,22 @@
+// CountTokens with `input.invokeModel.body`: the base64 native body is read by the model's family and
+// counted as the Converse request it becomes, so every backend counts every family the same way.
+import type { ModelConfig } from "../../../config/schema.js";
+import type { CallContext } from "../../../core/model.js";
+import type { CountTokensInput } from "../../../core/shapes.generated.js";
+import { parseNativeBody } from "../../../families/native-body.js";
+import { requireFamily } from "./invoke-request.js";
+
+export function invokeBodyAsConverse(base64Body: string, ctx: CallContext, entry: ModelConfig): CountTokensInput {
+  const family = requireFamily(ctx.requestedModelId, entry);
+  const native = parseNativeBody(Buffer.from(base64Body, "base64"));
+  delete native["amazon-bedrock-guardrailConfig"];
+  const input = family.toConverse(native, { modelId: ctx.requestedModelId, ctx });
+  return {
+    converse: {
+      messages: input.messages,
+      ...(input.system && { system: input.system }),
+      ...(input.toolConfig && { toolConfig: input.toolConfig }),
+      ...(input.additionalModelRequestFields !== undefined && { additionalModelRequestFields: input.additionalModelRequestFields }),
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// InvokeModelWithResponseStream — POST /model/{modelId}/invoke-with-response-stream (DIGEST §7): `chunk`
+// events whose bytes are the family's native stream chunks; the last chunk gains Bedrock's
+// `amazon-bedrock-invocationMetrics`. Failures after the first chunk become exception frames.
+import { latencyMs, type CallContext, type StreamEvent } from "../../../core/model.js";
+import type { TokenUsage } from "../../../core/shapes.generated.js";
+import type { Operation } from "../operation.js";
+import { relayOperation } from "../relay-response.js";
+import { writeEventStream, type Frame } from "../write-event-stream.js";
+import { checkInvokeHeaders, parseInvokeRequest } from "./invoke-request.js";
+
+type Chunk = Record<string, unknown>;
+
+/** Watches the model's events for what the invocation metrics need: first-event time and usage. */
+class StreamMeter {
+  firstByteLatency?: number;
+  usage?: TokenUsage;
+
+  constructor(private readonly ctx: CallContext) {}
+
+  async *tap(events: AsyncIterable<StreamEvent>): AsyncIterable<StreamEvent> {
+    for await (const event of events) {
+      this.firstByteLatency ??= latencyMs(this.ctx);
+      if (event.metadata) this.usage = event.metadata.usage;
+      yield event;
+    }
+  }
+
+  metrics(): Record<string, number> {
+    const invocationLatency = latencyMs(this.ctx);
+    const m: Record<string, number> = {
+      inputTokenCount: this.usage?.inputTokens ?? 0,
+      outputTokenCount: this.usage?.outputTokens ?? 0,
+      invocationLatency,
+      firstByteLatency: this.firstByteLatency ?? invocationLatency,
+    };
+    if (this.usage?.cacheReadInputTokens) m.cacheReadInputTokenCount = this.usage.cacheReadInputTokens;
+    if (this.usage?.cacheWriteInputTokens) m.cacheWriteInputTokenCount = this.usage.cacheWriteInputTokens;
+    return m;
+  }
+}
+
+/** One chunk held back, so the last one can carry the invocation metrics; each chunk as a `chunk` frame. */
+async function* toFrames(chunks: AsyncIterable<Chunk>, meter: StreamMeter): AsyncIterable<Frame> {
+  let held: Chunk | undefined;
+  for await (const chunk of chunks) {
+    if (held) yield chunkFrame(held);
+    held = chunk;
+  }
+  if (held) yield chunkFrame({ ...held, "amazon-bedrock-invocationMetrics": meter.metrics() });
+}
+
+const chunkFrame = (chunk: Chunk): Frame => ["chunk", { bytes: Buffer.from(JSON.stringify(chunk)).toString("base64") }];
+
+export const invokeModelStream: Operation = async (call) => {
+  const { req, res, served, ctx, shutdown } = call;
+  const echoed = checkInvokeHeaders(req, "InvokeModelWithResponseStreamRequest");
+  if (served.model.relay) return relayOperation(call, "invoke-with-response-stream");
+  const { family, input, call: invokeCall } = parseInvokeRequest(call);
+  // A stream is cut on shutdown too, so the model's upstream call is released at once.
+  const streamCtx = { ...ctx, signal: AbortSignal.any([ctx.signal, shutdown]) };
+  invokeCall.ctx = streamCtx;
+  const meter = new StreamMeter(ctx);
+  const chunks = family.toChunks(meter.tap(served.model.converseStream(input, streamCtx)), invokeCall);
+  await writeEventStream(res, toFrames(chunks, meter), {
+    unionShape: "ResponseStream",
+    requestId: ctx.requestId,
+    signal: ctx.signal,
+    shutdown,
+    headers: { "x-amzn-bedrock-content-type": "application/json", ...echoed },
+  });
+};

@@ -1,0 +1,30 @@
+// InvokeModel — POST /model/{modelId}/invoke (DIGEST §6): the family's native body in, its native response
+// out, with the token counts and latency Bedrock reports in x-amzn-bedrock-* headers.
+import { latencyMs } from "../../../core/model.js";
+import type { TokenUsage } from "../../../core/shapes.generated.js";
+import type { Headers } from "../http-types.js";
+import type { Operation } from "../operation.js";
+import { relayOperation } from "../relay-response.js";
+import { sendJson } from "../respond.js";
+import { checkInvokeHeaders, parseInvokeRequest } from "./invoke-request.js";
+
+export function usageHeaders(usage: TokenUsage | undefined, latency: number): Headers {
+  const headers: Headers = {
+    "x-amzn-bedrock-invocation-latency": String(latency),
+    "x-amzn-bedrock-output-token-count": String(usage?.outputTokens ?? 0),
+    "x-amzn-bedrock-input-token-count": String(usage?.inputTokens ?? 0),
+  };
+  if (usage?.cacheReadInputTokens) headers["x-amzn-bedrock-cache-read-input-token-count"] = String(usage.cacheReadInputTokens);
+  if (usage?.cacheWriteInputTokens) headers["x-amzn-bedrock-cache-write-input-token-count"] = String(usage.cacheWriteInputTokens);
+  return headers;
+}
+
+export const invokeModel: Operation = async (call) => {
+  const { req, res, served, ctx } = call;
+  const echoed = checkInvokeHeaders(req, "InvokeModelRequest");
+  if (served.model.relay) return relayOperation(call, "invoke");
+  const { family, input, call: invokeCall } = parseInvokeRequest(call);
+  const output = await served.model.converse(input, ctx);
+  const body = JSON.stringify(family.fromConverse(output, invokeCall));
+  sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed });
+};

@@ -100,10 +100,10 @@ export class BedrockUpstream {
         try {
           for await (const chunk of body) yield chunk as Uint8Array;
         } catch (err) {
-          throw mapUpstreamFailure(err, providerName);
+          throw mapUpstreamFailure(err, providerName, true);
         }
       })(),
-      text: () => body.text().catch((err: unknown) => Promise.reject(mapUpstreamFailure(err, providerName))),
+      text: () => body.text().catch((err: unknown) => Promise.reject(mapUpstreamFailure(err, providerName, true))),
     };
   }
 

@@ -12,7 +12,8 @@ function codeOf(err: unknown): string | undefined {
   return undefined;
 }
 
-export function mapUpstreamFailure(err: unknown, providerName: string): BedrockError {
+/** `midBody`: the upstream had begun its answer, so a broken connection is a broken model stream. */
+export function mapUpstreamFailure(err: unknown, providerName: string, midBody = false): BedrockError {
   if (err instanceof BedrockError) return err;
   const code = codeOf(err);
   if (code && TIMEOUT_CODES.has(code)) {
@@ -21,6 +22,12 @@ export function mapUpstreamFailure(err: unknown, providerName: string): BedrockE
   if ((err as Error)?.name === "AbortError" || code === "UND_ERR_ABORTED") {
     // The client went away or the server is stopping; whoever aborted decides what (if anything) to send.
     return new BedrockError("ServiceUnavailableException", "The request was cancelled before the upstream answered.");
+  }
+  if (midBody) {
+    return new BedrockError(
+      "ModelStreamErrorException",
+      `The upstream of provider ${providerName} broke off its response (${code ?? "connection lost"}).`,
+    );
   }
   // ECONNREFUSED, ENOTFOUND, ECONNRESET, UND_ERR_SOCKET (other side closed) and the like.
   return new BedrockError(

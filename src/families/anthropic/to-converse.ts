@@ -32,8 +32,10 @@ const SCHEMA: ObjectSchema = {
   },
 };
 
-// Passed through to the model as they are (Converse's additionalModelRequestFields for Claude).
-const PASS_THROUGH = ["top_k", "thinking", "anthropic_beta", "metadata", "output_config", "context_management"] as const;
+// Passed through to the model as they are, where Converse callers put them for Claude
+// (additionalModelRequestFields). `metadata` is not: it only tags the request for Anthropic's abuse checks,
+// and other backends would refuse it.
+const PASS_THROUGH = ["top_k", "thinking", "anthropic_beta", "output_config", "context_management"] as const;
 
 const MESSAGE_SCHEMA: ObjectSchema = {
   required: ["role", "content"],
@@ -73,7 +75,7 @@ export function anthropicToConverse(body: unknown): ConverseInput {
     });
   }
   const system = systemBlocks(body.system, errors);
-  const toolConfig = tools(body, errors);
+  const toolConfig = tools(body, errors, messages);
   const stops = stringList(body.stop_sequences, "#/stop_sequences", errors);
   stringList(body.anthropic_beta, "#/anthropic_beta", errors);
   errors.throwIfAny(body.messages !== undefined ? [NOT_TEXT_COMPLETION] : []);
@@ -88,8 +90,6 @@ export function anthropicToConverse(body: unknown): ConverseInput {
   if (toolConfig) input.toolConfig = toolConfig;
   const extra: Record<string, JsonValue> = {};
   for (const key of PASS_THROUGH) if (body[key] !== undefined) extra[key] = body[key] as JsonValue;
-  // Converse has no "none" choice; Claude reads it from the passed-through fields.
-  if (isObject(body.tool_choice) && body.tool_choice.type === "none") extra.tool_choice = { type: "none" };
   if (Object.keys(extra).length) input.additionalModelRequestFields = extra;
   return input;
 }
@@ -109,7 +109,10 @@ function systemBlocks(system: unknown, errors: ErrorList): SystemContentBlock[] 
   return out;
 }
 
-function tools(body: JsonObject, errors: ErrorList): ToolConfiguration | undefined {
+// Converse has no "none" tool choice. A model cannot call tools it is not shown, so "none" drops the tools,
+// unless the conversation already holds tool blocks (which Converse backends only accept beside a
+// toolConfig); then the tools stay, with the model free to choose.
+function tools(body: JsonObject, errors: ErrorList, messages: Message[]): ToolConfiguration | undefined {
   if (!Array.isArray(body.tools) || body.tools.length === 0) return undefined;
   const list: Tool[] = [];
   body.tools.forEach((t, i) => {
@@ -129,6 +132,8 @@ function tools(body: JsonObject, errors: ErrorList): ToolConfiguration | undefin
     if (isObject(t.cache_control)) list.push({ cachePoint: cachePoint(t.cache_control).cachePoint });
   });
   const toolChoice = choice(body.tool_choice, errors);
+  const none = isObject(body.tool_choice) && body.tool_choice.type === "none";
+  if (none && !messages.some((m) => m.content.some((b) => "toolUse" in b || "toolResult" in b))) return undefined;
   return { tools: list, ...(toolChoice && { toolChoice }) };
 }
 

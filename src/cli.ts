@@ -6,6 +6,7 @@ import { startBasalt, DEFAULT_PORT } from "./app.js";
 import { ConfigError, loadConfigFile, parseConfig } from "./config/load-config.js";
 import type { BasaltConfig } from "./config/schema.js";
 import { log } from "./log.js";
+import { reportDiscoveredBackends } from "./startup/discover-backends.js";
 
 function fail(message: string): never {
   process.stderr.write(`basalt: ${message}\n`);
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   }
   const basalt = await startBasalt(config).catch((err: Error) => fail(err.message));
   log.info({ url: basalt.url, models: basalt.registry.ids }, `basalt listening on ${basalt.url}`);
+  void reportDiscoveredBackends(config);
 
   let stopping = false;
   const stop = (signal: string) => {

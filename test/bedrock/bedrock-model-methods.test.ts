@@ -61,7 +61,7 @@ describe("bedrock Model methods against an upstream Basalt", () => {
     assert.deepEqual(events.map((e) => Object.keys(e)[0]), [
       "messageStart", "contentBlockDelta", "contentBlockDelta", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata",
     ]);
-    const text = events.map((e) => ("contentBlockDelta" in e ? e.contentBlockDelta!.delta!.text : "")).join("");
+    const text = events.map((e) => ("contentBlockDelta" in e ? ((e.contentBlockDelta!.delta as { text?: string }).text ?? "") : "")).join("");
     assert.equal(text, "alpha beta gamma");
   });
 

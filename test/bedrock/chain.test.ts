@@ -152,7 +152,7 @@ models:
         for await (const e of res.stream!) {
           // Only one frame has left the upstream so far: the relay must not wait for more.
           if (events.length === 0) assert.ok(!proxy.exchanges[n], "upstream already finished before the first event arrived");
-          events.push(e as Record<string, unknown>);
+          events.push(e as unknown as Record<string, unknown>);
           if (events.length === 1) {
             clearTimeout(gateTimer);
             openGate();

@@ -8,13 +8,12 @@ import type {
 import { checkObject, checkValue, ErrorList, isObject, malformed, type JsonObject, type ObjectSchema } from "../native-body.js";
 import { BlockConverter, cachePoint } from "./convert-blocks.js";
 
-export const ANTHROPIC_VERSION = "bedrock-2023-05-31";
-
 const SCHEMA: ObjectSchema = {
   // The order of Bedrock's own messages: max_tokens is reported before anthropic_version.
   required: ["messages", "max_tokens", "anthropic_version"],
   properties: {
-    anthropic_version: { type: "string", enum: [ANTHROPIC_VERSION] },
+    // Any version string: the Anthropic SDKs move their own API version header (e.g. 2026-10-21) here.
+    anthropic_version: { type: "string" },
     anthropic_beta: { type: "array" },
     max_tokens: { type: "integer", min: 1 },
     messages: { type: "array" },

@@ -4,12 +4,22 @@ import type { Family } from "./family.js";
 import { anthropicFamily } from "./anthropic.js";
 import { echoFamily } from "./echo.js";
 import { novaFamily } from "./nova.js";
+import { llamaFamily } from "./llama.js";
+import { titanFamily } from "./titan.js";
+import { mistralFamily } from "./mistral.js";
+import { cohereFamily } from "./cohere.js";
+import { openaiFamily } from "./openai.js";
 
 /** Registered families; each family file adds itself here (one line per family). */
 export const families: Partial<Record<ModelFamily, Family>> = {
   anthropic: anthropicFamily,
   nova: novaFamily,
   echo: echoFamily,
+  llama: llamaFamily,
+  titan: titanFamily,
+  mistral: mistralFamily,
+  cohere: cohereFamily,
+  openai: openaiFamily,
 };
 
 // Prefixes after any ARN resource path and geographic inference-profile prefix are stripped.

@@ -1,0 +1,72 @@
+// Meta Llama (`meta.llama3-*`, `meta.llama4-*`, DIGEST §15.2): a chat-templated `prompt` in,
+// `{generation, prompt_token_count, generation_token_count, stop_reason}` out. The prompt is read back into
+// turns (Llama 3 headers, or Llama 2's [INST]); a prompt in neither template is served as one user text.
+import type { ConverseInput, ConverseOutput, StreamEvent } from "../core/model.js";
+import type { Family } from "./family.js";
+import { attachImages, parseLlamaPrompt } from "./llama/parse-llama-prompt.js";
+import { checkObject, checkValue, ErrorList, isObject, malformed, type ObjectSchema } from "./native-body.js";
+import { Conversation, readReply } from "./shared/conversation.js";
+import { parseInstPrompt } from "./shared/parse-inst-prompt.js";
+import { stopOrLength } from "./shared/stop-reasons.js";
+import { textChunks } from "./shared/text-stream.js";
+
+const SCHEMA: ObjectSchema = {
+  required: ["prompt"],
+  properties: {
+    prompt: { type: "string" },
+    max_gen_len: { type: "integer", min: 1 },
+    temperature: { type: "number", min: 0, max: 1 },
+    top_p: { type: "number", min: 0, max: 1 },
+    images: { type: "array" },
+  },
+};
+
+function toConverse(body: unknown): ConverseInput {
+  if (!isObject(body)) throw malformed(["#: expected type: JSONObject"]);
+  const errors = new ErrorList();
+  errors.add(...checkObject(body, SCHEMA));
+  const images = Array.isArray(body.images) ? body.images : [];
+  images.forEach((img, i) => errors.add(checkValue(img, { type: "string" }, `#/images/${i}`)));
+  errors.throwIfAny();
+
+  const prompt = body.prompt as string;
+  let conversation = parseLlamaPrompt(prompt, images as string[]);
+  if (!conversation) {
+    conversation = parseInstPrompt(prompt);
+    if (!conversation) {
+      conversation = new Conversation();
+      conversation.addText("user", prompt);
+    }
+    if (images.length) attachImages(conversation, images as string[]);
+  }
+  return conversation.toInput({
+    maxTokens: body.max_gen_len as number | undefined,
+    temperature: body.temperature as number | undefined,
+    topP: body.top_p as number | undefined,
+  });
+}
+
+function fromConverse(output: ConverseOutput): unknown {
+  const reply = readReply(output);
+  return {
+    generation: reply.text,
+    prompt_token_count: reply.usage.inputTokens,
+    generation_token_count: reply.usage.outputTokens,
+    stop_reason: stopOrLength(reply.stopReason),
+  };
+}
+
+// Converse reports usage only at the end of a stream, so the prompt count arrives on the last chunk (the
+// real service sends it on the first); generation_token_count runs up one per chunk until then.
+async function* toChunks(events: AsyncIterable<StreamEvent>): AsyncIterable<Record<string, unknown>> {
+  for await (const chunk of textChunks(events)) {
+    yield {
+      generation: chunk.text,
+      prompt_token_count: chunk.end ? chunk.end.usage.inputTokens : null,
+      generation_token_count: chunk.end ? chunk.end.usage.outputTokens : chunk.count,
+      stop_reason: chunk.end ? stopOrLength(chunk.end.stopReason) : null,
+    };
+  }
+}
+
+export const llamaFamily: Family = { name: "llama", toConverse, fromConverse, toChunks };

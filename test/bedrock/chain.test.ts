@@ -7,7 +7,10 @@ import { createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConverseCommand, ConverseStreamCommand, CountTokensCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import {
+  ConverseCommand, ConverseStreamCommand, CountTokensCommand, InvokeModelCommand, InvokeModelWithResponseStreamCommand,
+  type BedrockRuntimeClient,
+} from "@aws-sdk/client-bedrock-runtime";
 import { h1Client, h2Client } from "../helpers/clients.js";
 import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
 import { startRecordingProxy, type Exchange, type RecordingProxy } from "./recording-proxy.js";
@@ -68,7 +71,7 @@ describe("bedrock provider: Basalt chained to Basalt", () => {
   const newExchange = async (before: number): Promise<Exchange> => waitFor(() => proxy.exchanges[before], "the proxy's exchange");
 
   before(async () => {
-    upstream = await startBasalt({ config: writeConfig(`models:\n  - { id: "${UPSTREAM_ID}", provider: echo }\n`) });
+    upstream = await startBasalt({ config: writeConfig(`models:\n  - { id: "${UPSTREAM_ID}", provider: echo, family: echo }\n`) });
     proxy = await startRecordingProxy(upstream.url, KEYS);
     silent = await startSilentServer();
     const credentialsFile = join(tmpdir(), `basalt-chain-credentials-${process.pid}`);
@@ -84,6 +87,7 @@ providers:
 models:
   - { id: "${SERVED_ID}", provider: aws, model: "${UPSTREAM_ID}" }
   - { id: "missing.model-v1:0", provider: aws, model: "no.such-model-v9:0" }
+  - { id: "relay.echo", provider: aws, model: "${UPSTREAM_ID}", family: echo }
   - { id: "profiled.echo", provider: profiled, model: "${UPSTREAM_ID}" }
   - { id: "nocreds.echo", provider: nocreds, model: "${UPSTREAM_ID}" }
   - { id: "refused.echo", provider: refused, model: "${UPSTREAM_ID}" }
@@ -186,6 +190,31 @@ models:
     const ex = await newExchange(n);
     assert.equal(ex.request.path, "/model/upstream.echo-v1%3A0/count-tokens");
     assert.ok(ex.verification.ok);
+    client.destroy();
+  });
+
+  it("InvokeModel and InvokeModelWithResponseStream pass through the same hook", async () => {
+    const handler = new TeeHttp2Handler();
+    const client = h2Client(downstream.url, { requestHandler: handler });
+    let n = proxy.exchanges.length;
+    const out = await client.send(new InvokeModelCommand({ modelId: "relay.echo", contentType: "application/json", body: JSON.stringify({ inputText: "native body" }) }));
+    let ex = await newExchange(n);
+    assert.equal(ex.request.path, "/model/upstream.echo-v1%3A0/invoke");
+    assert.ok(ex.verification.ok, JSON.stringify(ex.verification));
+    assert.deepEqual(JSON.parse(ex.request.body.toString()), { inputText: "native body" });
+    assert.equal(Buffer.from(out.body).toString(), ex.sent.toString());
+    assert.equal(out.contentType, ex.headers["content-type"]);
+
+    n = proxy.exchanges.length;
+    const before = Buffer.concat(handler.received).length;
+    const res = await client.send(new InvokeModelWithResponseStreamCommand({ modelId: "relay.echo", body: JSON.stringify({ inputText: "a b c" }) }));
+    let chunks = 0;
+    for await (const e of res.body!) if (e.chunk) chunks++;
+    assert.ok(chunks > 0);
+    ex = await newExchange(n);
+    assert.equal(ex.request.path, "/model/upstream.echo-v1%3A0/invoke-with-response-stream");
+    assert.ok(ex.verification.ok);
+    assert.ok(Buffer.concat(handler.received).subarray(before).equals(ex.sent));
     client.destroy();
   });
 

@@ -1,0 +1,76 @@
+// Scenario 4: Basalt's resident memory while it holds many ConverseStream requests open against a slow
+// upstream (SSE chunks trickled), and after they end: it must come back near its idle footprint.
+import { rssOf, runClient, type Server } from "../lib/processes.js";
+import { startBasalt, startBenchServer, type RunOptions } from "../lib/contenders.js";
+import { round } from "../lib/stats.js";
+import type { ScenarioResult, Target } from "../lib/report.js";
+
+const CLIENT = "bench/clients/open-streams.ts";
+const STREAMS = 1000;
+const MiB = 2 ** 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface OpenStreams { streams: number; failed: number; firstError?: string; events: number; ms: number }
+
+export async function memoryOpenStreams(opts: RunOptions): Promise<ScenarioResult> {
+  const servers: Server[] = [];
+  // 18 SSE events per stream: at 250 ms apart a stream stays open ~4.5 s (quick: 100 ms, ~1.8 s).
+  const trickleMs = opts.quick ? 100 : 250;
+  try {
+    const upstream = await startBenchServer("slow-upstream", "openai-upstream.ts", ["--trickle-ms", String(trickleMs)]);
+    servers.push(upstream);
+    const basalt = await startBasalt("basalt-memory", opts, `providers:\n  up:\n    type: openai\n    baseUrl: "${upstream.url}/v1"\nmodels:\n  - id: bench-model\n    provider: up\n`);
+    servers.push(basalt);
+    const rss = () => rssOf(basalt.pid);
+
+    const coldIdle = rss();
+    // Warm-up: code paths compiled, pools and buffers allocated, as in a server that has served traffic.
+    const warm = await runClient<OpenStreams>(CLIENT, ["--url", basalt.url, "--count", "50"], 60_000);
+    if (warm.failed) throw new Error(`warm-up streams failed: ${warm.firstError}`);
+    await sleep(opts.quick ? 1000 : 3000);
+    const idle = rss();
+
+    let peak = 0;
+    let atOpen = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rss())), 50);
+    const result = await runClient<OpenStreams>(CLIENT, ["--url", basalt.url, "--count", String(STREAMS)], 120_000, (line) => {
+      if (line.startsWith("open ")) atOpen = rss();
+    });
+    clearInterval(sampler);
+    if (result.failed) throw new Error(`${result.failed} of ${STREAMS} streams failed: ${result.firstError}`);
+
+    // Let V8's memory reducer and the allocator give memory back; stop early once within 10 % of idle.
+    const settleMs = opts.quick ? 8_000 : 20_000;
+    const endedAt = Date.now();
+    let after = rss();
+    while (Date.now() - endedAt < settleMs && after > idle * 1.1) {
+      await sleep(250);
+      after = rss();
+    }
+    const settledIn = Date.now() - endedAt;
+    const mib = (n: number) => round(n / MiB, 1);
+    const targets: Target[] = [
+      { name: `RSS with ${STREAMS} open streams (peak)`, target: "< 200 MB", measured: `${round(peak / 1e6, 1)} MB`, met: peak < 200e6 },
+      { name: "RSS after the streams end", target: "within 10 % of idle", measured: `${mib(after)} MiB vs ${mib(idle)} MiB idle (${round((after / idle - 1) * 100, 1)} %)`, met: after <= idle * 1.1 },
+    ];
+    return {
+      id: "memory-open-streams",
+      title: `4. Memory: ${STREAMS} concurrent ConverseStream requests held open`,
+      tables: [{
+        caption: `Basalt's RSS (/proc) with ${STREAMS} ConverseStream requests (HTTP/1.1, one connection each) through the \`openai\` provider to an upstream trickling 18 SSE events ${trickleMs} ms apart`,
+        columns: ["Moment", "RSS MiB"],
+        rows: [
+          ["cold idle (just started)", mib(coldIdle)],
+          ["idle after warm-up (50 streams)", mib(idle)],
+          [`all ${STREAMS} streams open (first event received)`, mib(atOpen)],
+          ["peak while open", mib(peak)],
+          [`after they end (+${round(settledIn / 1000, 1)} s)`, mib(after)],
+        ],
+      }],
+      targets,
+      notes: [`${result.streams} streams, ${result.events} events delivered, all ended with metadata; ${STREAMS} client connections and up to ${STREAMS} upstream connections were open at the peak.`],
+    };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}

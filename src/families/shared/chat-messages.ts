@@ -75,7 +75,8 @@ export function readChatMessages(messages: unknown[], errors: ErrorList): Conver
   messages.forEach((m, i) => {
     const pointer = `#/messages/${i}`;
     if (!isObject(m)) return errors.add(checkValue(m, { type: "object" }, pointer));
-    const e = checkObject(m, MESSAGE_SCHEMA, pointer);
+    // Assistant turns that only call tools carry `content: null`.
+    const e = checkObject(m.content === null ? { ...m, content: undefined } : m, MESSAGE_SCHEMA, pointer);
     if (e.length) return errors.add(...e);
     switch (m.role) {
       case "system":

@@ -1,6 +1,6 @@
 // The limit for ConverseStream: a bare node:http (or node:http2 with --h2) server that reads the request
-// and writes event-stream frames encoded once at start-up — the same frames, sizes and one write per
-// frame as Basalt's echo reply to the bench prompt (--words N), with no per-request encoding at all.
+// and writes event-stream frames encoded (and batched) once at start-up — the same frames as Basalt's
+// echo reply to the bench prompt (--words N), with no per-request encoding at all.
 import { createServer as createH1 } from "node:http";
 import { createServer as createH2 } from "node:http2";
 import type { AddressInfo } from "node:net";
@@ -31,6 +31,21 @@ const frames: Uint8Array[] = [
   frame("messageStop", { stopReason: "end_turn" }),
   frame("metadata", { usage: { inputTokens: words, outputTokens: words, totalTokens: 2 * words }, metrics: { latencyMs: 0 } }),
 ];
+// The first frame alone (time to first event), then the rest in writes of up to 64 KiB, as Basalt batches
+// events that are ready together: the fewest writes any server could make.
+const writes: Buffer[] = [Buffer.from(frames[0])];
+let batch: Uint8Array[] = [];
+let size = 0;
+for (const f of frames.slice(1)) {
+  batch.push(f);
+  size += f.byteLength;
+  if (size >= 64 * 1024) {
+    writes.push(Buffer.concat(batch));
+    batch = [];
+    size = 0;
+  }
+}
+if (batch.length) writes.push(Buffer.concat(batch));
 
 // What both node:http and node:http2 compatibility responses offer (their union type is not callable).
 interface FrameSink {
@@ -52,8 +67,8 @@ function handle(req: IncomingMessage | Http2ServerRequest, response: ServerRespo
     let i = 0;
     // Honour back-pressure like a real server would.
     const pump = () => {
-      while (i < frames.length) {
-        if (!res.write(frames[i++])) return void res.once("drain", pump);
+      while (i < writes.length) {
+        if (!res.write(writes[i++])) return void res.once("drain", pump);
       }
       res.end();
     };

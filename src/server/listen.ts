@@ -8,7 +8,6 @@ import {
 } from "node:http2";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
-import { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 
 export type Handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
@@ -42,6 +41,21 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
   };
 
   const h1 = createHttpServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, opts.handler);
+  // Requests in flight per HTTP/1.1 socket. The http server never listens itself (sockets are handed to it),
+  // so its own connection tracking — and closeIdleConnections() — is inactive; shutdown needs this instead.
+  const inFlight = new Map<Socket, number>();
+  h1.on("connection", (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once("close", () => inFlight.delete(socket));
+  });
+  h1.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once("close", () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
+  });
+  const closeIdleH1 = () => {
+    for (const [socket, n] of inFlight) if (n === 0) socket.destroy();
+  };
   let outer: NetServer;
 
   if (opts.tls) {
@@ -79,9 +93,9 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
       // HTTP/2: GOAWAY lets open streams finish and refuses new ones. HTTP/1.1: drop idle keep-alives
       // now and mark busy ones to close after their response.
       for (const s of sessions) s.close();
-      h1.closeIdleConnections();
+      closeIdleH1();
       h1.on("request", (_req, res: ServerResponse) => res.setHeader("connection", "close"));
-      const idle = setInterval(() => h1.closeIdleConnections(), 50);
+      const idle = setInterval(closeIdleH1, 50);
       const timer = setTimeout(() => {
         for (const socket of sockets) socket.destroy();
         for (const s of sessions) s.destroy();
@@ -109,9 +123,10 @@ function routeConnection(
     socket.pause();
     socket.unshift(head);
     if (isH2) {
-      // Node's http2 reads straight from the socket's native handle and would miss the bytes already read;
-      // a JS-level proxy makes it read through the stream, where they were put back.
-      h2.emit("connection", new SocketProxy(socket));
+      // The session takes over the native handle (no JS stream in the data path) and, on its first tick,
+      // feeds itself whatever is already buffered on the socket — the preface bytes put back above
+      // (Node's Http2Session constructor: "Socket already has some buffered data").
+      h2.emit("connection", socket);
     } else {
       h1.emit("connection", socket);
       socket.resume();
@@ -119,35 +134,4 @@ function routeConnection(
   };
   socket.on("data", onData);
   socket.on("error", () => socket.destroy());
-}
-
-/** A Duplex over a socket, without the native handle, so http2 reads through the JS stream. */
-class SocketProxy extends Duplex {
-  constructor(private readonly socket: Socket) {
-    super({ allowHalfOpen: false });
-    socket.on("data", (chunk: Buffer) => {
-      if (!this.push(chunk)) socket.pause();
-    });
-    socket.once("end", () => this.push(null));
-    socket.once("close", () => this.destroy());
-    socket.on("error", (err) => this.destroy(err));
-    socket.on("drain", () => this.emit("drain"));
-  }
-  get remoteAddress() { return this.socket.remoteAddress; }
-  get remotePort() { return this.socket.remotePort; }
-  get remoteFamily() { return this.socket.remoteFamily; }
-  get localAddress() { return this.socket.localAddress; }
-  get localPort() { return this.socket.localPort; }
-  setNoDelay(noDelay?: boolean) { this.socket.setNoDelay(noDelay); return this; }
-  setKeepAlive(enable?: boolean, delay?: number) { this.socket.setKeepAlive(enable, delay); return this; }
-  setTimeout(ms: number, cb?: () => void) { this.socket.setTimeout(ms, cb); return this; }
-  override _read(): void { this.socket.resume(); }
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.socket.write(chunk, cb);
-  }
-  override _final(cb: (err?: Error | null) => void): void { this.socket.end(cb); }
-  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    this.socket.destroy(err ?? undefined);
-    cb(err);
-  }
 }

@@ -29,6 +29,8 @@ function exceptionMembers(unionShape: string): Set<string> {
 
 /** One frame: an event type and its payload. */
 export type Frame = readonly [eventType: string, payload: unknown];
+/** A stream union member as models yield it, e.g. `{ contentBlockDelta: {…} }`: its one key is the event type. */
+export type UnionEvent = object;
 
 export function exceptionFrame(error: unknown, unionShape: string): Uint8Array {
   const err = toBedrockError(error);
@@ -47,56 +49,116 @@ export function exceptionFrame(error: unknown, unionShape: string): Uint8Array {
 const ABORTED = Symbol("aborted");
 const SHUTTING_DOWN = new BedrockError("ServiceUnavailableException", "The server is shutting down. Retry your request.");
 
-export async function writeEventStream(res: Response, frames: AsyncIterable<Frame>, opts: EventStreamOptions): Promise<void> {
+// Frames produced in the same tick are written together (one socket write / HTTP/2 DATA frame instead of
+// one per event), up to this many bytes; the first frame is always written at once.
+const BATCH_BYTES = 64 * 1024;
+
+function encodeItem(item: Frame | UnionEvent): Uint8Array | undefined {
+  if (Array.isArray(item)) {
+    const [type, payload] = item as unknown as Frame;
+    return encodeEvent(type, payload);
+  }
+  for (const key in item) return encodeEvent(key, (item as Record<string, unknown>)[key]);
+  return undefined;
+}
+
+export async function writeEventStream(
+  res: Response, frames: AsyncIterable<Frame | UnionEvent>, opts: EventStreamOptions,
+): Promise<void> {
   const iterator = frames[Symbol.asyncIterator]();
   const signal = AbortSignal.any([opts.signal, opts.shutdown]);
   const shutdownReason = () => (opts.shutdown.aborted ? SHUTTING_DOWN : undefined);
-  let abortWait: Promise<typeof ABORTED> | undefined;
-  const aborted = () =>
-    (abortWait ??= new Promise((resolve) => {
-      if (signal.aborted) resolve(ABORTED);
-      else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
-    }));
+  // The pending next() is abandoned when the client leaves or the server stops, even if the model never
+  // yields again: one listener for the whole stream settles whichever wait is current (cheaper than a
+  // Promise.race per event, which would also pile a reaction per event onto one long-lived promise).
+  let wake: ((v: typeof ABORTED) => void) | undefined;
+  const onAbort = () => wake?.(ABORTED);
+  signal.addEventListener("abort", onAbort, { once: true });
+  const next = (): Promise<IteratorResult<Frame | UnionEvent> | typeof ABORTED> => {
+    if (signal.aborted) return Promise.resolve(ABORTED);
+    return new Promise((resolve, reject) => {
+      wake = resolve;
+      iterator.next().then(resolve, reject);
+    });
+  };
 
-  let first: IteratorResult<Frame>;
   try {
-    const r = await Promise.race([iterator.next(), aborted()]);
-    if (r === ABORTED) {
-      void iterator.return?.();
-      const reason = shutdownReason();
-      if (reason) sendError(res, reason, opts.requestId);
+    let first: IteratorResult<Frame | UnionEvent>;
+    try {
+      const r = await next();
+      if (r === ABORTED) {
+        void iterator.return?.();
+        const reason = shutdownReason();
+        if (reason) sendError(res, reason, opts.requestId);
+        return;
+      }
+      first = r;
+    } catch (err) {
+      sendError(res, err, opts.requestId);
       return;
     }
-    first = r;
-  } catch (err) {
-    sendError(res, err, opts.requestId);
-    return;
-  }
 
-  res.writeHead(200, {
-    "content-type": "application/vnd.amazon.eventstream",
-    "x-amzn-requestid": opts.requestId,
-    ...opts.headers,
-  });
-  // HTTP/1.1 sends headers with the first chunk; flush them now so the client sees the 200 at once.
-  res.flushHeaders();
+    res.writeHead(200, {
+      "content-type": "application/vnd.amazon.eventstream",
+      "x-amzn-requestid": opts.requestId,
+      ...opts.headers,
+    });
+    // HTTP/1.1 sends headers with the first chunk; flush them now so the client sees the 200 at once.
+    res.flushHeaders();
 
-  let next: IteratorResult<Frame> | typeof ABORTED = first;
-  try {
-    while (next !== ABORTED && !next.done) {
-      const [type, payload] = next.value;
-      if (!res.write(encodeEvent(type, payload))) await drained(res, signal);
-      next = await Promise.race([iterator.next(), aborted()]);
+    let batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    let flushQueued = false;
+    // Subscribed the moment a write reports back-pressure, so a quick 'drain' cannot be missed.
+    let drainWait: Promise<void> | undefined;
+    const flush = () => {
+      flushQueued = false;
+      if (batch.length === 0) return;
+      const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes);
+      batch = [];
+      batchBytes = 0;
+      if (!res.destroyed && !res.write(data)) drainWait ??= drained(res, signal);
+    };
+
+    let n: IteratorResult<Frame | UnionEvent> | typeof ABORTED = first;
+    let written = 0;
+    try {
+      while (n !== ABORTED && !n.done) {
+        const bytes = encodeItem(n.value);
+        if (bytes) {
+          batch.push(bytes);
+          batchBytes += bytes.byteLength;
+          if (written++ === 0 || batchBytes >= BATCH_BYTES) {
+            flush();
+            // Let I/O (and other requests) run between large batches of a model that yields without pause.
+            if (written > 1 && !drainWait) await new Promise<void>((resolve) => setImmediate(resolve));
+          } else if (!flushQueued) {
+            // Runs once the current burst of ready events is exhausted (before any I/O).
+            flushQueued = true;
+            process.nextTick(flush);
+          }
+        }
+        if (drainWait) {
+          await drainWait;
+          drainWait = undefined;
+        }
+        n = await next();
+      }
+      flush();
+      if (n === ABORTED) {
+        void iterator.return?.();
+        const reason = shutdownReason();
+        if (reason && !res.destroyed) res.write(exceptionFrame(reason, opts.unionShape));
+      }
+    } catch (err) {
+      flush();
+      if (!res.destroyed) res.write(exceptionFrame(err, opts.unionShape));
     }
-    if (next === ABORTED) {
-      void iterator.return?.();
-      const reason = shutdownReason();
-      if (reason && !res.destroyed) res.write(exceptionFrame(reason, opts.unionShape));
-    }
-  } catch (err) {
-    if (!res.destroyed) res.write(exceptionFrame(err, opts.unionShape));
+    if (!res.destroyed) res.end();
+  } finally {
+    wake = undefined;
+    signal.removeEventListener("abort", onAbort);
   }
-  if (!res.destroyed) res.end();
 }
 
 function drained(res: Response, signal: AbortSignal): Promise<void> {

@@ -1,5 +1,6 @@
 // maxTokens and stopSequences applied to the echo reply: the earlier cut wins.
 import type { StopReason } from "../../core/shapes.generated.js";
+import { isSpace } from "./tokens.js";
 
 export interface CutReply { text: string; stopReason: StopReason }
 
@@ -8,12 +9,18 @@ export function cutReply(reply: string, maxTokens: number | undefined, stopSeque
   let stopReason: StopReason = "end_turn";
   if (maxTokens !== undefined) {
     // Cut right after the maxTokens-th token when the reply has more tokens than that.
-    const re = /\S+/g;
     let n = 0;
-    for (let m = re.exec(reply); m; m = re.exec(reply)) {
+    let i = 0;
+    const len = reply.length;
+    while (i < len) {
+      while (i < len && isSpace(reply.charCodeAt(i))) i++;
+      if (i === len) break;
+      while (i < len && !isSpace(reply.charCodeAt(i))) i++;
       if (++n === maxTokens) {
-        if (/\S/.test(reply.slice(re.lastIndex))) {
-          cut = re.lastIndex;
+        let j = i;
+        while (j < len && isSpace(reply.charCodeAt(j))) j++;
+        if (j < len) {
+          cut = i;
           stopReason = "max_tokens";
         }
         break;

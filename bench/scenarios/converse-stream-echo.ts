@@ -25,7 +25,7 @@ export async function converseStreamEcho(opts: RunOptions): Promise<ScenarioResu
 
     const count = opts.quick ? 10 : 60;
     const table: Table = {
-      caption: `ConverseStream, echo model, ${WORDS}-token reply (${WORDS + 5} events per stream); throughput at ${CONCURRENCY} concurrent streams for ${opts.seconds} s × ${opts.rounds} rounds; first event over ${count} sequential requests`,
+      caption: `ConverseStream, echo model, ${WORDS}-token reply (${WORDS + 4} events per stream); throughput at ${CONCURRENCY} concurrent streams for ${opts.seconds} s × ${opts.rounds} rounds; first event over ${count} sequential requests`,
       columns: ["Protocol", "Server", "events/s", "streams/s", "first event p50 ms", "first event p99 ms", "events/s Basalt/baseline"],
       rows: [],
     };
@@ -47,7 +47,7 @@ export async function converseStreamEcho(opts: RunOptions): Promise<ScenarioResu
       for (const who of ["baseline", "basalt"] as const) {
         const eps = median(tput[who].map((t) => t.eventsPerSec));
         table.rows.push([
-          label, who === "basalt" ? "Basalt" : "pre-encoded baseline", round(eps, 0), round(eps / (WORDS + 5), 1),
+          label, who === "basalt" ? "Basalt" : "pre-encoded baseline", round(eps, 0), round(eps / (WORDS + 4), 1),
           round(median(first[who].map((f) => f.p50)), 3), round(median(first[who].map((f) => f.p99)), 3),
           who === "basalt" ? round(ratio).toFixed(2) : "1.00",
         ]);

@@ -1,6 +1,15 @@
+// The `anthropic` provider type: Anthropic's Messages API (api.anthropic.com or a compatible server).
 import type { AnthropicProviderConfig } from "../../config/schema.js";
 import type { Provider } from "../provider.js";
+import { AnthropicClient } from "./anthropic-client.js";
+import { AnthropicModel } from "./anthropic-model.js";
 
-export function createAnthropicProvider(name: string, _config: AnthropicProviderConfig): Provider {
-  throw new Error(`provider ${name}: the anthropic provider type is not implemented yet`);
+export function createAnthropicProvider(name: string, config: AnthropicProviderConfig): Provider {
+  const client = new AnthropicClient(config);
+  return {
+    name,
+    type: "anthropic",
+    model: (entry) => new AnthropicModel({ id: entry.id, upstreamModel: entry.model ?? entry.id, client }),
+    close: () => client.close(),
+  };
 }

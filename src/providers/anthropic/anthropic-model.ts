@@ -1,0 +1,92 @@
+// A Model served by Anthropic's Messages API (api.anthropic.com or any server speaking it).
+import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
+import type { CountTokensInput } from "../../core/shapes.generated.js";
+import { estimateCountTokens } from "../openai/estimate-tokens.js";
+import { parseResponseFieldPaths } from "../shared/pick-response-fields.js";
+import { parseSse } from "../shared/parse-sse.js";
+import { CountTokensUnavailable, type AnthropicClient } from "./anthropic-client.js";
+import type { AnthropicResponse } from "./anthropic-api-types.js";
+import { fromAnthropicResponse } from "./from-anthropic-response.js";
+import { fromAnthropicStream } from "./from-anthropic-stream.js";
+import { mapTransportError } from "./map-anthropic-error.js";
+import { toAnthropicRequest } from "./to-anthropic-request.js";
+
+export interface AnthropicModelOptions {
+  /** The served modelId. */
+  id: string;
+  /** The upstream's model name. */
+  upstreamModel: string;
+  client: AnthropicClient;
+}
+
+// The request fields count_tokens takes (it refuses max_tokens, temperature, stream…).
+const COUNT_FIELDS = ["messages", "system", "tools", "tool_choice", "thinking", "mcp_servers"] as const;
+
+export class AnthropicModel implements Model {
+  readonly id: string;
+  private readonly upstreamModel: string;
+  private readonly client: AnthropicClient;
+  /** Set once the upstream showed it has no count_tokens endpoint, so later calls estimate at once. */
+  private countEndpointMissing = false;
+
+  constructor(opts: AnthropicModelOptions) {
+    this.id = opts.id;
+    this.upstreamModel = opts.upstreamModel;
+    this.client = opts.client;
+  }
+
+  async converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
+    const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
+    const { body, betas } = toAnthropicRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
+    const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
+    let response: AnthropicResponse;
+    try {
+      response = (await res.body.json()) as AnthropicResponse;
+    } catch (err) {
+      throw mapTransportError(err, false);
+    }
+    return fromAnthropicResponse(response, { pointers, latencyMs: latencyMs(ctx) });
+  }
+
+  async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
+    const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
+    const { body, betas } = toAnthropicRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
+    const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
+    let started = false;
+    try {
+      const events = fromAnthropicStream(parseSse(res.body), {
+        pointers,
+        latencyMs: () => latencyMs(ctx),
+        servedModelId: this.id,
+        upstreamModel: this.upstreamModel,
+      });
+      for await (const event of events) {
+        started = true;
+        yield event;
+      }
+    } catch (err) {
+      throw mapTransportError(err, started);
+    } finally {
+      // The client left or the stream failed: release the upstream connection now.
+      if (!res.body.readableEnded && !res.body.destroyed) res.body.destroy();
+    }
+  }
+
+  /**
+   * Asks the upstream's count_tokens endpoint (exact, free of charge on Anthropic). Servers without
+   * it get the rule-of-thumb estimate the openai provider uses (about four characters a token).
+   */
+  async countTokens(input: CountTokensInput, ctx: CallContext): Promise<number> {
+    if (!("converse" in input) || this.countEndpointMissing) return estimateCountTokens(input);
+    const { body, betas } = toAnthropicRequest(input.converse, { model: this.upstreamModel, servedModelId: this.id, stream: false });
+    const countBody: Record<string, unknown> & { model: string } = { model: body.model };
+    for (const key of COUNT_FIELDS) if (body[key] !== undefined) countBody[key] = body[key];
+    try {
+      return await this.client.countTokens(countBody, { servedModelId: this.id, signal: ctx.signal, betas });
+    } catch (err) {
+      if (!(err instanceof CountTokensUnavailable)) throw err;
+      this.countEndpointMissing = true;
+      return estimateCountTokens(input);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// Messages API JSON response → ConverseOutput.
+import { BedrockError } from "../../core/errors.js";
+import type { ConverseOutput } from "../../core/model.js";
+import type { ContentBlock, JsonValue } from "../../core/shapes.generated.js";
+import { pickResponseFields, type ParsedPointers } from "../shared/pick-response-fields.js";
+import type { AnthropicResponse, AnthropicResponseBlock } from "./anthropic-api-types.js";
+import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.js";
+import { mapAnthropicUsage } from "./map-anthropic-usage.js";
+
+export interface FromAnthropicResponseOptions {
+  pointers?: ParsedPointers;
+  latencyMs: number;
+}
+
+export function fromAnthropicResponse(response: AnthropicResponse, opts: FromAnthropicResponseOptions): ConverseOutput {
+  if (!response || !Array.isArray(response.content)) {
+    throw new BedrockError("ModelErrorException", "The model returned a response without content.", { originalStatusCode: 200 });
+  }
+  const content: ContentBlock[] = [];
+  for (const block of response.content) {
+    const converted = fromAnthropicBlock(block);
+    if (converted) content.push(converted);
+  }
+  const output: ConverseOutput = {
+    output: { message: { role: "assistant", content } },
+    stopReason: mapAnthropicStopReason(response.stop_reason),
+    usage: mapAnthropicUsage(response.usage),
+    metrics: { latencyMs: opts.latencyMs },
+  };
+  const fields = pickResponseFields(response, opts.pointers);
+  if (fields) output.additionalModelResponseFields = fields;
+  return output;
+}
+
+/**
+ * One response block → its Converse twin. Server-tool blocks (server_tool_use, web_search_tool_result…)
+ * have no Converse form and are left out.
+ */
+export function fromAnthropicBlock(block: AnthropicResponseBlock): ContentBlock | undefined {
+  switch (block.type) {
+    case "text":
+      return { text: String(block.text ?? "") };
+    case "tool_use":
+      return { toolUse: { toolUseId: String(block.id), name: String(block.name), input: (block.input ?? {}) as JsonValue } };
+    case "thinking": {
+      const reasoningText: { text: string; signature?: string } = { text: String(block.thinking ?? "") };
+      if (typeof block.signature === "string" && block.signature !== "") reasoningText.signature = block.signature;
+      return { reasoningContent: { reasoningText } };
+    }
+    case "redacted_thinking":
+      // Anthropic's opaque `data` is base64 already: it becomes the blob's bytes, and goes back unchanged.
+      return { reasoningContent: { redactedContent: String(block.data) } };
+    default:
+      return undefined;
+  }
+}

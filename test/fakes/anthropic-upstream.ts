@@ -23,7 +23,8 @@ export interface ReceivedRequest {
 /** One step of a scripted SSE reply. */
 export type SseStep =
   | { event: string; data: unknown } // `event: NAME` + `data: JSON`
-  | { raw: string } // bytes exactly as given (split events, CRLF…)
+  | { raw: string } // text exactly as given (split events, CRLF…)
+  | { bytes: Uint8Array } // bytes exactly as given (may split a UTF-8 sequence)
   | { delay: number }
   | { wait: Promise<unknown> } // wait until the test says so
   | { destroy: true }; // cut the connection mid-stream
@@ -137,6 +138,7 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
       res.socket?.destroy();
       return;
     } else if ("raw" in step) res.write(step.raw);
+    else if ("bytes" in step) res.write(step.bytes);
     else res.write(`event: ${step.event}\ndata: ${JSON.stringify(step.data)}\n\n`);
   }
   res.end();

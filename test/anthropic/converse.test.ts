@@ -26,6 +26,7 @@ test("a plain text turn: headers, model, default max_tokens; text, usage and sto
   assert.equal(res.stopReason, "end_turn");
   assert.deepEqual(res.usage, { inputTokens: 10, outputTokens: 8, totalTokens: 18 });
   assert.equal(typeof res.metrics?.latencyMs, "number");
+  assert.ok(!stack.basalt.output().includes(API_KEY), "the API key must never reach the logs");
 });
 
 test("system blocks, multi-turn history and inferenceConfig are translated", async () => {

@@ -23,14 +23,14 @@ async function checkReply(url: string): Promise<void> {
 
 interface Pair { basalt: LoadResult[]; baseline: LoadResult[] }
 
-async function alternate(rounds: number, measure: (who: "basalt" | "baseline") => Promise<LoadResult>): Promise<Pair> {
+async function alternate(label: string, rounds: number, measure: (who: "basalt" | "baseline") => Promise<LoadResult>): Promise<Pair> {
   const pair: Pair = { basalt: [], baseline: [] };
   for (let r = 0; r < rounds; r++) {
     // ABBA order so neither contender always runs on the warmer (or noisier) side of a round.
     const order = r % 2 === 0 ? (["basalt", "baseline"] as const) : (["baseline", "basalt"] as const);
     for (const who of order) {
       const result = await measure(who);
-      if (result.failures > 0) throw new Error(`${who}: ${result.failures} failed requests out of ${result.requests}`);
+      if (result.failures > 0) throw new Error(`${who} (${label}): ${result.failures} failed requests out of ${result.requests}`);
       pair[who].push(result);
     }
   }
@@ -75,7 +75,7 @@ export async function converseEcho(opts: RunOptions): Promise<ScenarioResult> {
     for (const who of ["basalt", "baseline"] as const) {
       await autocannon({ url: urlOf(who, h1), body, connections: H1_CONNECTIONS, durationSec: 1 });
     }
-    const p1 = await alternate(opts.rounds, (who) => autocannon({ url: urlOf(who, h1), body, connections: H1_CONNECTIONS, durationSec: opts.seconds }));
+    const p1 = await alternate("HTTP/1.1", opts.rounds, (who) => autocannon({ url: urlOf(who, h1), body, connections: H1_CONNECTIONS, durationSec: opts.seconds }));
     const r1 = rows("HTTP/1.1", p1);
     table.rows.push(...r1.rows);
     targets.push({ name: "Converse echo throughput, HTTP/1.1", target: "≥ 0.70× bare node:http", measured: `${round(r1.ratio).toFixed(2)}×`, met: r1.ratio >= 0.7 });
@@ -85,7 +85,7 @@ export async function converseEcho(opts: RunOptions): Promise<ScenarioResult> {
       notes.push(`HTTP/2 rows skipped: ${missing}`);
     } else {
       const spec = (who: "basalt" | "baseline") => ({ url: urlOf(who, h2), body, connections: H2_CONNECTIONS, streams: H2_STREAMS, durationSec: opts.seconds });
-      const p2 = await alternate(opts.rounds, (who) => h2load(spec(who)));
+      const p2 = await alternate("HTTP/2", opts.rounds, (who) => h2load(spec(who)));
       const r2 = rows("HTTP/2 (h2c)", p2);
       table.rows.push(...r2.rows);
       targets.push({ name: "Converse echo throughput, HTTP/2", target: "≥ 0.70× bare node:http2", measured: `${round(r2.ratio).toFixed(2)}×`, met: r2.ratio >= 0.7 });

@@ -130,8 +130,10 @@ export async function writeEventStream(
           batchBytes += bytes.byteLength;
           if (written++ === 0 || batchBytes >= BATCH_BYTES) {
             flush();
-            // Let I/O (and other requests) run between large batches of a model that yields without pause.
-            if (written > 1 && !drainWait) await new Promise<void>((resolve) => setImmediate(resolve));
+            // Let I/O run after the first frame and between large batches of a model that yields without
+            // pause: HTTP/1.1 corks the socket until the next tick and HTTP/2 sends its queued frames later,
+            // so without this the first event would wait for the whole first batch to be built.
+            if (!drainWait) await new Promise<void>((resolve) => setImmediate(resolve));
           } else if (!flushQueued) {
             // Runs once the current burst of ready events is exhausted (before any I/O).
             flushQueued = true;

@@ -190,3 +190,11 @@ test("streams and plain calls share the keep-alive connection", async () => {
   assert.equal(second.remotePort, first.remotePort);
   assert.equal(third.remotePort, first.remotePort);
 });
+
+test("a 200 whose body is not JSON → ModelErrorException", async () => {
+  stack.upstream.enqueue({ status: 200, text: "<html>captive portal</html>" });
+  const err = await errorOf(converse());
+  assert.equal(err.name, "ModelErrorException");
+  assert.equal(err.originalStatusCode, 200);
+  await stack.upstream.nextRequest();
+});

@@ -1,4 +1,5 @@
 // A Model served by Anthropic's Messages API (api.anthropic.com or any server speaking it).
+import { BedrockError } from "../../core/errors.js";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
 import { estimateCountTokens } from "../openai/estimate-tokens.js";
@@ -43,6 +44,9 @@ export class AnthropicModel implements Model {
     try {
       response = (await res.body.json()) as AnthropicResponse;
     } catch (err) {
+      if (err instanceof SyntaxError) {
+        throw new BedrockError("ModelErrorException", "The model returned a response that is not valid JSON.", { originalStatusCode: res.statusCode, resourceName: this.id });
+      }
       throw mapTransportError(err, false);
     }
     return fromAnthropicResponse(response, { pointers, latencyMs: latencyMs(ctx) });

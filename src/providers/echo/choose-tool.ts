@@ -35,7 +35,7 @@ export function toolUseIdFor(requestKey: string): string {
 export function chooseTool(
   lastUser: ContentBlock[] | undefined,
   toolConfig: ToolConfiguration | undefined,
-  requestKey: string,
+  requestKey: () => string,
 ): ToolCall | undefined {
   const names = toolConfig?.tools.flatMap((t) => ("toolSpec" in t ? [t.toolSpec.name] : [])) ?? [];
   const line = toolLine(lastUser);
@@ -49,5 +49,5 @@ export function chooseTool(
   else if (choice && "any" in choice) name = names[0];
   if (!name) return undefined;
   const input = line && line.name === name ? parseInput(line.json, name) : {};
-  return { name, input, toolUseId: toolUseIdFor(requestKey) };
+  return { name, input, toolUseId: toolUseIdFor(requestKey()) };
 }

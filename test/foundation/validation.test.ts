@@ -1,0 +1,148 @@
+// Every validation case of issue 3, through the SDK: ValidationException, HTTP 400, Bedrock's wording.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import {
+  ConverseCommand, ConverseStreamCommand, CountTokensCommand, ValidationException,
+  type BedrockRuntimeClient, type ConverseCommandInput,
+} from "@aws-sdk/client-bedrock-runtime";
+import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { transports } from "../helpers/clients.js";
+
+const recorded = JSON.parse(
+  readFileSync(new URL("../../../shared/recordings/bedrock/amazon-bedrock-invalid-document-filenames.json", import.meta.url), "utf8"),
+);
+const toolRecording = JSON.parse(
+  readFileSync(new URL("../../../shared/recordings/bedrock/bedrock-invalid-tool-name-validation-error.json", import.meta.url), "utf8"),
+);
+
+type Req = Omit<ConverseCommandInput, "modelId">;
+const text = (t: string) => ({ text: t });
+const user = (...content: object[]) => ({ role: "user", content }) as never;
+const assistant = (...content: object[]) => ({ role: "assistant", content }) as never;
+const pdf = (name: string) => ({ document: { format: "pdf", name, source: { bytes: new Uint8Array(40) } } });
+const tools = (...names: string[]) => ({ tools: names.map((name) => ({ toolSpec: { name, inputSchema: { json: { type: "object" } } } })) });
+
+// [case, request, expected message (string = exact, RegExp = match)]
+const CASES: [string, Req, string | RegExp][] = [
+  ["empty messages", { messages: [] }, /messages field is empty/],
+  ["first message not user", { messages: [assistant(text("hi")), user(text("hello"))] },
+    "A conversation must start with a user message. Try again with a conversation that starts with a user message."],
+  ["roles that do not alternate", { messages: [user(text("a")), user(text("b"))] },
+    "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again."],
+  ["empty content", { messages: [user(text("a")), assistant()] },
+    "The content field in the Message object at messages.1 is empty. Add a ContentBlock object to the content field and try again."],
+  ["content block with no member", { messages: [user({})] }, /ContentBlock object at messages\.0\.content\.0 must set one of the following keys: text, image/],
+  ["content block with two members", { messages: [user({ text: "a", image: { format: "png", source: { bytes: new Uint8Array(3) } } })] },
+    /ContentBlock object at messages\.0\.content\.0 must set one of the following keys/],
+  ["image format outside png/jpeg/gif/webp", { messages: [user(text("see"), { image: { format: "bmp", source: { bytes: new Uint8Array(3) } } })] },
+    "1 validation error detected: Value at 'messages.1.member.content.2.member.image.format' failed to satisfy constraint: Member must satisfy enum value set: [png, jpeg, gif, webp]"],
+  ["document format outside the enum", { messages: [user(text("read"), { document: { format: "rtf", name: "doc", source: { bytes: new Uint8Array(3) } } })] },
+    /Value at 'messages\.1\.member\.content\.2\.member\.document\.format' failed to satisfy constraint: Member must satisfy enum value set: \[pdf, csv, doc, docx, xls, xlsx, html, txt, md\]/],
+  ["document name over 200 chars", { messages: [user(text("read"), pdf("a".repeat(201)))] }, recorded.responses.maximumLength.body.message],
+  ["empty document name", { messages: [user(text("read"), pdf(""))] }, recorded.responses.minimumLength.body.message],
+  ["document without a text block", { messages: [user(pdf("report"))] }, "A text block must be included when using documents."],
+  ["blank text", { messages: [user(text("  "))] },
+    "The text field in the ContentBlock object at messages.0.content.0 is blank. Add text to the text field, and try again."],
+  ["toolUse in a user message", { messages: [user(text("x"), { toolUse: { toolUseId: "t1", name: "f", input: {} } })], toolConfig: tools("f") },
+    /User messages cannot contain toolUse content/],
+  ["toolResult in an assistant message", {
+    messages: [user(text("x")), assistant({ toolResult: { toolUseId: "t1", content: [text("r")] } })], toolConfig: tools("f") },
+    /Assistant messages cannot contain toolResult content/],
+  ["toolUse without toolConfig", { messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "f", input: {} } }), user(text("y"))] },
+    "The toolConfig field must be defined when using toolUse and toolResult content blocks."],
+  ["toolResult without toolConfig", {
+    messages: [user(text("x")), assistant(text("ok")), user({ toolResult: { toolUseId: "t1", content: [text("r")] } })] },
+    "The toolConfig field must be defined when using toolUse and toolResult content blocks."],
+  ["toolResult answering no toolUse of the previous assistant message", {
+    messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "f", input: {} } }),
+      user({ toolResult: { toolUseId: "t2", content: [text("r")] } })], toolConfig: tools("f") },
+    /toolResult blocks at messages\.2\.content contain an unexpected toolUseId: t2/],
+  ["temperature above 1", { messages: [user(text("x"))], inferenceConfig: { temperature: 1.5 } },
+    "1 validation error detected: Value at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1"],
+  ["temperature below 0", { messages: [user(text("x"))], inferenceConfig: { temperature: -0.1 } },
+    /inferenceConfig\.temperature' failed to satisfy constraint: Member must have value greater than or equal to 0/],
+  ["topP above 1", { messages: [user(text("x"))], inferenceConfig: { topP: 2 } },
+    /inferenceConfig\.topP' failed to satisfy constraint: Member must have value less than or equal to 1/],
+  ["maxTokens below 1", { messages: [user(text("x"))], inferenceConfig: { maxTokens: 0 } },
+    /inferenceConfig\.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1/],
+  ["tool name breaking its pattern", { messages: [user(text("x"))], toolConfig: tools("bad name") },
+    /Value at 'toolConfig\.tools\.1\.member\.toolSpec\.name' failed to satisfy constraint: Member must satisfy regular expression pattern: \[a-zA-Z0-9_-\]\+/],
+  ["toolUse name breaking its pattern (the recorded message)", {
+    messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "bad name", input: {} } }), user(text("y"))],
+    toolConfig: tools("f") }, toolRecording.message],
+  ["duplicate tool names", { messages: [user(text("x"))], toolConfig: tools("f", "f") }, /duplicate tool names: f/],
+  ["toolChoice naming an undefined tool", { messages: [user(text("x"))], toolConfig: { ...tools("f"), toolChoice: { tool: { name: "g" } } } },
+    /The tool g in toolConfig\.toolChoice isn't defined in toolConfig\.tools/],
+  ["two errors are reported together", { messages: [user(text("x"))], inferenceConfig: { temperature: 3, topP: 3 } },
+    /^2 validation errors detected: Value at 'inferenceConfig\.temperature'.*; Value at 'inferenceConfig\.topP'/],
+];
+
+let basalt: RunningBasalt;
+before(async () => (basalt = await startBasalt()));
+after(async () => void (await basalt.stop()));
+
+function expectValidation(expected: string | RegExp) {
+  return (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+    assert.ok(err instanceof ValidationException, `${err.name}: ${err.message}`);
+    assert.equal(err.$metadata?.httpStatusCode, 400);
+    if (typeof expected === "string") assert.equal(err.message, expected);
+    else assert.match(err.message, expected);
+    return true;
+  };
+}
+
+for (const [label, makeClient] of transports) {
+  describe(`Converse validation over ${label}`, () => {
+    let client: BedrockRuntimeClient;
+    before(() => (client = makeClient(basalt.url)));
+    after(() => client.destroy());
+    for (const [name, req, expected] of CASES) {
+      test(name, () => assert.rejects(client.send(new ConverseCommand({ modelId: "basalt.echo", ...req })), expectValidation(expected)));
+    }
+    test("unknown model id", () =>
+      assert.rejects(
+        client.send(new ConverseCommand({ modelId: "acme.nothing-v1:0", messages: [user(text("x"))] })),
+        expectValidation("The provided model identifier is invalid."),
+      ));
+  });
+}
+
+describe("the same checks guard ConverseStream and CountTokens", () => {
+  let client: BedrockRuntimeClient;
+  before(() => (client = transports[0][1](basalt.url)));
+  after(() => client.destroy());
+  for (const [name, req, expected] of CASES.slice(0, 12)) {
+    test(`ConverseStream: ${name}`, () =>
+      assert.rejects(client.send(new ConverseStreamCommand({ modelId: "basalt.echo", ...req })), expectValidation(expected)));
+  }
+  for (const [name, req, expected] of CASES.filter(([, r]) => !r.inferenceConfig).slice(0, 12)) {
+    test(`CountTokens: ${name}`, () =>
+      assert.rejects(
+        client.send(new CountTokensCommand({
+          modelId: "basalt.echo",
+          input: { converse: { messages: req.messages, toolConfig: req.toolConfig } as never },
+        })),
+        (err: Error) => err instanceof ValidationException && (typeof expected === "string" ? err.message.replace(/input\.converse\./g, "") === expected || err.message.includes("input.converse") : true),
+      ));
+  }
+});
+
+describe("document names (the recorded real-service cases)", () => {
+  let client: BedrockRuntimeClient;
+  before(() => (client = transports[0][1](basalt.url)));
+  after(() => client.destroy());
+  for (const name of recorded.responses.characterSet.documentNames as string[]) {
+    test(`rejects ${JSON.stringify(name)}`, () =>
+      assert.rejects(
+        client.send(new ConverseCommand({ modelId: "basalt.echo", messages: [user(text("read"), pdf(name))] })),
+        expectValidation(recorded.responses.characterSet.body.message),
+      ));
+  }
+  for (const name of ["Quarterly Report (2026) [final]", "a-b c", "x"]) {
+    test(`accepts ${JSON.stringify(name)}`, async () => {
+      const out = await client.send(new ConverseCommand({ modelId: "basalt.echo", messages: [user(text("read"), pdf(name))] }));
+      assert.equal(out.stopReason, "end_turn");
+    });
+  }
+});

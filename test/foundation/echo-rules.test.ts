@@ -1,0 +1,199 @@
+// The basalt.echo rules of issue 3, through the SDK on both transports; Converse, ConverseStream and
+// CountTokens must agree.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  ConverseCommand, ConverseStreamCommand, CountTokensCommand, ValidationException,
+  type BedrockRuntimeClient, type ConverseCommandInput, type ConverseStreamOutput,
+} from "@aws-sdk/client-bedrock-runtime";
+import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { transports } from "../helpers/clients.js";
+
+type Req = Omit<ConverseCommandInput, "modelId">;
+const user = (...content: object[]) => ({ role: "user", content }) as never;
+const assistant = (...content: object[]) => ({ role: "assistant", content }) as never;
+const text = (t: string) => ({ text: t });
+const bytes = (n: number) => new Uint8Array(n).fill(7);
+const toolConfig = (choice?: object) => ({
+  tools: ["get_weather", "get_time"].map((name) => ({ toolSpec: { name, inputSchema: { json: { type: "object" } } } })),
+  ...(choice ? { toolChoice: choice } : {}),
+});
+
+let basalt: RunningBasalt;
+before(async () => (basalt = await startBasalt()));
+after(async () => void (await basalt.stop()));
+
+async function collect(stream: AsyncIterable<ConverseStreamOutput>) {
+  const events: ConverseStreamOutput[] = [];
+  for await (const e of stream) events.push(e);
+  return events;
+}
+
+for (const [label, makeClient] of transports) {
+  describe(`echo rules over ${label}`, () => {
+    let client: BedrockRuntimeClient;
+    before(() => (client = makeClient(basalt.url)));
+    after(() => client.destroy());
+    const converse = (req: Req) => client.send(new ConverseCommand({ modelId: "basalt.echo", ...req }));
+
+    async function replyOf(req: Req) {
+      const out = await converse(req);
+      return { text: out.output!.message!.content![0].text, out };
+    }
+
+    test("the issue's example: text + 67-byte png + 40-byte pdf", async () => {
+      const { text: reply, out } = await replyOf({
+        messages: [user(text("look"), { image: { format: "png", source: { bytes: bytes(67) } } },
+          { document: { format: "pdf", name: "doc", source: { bytes: bytes(40) } } })],
+      });
+      assert.equal(reply, "look\n[image png 67 bytes]\n[document pdf 40 bytes]");
+      assert.equal(out.stopReason, "end_turn");
+      assert.equal(out.output!.message!.role, "assistant");
+      assert.equal(typeof out.metrics!.latencyMs, "number");
+    });
+
+    test("rendering of video, toolUse, toolResult, guardContent and cachePoint", async () => {
+      const { text: reply } = await replyOf({
+        toolConfig: toolConfig(),
+        messages: [
+          user(text("start")),
+          assistant({ toolUse: { toolUseId: "tu1", name: "get_weather", input: { city: "Paris" } } }),
+          user(
+            { toolResult: { toolUseId: "tu1", content: [text("sunny"), { json: { temp: 21, unit: "C" } }] } },
+            { video: { format: "mp4", source: { bytes: bytes(1000) } } },
+            { guardContent: { text: { text: "guarded words" } } },
+            { cachePoint: { type: "default" } },
+          ),
+        ],
+      });
+      assert.equal(reply, 'toolResult tu1 success: sunny\n{"temp":21,"unit":"C"}\n[video mp4 1000 bytes]\nguarded words');
+    });
+
+    test("toolResult status error is rendered", async () => {
+      const { text: reply } = await replyOf({
+        toolConfig: toolConfig(),
+        messages: [user(text("go")), assistant({ toolUse: { toolUseId: "tu9", name: "get_time", input: {} } }),
+          user({ toolResult: { toolUseId: "tu9", status: "error", content: [text("boom")] } })],
+      });
+      assert.equal(reply, "toolResult tu9 error: boom");
+    });
+
+    test("usage counts system blocks and every message; the reply is only the last user message", async () => {
+      const req: Req = {
+        system: [{ text: "be terse please" }, { cachePoint: { type: "default" } }],
+        messages: [user(text("alpha beta")), assistant(text("gamma")), user(text("delta  epsilon\nzeta"))],
+      };
+      const { text: reply, out } = await replyOf(req);
+      assert.equal(reply, "delta  epsilon\nzeta");
+      assert.deepEqual(
+        { i: out.usage!.inputTokens, o: out.usage!.outputTokens, t: out.usage!.totalTokens },
+        { i: 3 + 2 + 1 + 3, o: 3, t: 12 },
+      );
+      const counted = await client.send(new CountTokensCommand({ modelId: "basalt.echo", input: { converse: req as never } }));
+      assert.equal(counted.inputTokens, out.usage!.inputTokens);
+      const stream = await collect((await client.send(new ConverseStreamCommand({ modelId: "basalt.echo", ...req }))).stream!);
+      assert.deepEqual(stream.at(-1)!.metadata!.usage, out.usage);
+    });
+
+    test("CountTokens counts an invokeModel body as the tokens of its text", async () => {
+      const body = new TextEncoder().encode(JSON.stringify({ inputText: "one two three" }));
+      const out = await client.send(new CountTokensCommand({ modelId: "basalt.echo", input: { invokeModel: { body } } }));
+      assert.ok(out.inputTokens! > 0);
+    });
+
+    test("maxTokens cuts after the N-th token", async () => {
+      const { text: reply, out } = await replyOf({ messages: [user(text("one two three four"))], inferenceConfig: { maxTokens: 2 } });
+      assert.equal(reply, "one two");
+      assert.equal(out.stopReason, "max_tokens");
+      assert.equal(out.usage!.outputTokens, 2);
+    });
+
+    test("maxTokens equal to the reply length does not cut", async () => {
+      const { text: reply, out } = await replyOf({ messages: [user(text("one two"))], inferenceConfig: { maxTokens: 2 } });
+      assert.equal(reply, "one two");
+      assert.equal(out.stopReason, "end_turn");
+    });
+
+    test("stopSequences cut before the earliest occurrence, keeping trailing whitespace", async () => {
+      const { text: reply, out } = await replyOf({
+        messages: [user(text("one two three four"))], inferenceConfig: { stopSequences: ["four", "three"] },
+      });
+      assert.equal(reply, "one two ");
+      assert.equal(out.stopReason, "stop_sequence");
+    });
+
+    test("with both limits the earlier cut wins", async () => {
+      const a = await replyOf({ messages: [user(text("one two three four"))], inferenceConfig: { maxTokens: 3, stopSequences: ["two"] } });
+      assert.deepEqual([a.text, a.out.stopReason], ["one ", "stop_sequence"]);
+      const b = await replyOf({ messages: [user(text("one two three four"))], inferenceConfig: { maxTokens: 1, stopSequences: ["four"] } });
+      assert.deepEqual([b.text, b.out.stopReason], ["one", "max_tokens"]);
+    });
+
+    test("/tool NAME {json} answers with a toolUse block, same id for the same request", async () => {
+      const req: Req = { toolConfig: toolConfig(), messages: [user(text('/tool get_weather {"city": "Oslo"}'))] };
+      const a = await converse(req);
+      const b = await converse(req);
+      const use = a.output!.message!.content![0].toolUse!;
+      assert.equal(a.stopReason, "tool_use");
+      assert.equal(use.name, "get_weather");
+      assert.deepEqual(use.input, { city: "Oslo" });
+      assert.match(use.toolUseId!, /^[a-zA-Z0-9_-]+$/);
+      assert.equal(b.output!.message!.content![0].toolUse!.toolUseId, use.toolUseId);
+      const other = await converse({ ...req, messages: [user(text('/tool get_weather {"city": "Rome"}'))] });
+      assert.notEqual(other.output!.message!.content![0].toolUse!.toolUseId, use.toolUseId);
+    });
+
+    test("/tool without JSON calls with {}", async () => {
+      const out = await converse({ toolConfig: toolConfig(), messages: [user(text("/tool get_time"))] });
+      assert.deepEqual(out.output!.message!.content![0].toolUse!.input, {});
+    });
+
+    test("/tool with an unknown name or invalid JSON is a ValidationException", async () => {
+      await assert.rejects(converse({ toolConfig: toolConfig(), messages: [user(text("/tool nope {}"))] }), ValidationException);
+      await assert.rejects(converse({ toolConfig: toolConfig(), messages: [user(text("/tool get_time {oops"))] }), ValidationException);
+      await assert.rejects(converse({ messages: [user(text("/tool get_time"))] }), ValidationException);
+    });
+
+    test("toolChoice tool always calls that tool; any calls the first; auto only on /tool lines", async () => {
+      const forced = await converse({ toolConfig: toolConfig({ tool: { name: "get_time" } }), messages: [user(text("hello"))] });
+      assert.equal(forced.output!.message!.content![0].toolUse!.name, "get_time");
+      assert.deepEqual(forced.output!.message!.content![0].toolUse!.input, {});
+      const forcedWithLine = await converse({
+        toolConfig: toolConfig({ tool: { name: "get_time" } }), messages: [user(text('/tool get_time {"tz": "UTC"}'))],
+      });
+      assert.deepEqual(forcedWithLine.output!.message!.content![0].toolUse!.input, { tz: "UTC" });
+      const any = await converse({ toolConfig: toolConfig({ any: {} }), messages: [user(text("hello"))] });
+      assert.equal(any.output!.message!.content![0].toolUse!.name, "get_weather");
+      const auto = await converse({ toolConfig: toolConfig({ auto: {} }), messages: [user(text("hello"))] });
+      assert.equal(auto.output!.message!.content![0].text, "hello");
+      assert.equal(auto.stopReason, "end_turn");
+    });
+
+    test("streaming: one delta per token with the whitespace before it; joined deltas equal the Converse reply", async () => {
+      const req: Req = { messages: [user(text("  alpha  beta\n\tgamma "))] };
+      const { text: reply } = await replyOf(req);
+      const events = await collect((await client.send(new ConverseStreamCommand({ modelId: "basalt.echo", ...req }))).stream!);
+      const deltas = events.filter((e) => e.contentBlockDelta).map((e) => e.contentBlockDelta!.delta!.text!);
+      assert.deepEqual(deltas, ["  alpha", "  beta", "\n\tgamma "]);
+      assert.equal(deltas.join(""), reply);
+    });
+
+    test("streaming a tool call: contentBlockStart, then input chunks that join to the JSON", async () => {
+      const input = { city: "Reykjavik", days: 5, units: "metric", detail: ["wind", "rain"] };
+      const req: Req = { toolConfig: toolConfig(), messages: [user(text(`/tool get_weather ${JSON.stringify(input)}`))] };
+      const converseOut = await converse(req);
+      const events = await collect((await client.send(new ConverseStreamCommand({ modelId: "basalt.echo", ...req }))).stream!);
+      const names = events.map((e) => Object.keys(e).find((k) => k !== "$unknown"));
+      assert.equal(names[0], "messageStart");
+      assert.equal(names[1], "contentBlockStart");
+      const start = events[1].contentBlockStart!;
+      assert.equal(start.start!.toolUse!.name, "get_weather");
+      assert.equal(start.start!.toolUse!.toolUseId, converseOut.output!.message!.content![0].toolUse!.toolUseId);
+      const chunks = events.filter((e) => e.contentBlockDelta).map((e) => e.contentBlockDelta!.delta!.toolUse!.input!);
+      assert.ok(chunks.length > 1, "input arrives in several chunks");
+      assert.deepEqual(JSON.parse(chunks.join("")), input);
+      assert.deepEqual(names.slice(-3), ["contentBlockStop", "messageStop", "metadata"]);
+      assert.equal(events.at(-2)!.messageStop!.stopReason, "tool_use");
+    });
+  });
+}

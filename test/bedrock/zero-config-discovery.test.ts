@@ -76,7 +76,9 @@ describe("zero-config discovery", () => {
     const env = cleanEnv({ ...SECRETS, AWS_ACCESS_KEY_ID: "AKIDDISCOVERY", AWS_REGION: "eu-west-1", BASALT_OLLAMA_URL: ollamaUrl });
     const basalt = await startBasalt({ env });
     try {
-      const output = await waitForOutput(basalt.output, /ready to paste[\s\S]*\n\n/);
+      await waitForOutput(basalt.output, /ready to paste[\s\S]*\n\n/);
+      // The JSON log line and the plain snippet are written by different streams: wait for both.
+      const output = await waitForOutput(basalt.output, /"discovered":/);
       assert.deepEqual(ollamaRequests, ["GET /api/tags"]);
       const log = output.split("\n").map((l) => { try { return JSON.parse(l) as { discovered?: string[] }; } catch { return {}; } }).find((l) => l.discovered);
       assert.deepEqual(log?.discovered, [

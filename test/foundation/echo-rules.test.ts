@@ -3,8 +3,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ConverseCommand, ConverseStreamCommand, CountTokensCommand, ValidationException,
-  type BedrockRuntimeClient, type ConverseCommandInput, type ConverseStreamOutput,
+  ConverseCommand, ConverseStreamCommand, CountTokensCommand, InvokeModelCommand, ValidationException,
+  type BedrockRuntimeClient, type ConverseCommandInput, type ConverseStreamOutput, type ToolChoice,
 } from "@aws-sdk/client-bedrock-runtime";
 import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
 import { transports } from "../helpers/clients.js";
@@ -14,7 +14,7 @@ const user = (...content: object[]) => ({ role: "user", content }) as never;
 const assistant = (...content: object[]) => ({ role: "assistant", content }) as never;
 const text = (t: string) => ({ text: t });
 const bytes = (n: number) => new Uint8Array(n).fill(7);
-const toolConfig = (choice?: object) => ({
+const toolConfig = (choice?: ToolChoice) => ({
   tools: ["get_weather", "get_time"].map((name) => ({ toolSpec: { name, inputSchema: { json: { type: "object" } } } })),
   ...(choice ? { toolChoice: choice } : {}),
 });
@@ -95,10 +95,34 @@ for (const [label, makeClient] of transports) {
       assert.deepEqual(stream.at(-1)!.metadata!.usage, out.usage);
     });
 
-    test("CountTokens counts an invokeModel body as the tokens of its text", async () => {
-      const body = new TextEncoder().encode(JSON.stringify({ inputText: "one two three" }));
-      const out = await client.send(new CountTokensCommand({ modelId: "basalt.echo", input: { invokeModel: { body } } }));
-      assert.ok(out.inputTokens! > 0);
+    test("CountTokens counts an invokeModel body as the tokens of its text, as InvokeModel and Converse do", async () => {
+      const prompt = "one two  three\nfour";
+      const body = new TextEncoder().encode(JSON.stringify({ inputText: prompt }));
+      const counted = await client.send(new CountTokensCommand({ modelId: "basalt.echo", input: { invokeModel: { body } } }));
+      assert.equal(counted.inputTokens, 4);
+      const invoked = await client.send(new InvokeModelCommand({ modelId: "basalt.echo", body, contentType: "application/json" }));
+      assert.equal(JSON.parse(new TextDecoder().decode(invoked.body)).usage.inputTokens, counted.inputTokens);
+      const conversed = await converse({ messages: [user(text(prompt))] });
+      assert.equal(conversed.usage!.inputTokens, counted.inputTokens);
+    });
+
+    test("CountTokens equals Converse inputTokens for every kind of block, tools and system included", async () => {
+      const req: Req = {
+        system: [{ text: "sys one" }, { guardContent: { text: { text: "guarded sys" } } }],
+        toolConfig: toolConfig(),
+        messages: [
+          user(text("look here"), { image: { format: "gif", source: { bytes: bytes(3) } } }),
+          assistant(text("ok then"), { toolUse: { toolUseId: "t1", name: "get_time", input: { tz: "UTC", n: [1, 2] } } }),
+          user({ toolResult: { toolUseId: "t1", status: "error", content: [{ json: { a: 1 } }, text("and text")] } },
+            { document: { format: "txt", name: "notes", source: { bytes: bytes(9) } } }, text("read it"), { cachePoint: { type: "default" } }),
+        ],
+      };
+      const out = await converse(req);
+      // sys one(2) + guarded sys(2) + look here [image gif 3 bytes](6) + ok then {"tz":"UTC","n":[1,2]}(3)
+      // + toolResult t1 error: {"a":1}\nand text(6) + [document txt 9 bytes](4) + read it(2)
+      assert.equal(out.usage!.inputTokens, 25);
+      const counted = await client.send(new CountTokensCommand({ modelId: "basalt.echo", input: { converse: req as never } }));
+      assert.equal(counted.inputTokens, out.usage!.inputTokens);
     });
 
     test("maxTokens cuts after the N-th token", async () => {
@@ -112,6 +136,13 @@ for (const [label, makeClient] of transports) {
       const { text: reply, out } = await replyOf({ messages: [user(text("one two"))], inferenceConfig: { maxTokens: 2 } });
       assert.equal(reply, "one two");
       assert.equal(out.stopReason, "end_turn");
+    });
+
+    test("the issue's stopSequences example: [\"three\"] → \"one two \"", async () => {
+      const { text: reply, out } = await replyOf({ messages: [user(text("one two three four"))], inferenceConfig: { stopSequences: ["three"] } });
+      assert.equal(reply, "one two ");
+      assert.equal(out.stopReason, "stop_sequence");
+      assert.equal(out.usage!.outputTokens, 2);
     });
 
     test("stopSequences cut before the earliest occurrence, keeping trailing whitespace", async () => {
@@ -177,6 +208,18 @@ for (const [label, makeClient] of transports) {
       assert.deepEqual(deltas, ["  alpha", "  beta", "\n\tgamma "]);
       assert.equal(deltas.join(""), reply);
     });
+
+    for (const inferenceConfig of [{ maxTokens: 2 }, { stopSequences: ["three"] }, { maxTokens: 3, stopSequences: ["four"] }]) {
+      test(`streaming with ${JSON.stringify(inferenceConfig)}: the same cut, stopReason and usage as Converse`, async () => {
+        const req: Req = { messages: [user(text("one two three four"))], inferenceConfig };
+        const { text: reply, out } = await replyOf(req);
+        const events = await collect((await client.send(new ConverseStreamCommand({ modelId: "basalt.echo", ...req }))).stream!);
+        const joined = events.map((e) => e.contentBlockDelta?.delta?.text ?? "").join("");
+        assert.equal(joined, reply);
+        assert.equal(events.find((e) => e.messageStop)!.messageStop!.stopReason, out.stopReason);
+        assert.deepEqual(events.at(-1)!.metadata!.usage, out.usage);
+      });
+    }
 
     test("streaming a tool call: contentBlockStart, then input chunks that join to the JSON", async () => {
       const input = { city: "Reykjavik", days: 5, units: "metric", detail: ["wind", "rain"] };

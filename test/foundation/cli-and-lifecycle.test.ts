@@ -109,11 +109,12 @@ test("TLS: --tls-cert/--tls-key serve h2 and http/1.1 by ALPN", async () => {
   assert.equal(await b.stop(), 0);
 });
 
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
+// Each signal once, with the stream on one transport and the unary call on the other.
+for (const [signal, streamOver, unaryOver] of [["SIGTERM", h2Client, h1Client], ["SIGINT", h1Client, h2Client]] as const) {
   test(`${signal}: an in-flight Converse finishes, an open stream ends with an exception event, exit 0`, async () => {
     const b = await startBasalt();
-    const client = h2Client(b.url);
-    const h1 = h1Client(b.url);
+    const client = streamOver(b.url);
+    const h1 = unaryOver(b.url);
     const stream = await client.send(new ConverseStreamCommand({ modelId: "basalt.echo", messages: say("/slow 200 a b c d e f g h i j") }));
     const unary = h1.send(new ConverseCommand({ modelId: "basalt.echo", messages: say("/slow 150 x y z") }));
     const seen: string[] = [];

@@ -133,14 +133,40 @@ test("an oversized body → typed 400, and the server keeps serving", async () =
   assert.equal(again.status, 200);
 });
 
-test("an oversized body through the SDK → ValidationException", async () => {
-  const [, makeClient] = transports[0];
-  const client = makeClient(basalt.url);
-  await assert.rejects(
-    client.send(new ConverseCommand({ modelId: "basalt.echo", messages: say("y".repeat(10_000)) })),
-    (err: Error) => err instanceof sdk.ValidationException,
-  );
-  client.destroy();
+for (const [label, makeClient] of transports) {
+  test(`an oversized body through the SDK over ${label} → ValidationException 400, then the next call works`, async () => {
+    const client = makeClient(basalt.url);
+    await assert.rejects(
+      client.send(new ConverseCommand({ modelId: "basalt.echo", messages: say("y".repeat(100_000)) })),
+      (err: Error & { $metadata: { httpStatusCode: number } }) =>
+        err instanceof sdk.ValidationException && err.$metadata.httpStatusCode === 400 && /4096 bytes allowed/.test(err.message),
+    );
+    const ok = await client.send(new ConverseCommand({ modelId: "basalt.echo", messages: say("fits") }));
+    assert.equal(ok.output!.message!.content![0].text, "fits");
+    client.destroy();
+  });
+}
+
+test("a body far past the limit (beyond the drain cap) is cut off, and the server keeps serving", async () => {
+  const { request } = await import("node:http");
+  const outcome = await new Promise<string>((resolve) => {
+    const req = request(`${basalt.url}/model/basalt.echo/converse`, { method: "POST", headers: { "content-type": "application/json" } });
+    req.on("response", (res) => resolve(`status ${res.statusCode}`));
+    req.on("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < 40) {
+        sent++;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+  assert.match(outcome, /^(status 400|ECONNRESET|EPIPE)$/);
+  const again = await post("/model/basalt.echo/converse", JSON.stringify({ messages: say("alive") }));
+  assert.equal(again.status, 200);
 });
 
 test("an unknown route → 404 UnknownOperationException", async () => {

@@ -3,6 +3,8 @@
 import { BedrockError } from "../../core/errors.js";
 import type { Request } from "./http-types.js";
 
+const DRAIN_EXTRA_BYTES = 16 * 1024 * 1024;
+
 // Plain 'data'/'end' listeners rather than `for await`: the stream's async iterator costs several promises
 // per request on the hottest path of every call.
 export function readBody(req: Request, limit: number): Promise<Buffer> {
@@ -12,6 +14,9 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
     let size = 0;
     let over = Number.isFinite(declared) && declared > limit;
     let settled = false;
+    // Draining (not buffering) an oversized body lets HTTP/1.1 clients, which write the whole body before
+    // reading, see the typed 400; a reset after a few KB would reach them as ECONNRESET instead.
+    const drainCap = Math.max(limit * 4, limit + DRAIN_EXTRA_BYTES);
     const finish = (err?: unknown) => {
       if (settled) return;
       settled = true;
@@ -34,7 +39,7 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) over = true;
       if (!over) return void chunks.push(chunk);
-      if (size > limit * 4) {
+      if (size > drainCap) {
         // Past the hard cap: stop reading and drop the connection.
         finish();
         req.destroy();

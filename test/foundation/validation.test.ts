@@ -58,6 +58,23 @@ const CASES: [string, Req, string | RegExp][] = [
     messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "f", input: {} } }),
       user({ toolResult: { toolUseId: "t2", content: [text("r")] } })], toolConfig: tools("f") },
     /toolResult blocks at messages\.2\.content contain an unexpected toolUseId: t2/],
+  ["a toolUse of the previous turn left without its toolResult", {
+    messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "f", input: {} } }, { toolUse: { toolUseId: "t2", name: "f", input: {} } },
+      { toolUse: { toolUseId: "t3", name: "f", input: {} } }),
+    user({ toolResult: { toolUseId: "t2", content: [text("r")] } })], toolConfig: tools("f") },
+    "Expected toolResult blocks at messages.2.content for the following Ids: t1, t3"],
+  ["a toolResult json item that is not an object", {
+    messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "f", input: {} } }),
+      user({ toolResult: { toolUseId: "t1", content: [text("ok"), { json: [1, 2] }] } })], toolConfig: tools("f") },
+    "The format of the value at messages.2.content.0.toolResult.content.1.json is invalid. Provide a json object for the field and try again."],
+  ["an error toolResult without content", {
+    messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "f", input: {} } }),
+      user(text("see"), { toolResult: { toolUseId: "t1", status: "error", content: [] } })], toolConfig: tools("f") },
+    "The content field at messages.2.content.1.toolResult cannot be empty when status value is error."],
+  ["a tool schema whose top-level type is not object", {
+    messages: [user(text("x"))],
+    toolConfig: { tools: [tools("f").tools[0], { toolSpec: { name: "g", inputSchema: { json: { type: "array" } } } }] } },
+    "The value at toolConfig.tools.1.toolSpec.inputSchema.json.type must be one of the following: object."],
   ["temperature above 1", { messages: [user(text("x"))], inferenceConfig: { temperature: 1.5 } },
     "1 validation error detected: Value at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1"],
   ["temperature below 0", { messages: [user(text("x"))], inferenceConfig: { temperature: -0.1 } },

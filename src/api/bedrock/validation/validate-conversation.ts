@@ -1,7 +1,7 @@
 // Rules the service enforces that the model does not state (DIGEST §4.5), worded as Bedrock words them
 // where a recording or public report shows the real message. Paths here are 0-based, as in Bedrock's
 // own messages (`messages.1.content.0`).
-import type { ContentBlock, Message, ToolConfiguration } from "../../../core/shapes.generated.js";
+import type { ContentBlock, Message, ToolConfiguration, ToolResultBlock } from "../../../core/shapes.generated.js";
 import { validationError } from "../../../core/errors.js";
 
 export interface Conversation {
@@ -43,6 +43,7 @@ function validateMessage(message: Message, i: number, previous: Message | undefi
   let hasText = false;
   let hasDocument = false;
   const toolUseIds = new Set<string>();
+  const answeredIds = new Set<string>();
   message.content.forEach((block: ContentBlock, j) => {
     const blockAt = `${at}.content.${j}`;
     if ("text" in block) {
@@ -76,21 +77,53 @@ function validateMessage(message: Message, i: number, previous: Message | undefi
           `The toolResult blocks at ${at}.content contain an unexpected toolUseId: ${id}. Each toolResult block must answer a toolUse block of the previous assistant message.`,
         );
       }
+      validateToolResult(block.toolResult, blockAt);
+      answeredIds.add(id);
     } else if ("reasoningContent" in block && message.role === "user") {
       throw validationError("User messages cannot contain reasoning content. Please remove the reasoning content and try again.");
     }
   });
   if (hasDocument && !hasText) throw validationError("A text block must be included when using documents.");
+  if (message.role === "user" && previous?.role === "assistant") {
+    // Every toolUse of the previous turn needs its result here (the real service's wording, seen in
+    // public reports of parallel tool calls; ids in the order of the toolUse blocks).
+    const missing = previous.content.flatMap((b) =>
+      "toolUse" in b && !answeredIds.has(b.toolUse.toolUseId) ? [b.toolUse.toolUseId] : []);
+    if (missing.length) throw validationError(`Expected toolResult blocks at ${at}.content for the following Ids: ${missing.join(", ")}`);
+  }
   if (message.role === "assistant" && message.content.every((b) => "cachePoint" in b)) {
     throw validationError("There is nothing available to cache. Please remove the invalid cache point and try again.");
   }
 }
 
+// Wording of the real service's checks as quoted in public bug reports (toolResult json items, error
+// results without content, non-object tool schemas); their paths are 0-based like the rules above.
+function validateToolResult(result: ToolResultBlock, blockAt: string): void {
+  if (result.status === "error" && result.content.length === 0) {
+    throw validationError(`The content field at ${blockAt}.toolResult cannot be empty when status value is error.`);
+  }
+  result.content.forEach((item, k) => {
+    if ("json" in item && !isJsonObject(item.json)) {
+      throw validationError(
+        `The format of the value at ${blockAt}.toolResult.content.${k}.json is invalid. Provide a json object for the field and try again.`,
+      );
+    }
+  });
+}
+
+const isJsonObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+
 function validateTools(toolConfig: ToolConfiguration | undefined): void {
   if (!toolConfig) return;
   const seen = new Set<string>();
-  for (const tool of toolConfig.tools) {
+  for (const [i, tool] of toolConfig.tools.entries()) {
     if (!("toolSpec" in tool)) continue;
+    const schema = tool.toolSpec.inputSchema;
+    // "The top level schema type must be object" (ToolInputSchema docs); a schema without `type` passes.
+    const type = "json" in schema && isJsonObject(schema.json) ? (schema.json as Record<string, unknown>).type : undefined;
+    if (type !== undefined && type !== "object") {
+      throw validationError(`The value at toolConfig.tools.${i}.toolSpec.inputSchema.json.type must be one of the following: object.`);
+    }
     const name = tool.toolSpec.name;
     if (seen.has(name)) {
       throw validationError(`The toolConfig field contains duplicate tool names: ${name}. Give each tool a unique name and try again.`);

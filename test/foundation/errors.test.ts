@@ -80,6 +80,29 @@ for (const [label, makeClient] of transports) {
       assert.deepEqual(seen, ["messageStart", "contentBlockDelta"]);
     });
 
+    // Every exception member of the ConverseStreamOutput union, raised by the SDK as its own class.
+    for (const name of ["InternalServerException", "ModelStreamErrorException", "ValidationException", "ThrottlingException",
+      "ServiceUnavailableException"] as const) {
+      test(`mid-stream ${name} → the SDK raises ${name} while iterating`, async () => {
+        const out = await client.send(
+          new ConverseStreamCommand({ modelId: "basalt.echo", messages: say(`/error-after 3 ${name} mid ${name}`) }),
+        );
+        let events = 0;
+        await assert.rejects(
+          (async () => {
+            for await (const _ of out.stream!) events++;
+          })(),
+          (err: Error & { originalStatusCode?: number }) => {
+            assert.ok(err instanceof (sdk as unknown as Record<string, new () => Error>)[name], `${err.name}: ${err.message}`);
+            assert.equal(err.message, `mid ${name}`);
+            if (name === "ModelStreamErrorException") assert.equal(err.originalStatusCode, 500);
+            return true;
+          },
+        );
+        assert.equal(events, 3);
+      });
+    }
+
     test("an error outside the stream union arrives as modelStreamErrorException", async () => {
       const out = await client.send(
         new ConverseStreamCommand({ modelId: "basalt.echo", messages: say("/error-after 1 AccessDeniedException no access") }),

@@ -116,3 +116,48 @@ test("signed and unsigned requests, and Bearer API keys, are all accepted", asyn
   });
   assert.equal(bearer.status, 200);
 });
+
+test("HTTP/2: concurrent streams and unary calls multiplexed on one client each get their own answer", async () => {
+  const client = h2Client(basalt.url);
+  const streams = Array.from({ length: 12 }, async (_, i) => {
+    const out = await client.send(new ConverseStreamCommand({
+      modelId: "basalt.echo", messages: [{ role: "user", content: [{ text: `/slow 20 stream ${i} a b c` }] }],
+    }));
+    let text = "";
+    for await (const e of out.stream!) text += e.contentBlockDelta?.delta?.text ?? "";
+    return text;
+  });
+  const unary = Array.from({ length: 12 }, (_, i) =>
+    client.send(new ConverseCommand({ modelId: "basalt.echo", messages: [{ role: "user", content: [{ text: `unary ${i}` }] }] }))
+      .then((o) => o.output!.message!.content![0].text));
+  assert.deepEqual(await Promise.all(streams), Array.from({ length: 12 }, (_, i) => `stream ${i} a b c`));
+  assert.deepEqual(await Promise.all(unary), Array.from({ length: 12 }, (_, i) => `unary ${i}`));
+  client.destroy();
+});
+
+for (const [label, make] of [["HTTP/2", h2Client], ["HTTP/1.1", h1Client]] as const) {
+  test(`${label}: a client abandoning one stream does not disturb another on the same client`, async () => {
+    const client = make(basalt.url);
+    const abort = new AbortController();
+    const say = (text: string) => [{ role: "user" as const, content: [{ text }] }];
+    const doomed = await client.send(
+      new ConverseStreamCommand({ modelId: "basalt.echo", messages: say("/slow 100 a b c d e f g h") }), { abortSignal: abort.signal },
+    );
+    const kept = await client.send(new ConverseStreamCommand({ modelId: "basalt.echo", messages: say("/slow 30 k l m n") }));
+    const keptText = (async () => {
+      let text = "";
+      for await (const e of kept.stream!) text += e.contentBlockDelta?.delta?.text ?? "";
+      return text;
+    })();
+    let seen = 0;
+    // The SDK's HTTP/1.1 handler raises an abort error here; its HTTP/2 handler just ends the iteration.
+    await (async () => {
+      for await (const _ of doomed.stream!) if (++seen === 2) abort.abort();
+    })().catch((err: Error) => assert.match(`${err.name}: ${err.message}`, /abort/i));
+    assert.ok(seen >= 2 && seen < 12, `the abandoned stream stopped (${seen} events)`);
+    assert.equal(await keptText, "k l m n");
+    const after = await client.send(new ConverseCommand({ modelId: "basalt.echo", messages: say("still serving") }));
+    assert.equal(after.output!.message!.content![0].text, "still serving");
+    client.destroy();
+  });
+}

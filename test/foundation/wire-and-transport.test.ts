@@ -3,6 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "node:http2";
+import { connect as tcpConnect, type Socket } from "node:net";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
@@ -58,6 +59,8 @@ test("a mid-stream failure is an exception frame with :exception-type, decoded b
   assert.equal(frames.length, 4);
   assert.equal(last.headers[":message-type"].value, "exception");
   assert.equal(last.headers[":exception-type"].value, "serviceUnavailableException");
+  assert.equal(last.headers[":content-type"].value, "application/json");
+  assert.equal(Object.keys(last.headers).length, 3);
   assert.deepEqual(JSON.parse(toUtf8(last.body)), { message: "gone" });
 });
 
@@ -161,3 +164,36 @@ for (const [label, make] of [["HTTP/2", h2Client], ["HTTP/1.1", h1Client]] as co
     client.destroy();
   });
 }
+
+/** Opens a TCP connection, writes the given pieces with a pause between them, and collects what comes back. */
+async function writeInPieces(pieces: (string | Buffer)[], waitMs: number): Promise<Buffer> {
+  const { port, hostname } = new URL(basalt.url);
+  const socket: Socket = tcpConnect(Number(port), hostname);
+  const received: Buffer[] = [];
+  socket.on("data", (d: Buffer) => received.push(d));
+  await new Promise((r) => socket.once("connect", r));
+  for (const piece of pieces) {
+    socket.write(piece);
+    await new Promise((r) => setTimeout(r, waitMs));
+  }
+  socket.destroy();
+  return Buffer.concat(received);
+}
+
+test("connection sniffing: an HTTP/1.1 request that starts like the h2 preface ('P…') is still HTTP/1.1", async () => {
+  const json = body("split start");
+  const request = `POST /model/basalt.echo/converse HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+  const reply = (await writeInPieces([request.slice(0, 1), request.slice(1)], 60)).toString();
+  assert.match(reply, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(reply, /"text":"split start"/);
+});
+
+test("connection sniffing: an h2 preface split across packets still opens HTTP/2", async () => {
+  const preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+  const emptySettings = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+  const reply = await writeInPieces([preface.slice(0, 5), preface.slice(5, 12), Buffer.concat([Buffer.from(preface.slice(12)), emptySettings])], 40);
+  // The server's first frame is its SETTINGS frame (type 0x4 on stream 0).
+  assert.ok(reply.length >= 9, "the server answered");
+  assert.equal(reply[3], 0x04);
+  assert.equal(reply.readUInt32BE(5) & 0x7fffffff, 0);
+});

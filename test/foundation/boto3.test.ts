@@ -26,6 +26,8 @@ test("boto3: converse, converse_stream, count_tokens and errors", { skip: hasBot
   assert.equal(r.image, "pic\n[image png 67 bytes]");
   assert.deepEqual(r.stream, ["messageStart", "contentBlockDelta", "contentBlockDelta", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata"]);
   assert.equal(r.count, 3);
+  assert.deepEqual(r.tool, { name: "get_weather", input: { city: "Oslo" }, stop: "tool_use" });
+  assert.equal(r.streamText, "  spaced   words\nhere");
   assert.deepEqual(r.validation, { code: "ValidationException", status: 400 });
   assert.deepEqual(r.throttling, { code: "ThrottlingException", message: "slow down", status: 429 });
   assert.deepEqual(r.streamError, { code: "throttlingException", message: "mid" });

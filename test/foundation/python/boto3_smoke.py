@@ -26,6 +26,14 @@ out["image"] = r["output"]["message"]["content"][0]["text"]
 r = client.converse_stream(modelId="basalt.echo", messages=msgs("streamed by boto3"))
 out["stream"] = [list(e.keys())[0] for e in r["stream"]]
 
+tools = {"tools": [{"toolSpec": {"name": "get_weather", "inputSchema": {"json": {"type": "object"}}}}]}
+r = client.converse(modelId="basalt.echo", messages=msgs('/tool get_weather {"city": "Oslo"}'), toolConfig=tools)
+use = r["output"]["message"]["content"][0]["toolUse"]
+out["tool"] = {"name": use["name"], "input": use["input"], "stop": r["stopReason"]}
+
+r = client.converse_stream(modelId="basalt.echo", messages=msgs("  spaced   words\nhere"))
+out["streamText"] = "".join(e["contentBlockDelta"]["delta"]["text"] for e in r["stream"] if "contentBlockDelta" in e)
+
 r = client.count_tokens(modelId="basalt.echo", input={"converse": {"messages": msgs("one two three")}})
 out["count"] = r["inputTokens"]
 

@@ -63,6 +63,8 @@ export function h2loadMissing(): string | undefined {
 export interface H2LoadSpec extends LoadSpec {
   /** Concurrent streams per connection (the JS SDK multiplexes one session). */
   streams: number;
+  /** Unmeasured seconds before the measured duration. */
+  warmUpSec?: number;
 }
 
 /** h2load prints only mean/sd latencies, so p50/p99 come from its per-request log file. */
@@ -75,7 +77,7 @@ export async function h2load(spec: H2LoadSpec): Promise<LoadResult> {
     const headers = { "content-type": "application/json", ...spec.headers };
     const args = [
       "-c", String(spec.connections), "-m", String(spec.streams), "-t", "1",
-      "-D", String(spec.durationSec), "--warm-up-time", "1",
+      "-D", String(spec.durationSec), "--warm-up-time", String(spec.warmUpSec ?? 1),
       "-d", bodyFile, "--log-file", logFile,
       ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]), spec.url,
     ];

@@ -72,8 +72,10 @@ export async function converseEcho(opts: RunOptions): Promise<ScenarioResult> {
 
     const urlOf = (who: "basalt" | "baseline", base: Server) => (who === "basalt" ? basalt.url : base.url) + PATH;
     // Warm both up (JIT, connection setup) before anything is measured.
-    for (const who of ["basalt", "baseline"] as const) {
-      await autocannon({ url: urlOf(who, h1), body, connections: H1_CONNECTIONS, durationSec: 1 });
+    if (!opts.quick) {
+      for (const who of ["basalt", "baseline"] as const) {
+        await autocannon({ url: urlOf(who, h1), body, connections: H1_CONNECTIONS, durationSec: 1 });
+      }
     }
     const p1 = await alternate("HTTP/1.1", opts.rounds, (who) => autocannon({ url: urlOf(who, h1), body, connections: H1_CONNECTIONS, durationSec: opts.seconds }));
     const r1 = rows("HTTP/1.1", p1);
@@ -84,7 +86,7 @@ export async function converseEcho(opts: RunOptions): Promise<ScenarioResult> {
     if (missing) {
       notes.push(`HTTP/2 rows skipped: ${missing}`);
     } else {
-      const spec = (who: "basalt" | "baseline") => ({ url: urlOf(who, h2), body, connections: H2_CONNECTIONS, streams: H2_STREAMS, durationSec: opts.seconds });
+      const spec = (who: "basalt" | "baseline") => ({ url: urlOf(who, h2), body, connections: H2_CONNECTIONS, streams: H2_STREAMS, durationSec: opts.seconds, warmUpSec: opts.quick ? 0 : 1 });
       const p2 = await alternate("HTTP/2", opts.rounds, (who) => h2load(spec(who)));
       const r2 = rows("HTTP/2 (h2c)", p2);
       table.rows.push(...r2.rows);

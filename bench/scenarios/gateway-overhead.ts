@@ -46,8 +46,8 @@ export async function gatewayOverhead(opts: RunOptions): Promise<ScenarioResult>
     for (const [mode, targets] of Object.entries(modes)) {
       for (const who of ["direct", "basalt", "portkey"] as const) {
         await check(`${who} ${mode}`, targets[who], mode === "Stream" && who === "basalt" ? "messageStop" : "Paris");
-        // Warm-up: connection pools and JIT on every hop.
-        await autocannon({ ...targets[who], connections: CONNECTIONS, durationSec: 1 });
+        // Warm-up: connection pools and JIT on every hop (quick runs only check the harness).
+        if (!opts.quick) await autocannon({ ...targets[who], connections: CONNECTIONS, durationSec: 1 });
       }
     }
 
@@ -94,7 +94,7 @@ export async function gatewayOverhead(opts: RunOptions): Promise<ScenarioResult>
       notes: [
         "Added latency = the path's latency minus the direct call's in the same round (median over rounds). autocannon reports latency at 1 ms resolution.",
         "Basalt translates Converse ⇄ Chat Completions (and SSE → event-stream frames); Portkey relays Chat Completions as they are, so Basalt does more work per request.",
-        "Portkey's streaming adds a fixed 25 ms pause before the first chunk by design (its Node stream reader), which dominates its streamed latency.",
+        "Portkey's stream reader waits 25 ms (a setTimeout in its build) before passing on the first SSE chunk; that is part of its streamed latency.",
         "Portkey runs `node build/start-server.js --headless` with NODE_ENV=production and a one-line fetch shim (bench/servers/portkey-fetch-shim.mjs) without which its streaming fails on this Node/hono version.",
       ],
     };

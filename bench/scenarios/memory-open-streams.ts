@@ -14,8 +14,8 @@ interface OpenStreams { streams: number; failed: number; firstError?: string; ev
 
 export async function memoryOpenStreams(opts: RunOptions): Promise<ScenarioResult> {
   const servers: Server[] = [];
-  // 18 SSE events per stream: at 250 ms apart a stream stays open ~4.5 s (quick: 100 ms, ~1.8 s).
-  const trickleMs = opts.quick ? 100 : 250;
+  // 18 SSE events per stream: at 250 ms apart a stream stays open ~4.5 s (quick: 50 ms, ~0.9 s).
+  const trickleMs = opts.quick ? 50 : 250;
   try {
     const upstream = await startBenchServer("slow-upstream", "openai-upstream.ts", ["--trickle-ms", String(trickleMs)]);
     servers.push(upstream);
@@ -27,7 +27,7 @@ export async function memoryOpenStreams(opts: RunOptions): Promise<ScenarioResul
     // Warm-up: code paths compiled, pools and buffers allocated, as in a server that has served traffic.
     const warm = await runClient<OpenStreams>(CLIENT, ["--url", basalt.url, "--count", "50"], 60_000);
     if (warm.failed) throw new Error(`warm-up streams failed: ${warm.firstError}`);
-    await sleep(opts.quick ? 1000 : 3000);
+    await sleep(opts.quick ? 500 : 3000);
     const idle = rss();
 
     let peak = 0;
@@ -40,7 +40,7 @@ export async function memoryOpenStreams(opts: RunOptions): Promise<ScenarioResul
     if (result.failed) throw new Error(`${result.failed} of ${STREAMS} streams failed: ${result.firstError}`);
 
     // Let V8's memory reducer and the allocator give memory back; stop early once within 10 % of idle.
-    const settleMs = opts.quick ? 8_000 : 20_000;
+    const settleMs = opts.quick ? 2_000 : 20_000;
     const endedAt = Date.now();
     let after = rss();
     while (Date.now() - endedAt < settleMs && after > idle * 1.1) {
@@ -48,10 +48,25 @@ export async function memoryOpenStreams(opts: RunOptions): Promise<ScenarioResul
       after = rss();
     }
     const settledIn = Date.now() - endedAt;
+
+    // A second identical burst tells retention from a leak: retained memory is reused (RSS stays put),
+    // leaked memory adds up burst after burst.
+    let peak2 = 0;
+    const sampler2 = setInterval(() => (peak2 = Math.max(peak2, rss())), 50);
+    const second = await runClient<OpenStreams>(CLIENT, ["--url", basalt.url, "--count", String(STREAMS)], 120_000);
+    clearInterval(sampler2);
+    if (second.failed) throw new Error(`${second.failed} of ${STREAMS} streams failed in the second burst: ${second.firstError}`);
+    const ended2 = Date.now();
+    let after2 = rss();
+    while (Date.now() - ended2 < settleMs && after2 > idle * 1.1) {
+      await sleep(250);
+      after2 = rss();
+    }
     const mib = (n: number) => round(n / MiB, 1);
     const targets: Target[] = [
       { name: `RSS with ${STREAMS} open streams (peak)`, target: "< 200 MB", measured: `${round(peak / 1e6, 1)} MB`, met: peak < 200e6 },
       { name: "RSS after the streams end", target: "within 10 % of idle", measured: `${mib(after)} MiB vs ${mib(idle)} MiB idle (${round((after / idle - 1) * 100, 1)} %)`, met: after <= idle * 1.1 },
+      { name: "No growth from a second burst (leak check)", target: "within 10 % of the first", measured: `${mib(after2)} MiB vs ${mib(after)} MiB`, met: after2 <= after * 1.1 },
     ];
     return {
       id: "memory-open-streams",
@@ -65,6 +80,8 @@ export async function memoryOpenStreams(opts: RunOptions): Promise<ScenarioResul
           [`all ${STREAMS} streams open (first event received)`, mib(atOpen)],
           ["peak while open", mib(peak)],
           [`after they end (+${round(settledIn / 1000, 1)} s)`, mib(after)],
+          [`second burst of ${STREAMS}: peak`, mib(peak2)],
+          [`after the second burst (+${round((Date.now() - ended2) / 1000, 1)} s)`, mib(after2)],
         ],
       }],
       targets,

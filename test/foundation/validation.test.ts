@@ -157,6 +157,11 @@ describe("the same checks guard ConverseStream and CountTokens", () => {
         expectValidation(underInputConverse(expected)),
       ));
   }
+  test("ConverseStream: unknown model id is an HTTP error before any event", () =>
+    assert.rejects(
+      client.send(new ConverseStreamCommand({ modelId: "acme.nothing-v1:0", messages: [user(text("x"))] })),
+      expectValidation("The provided model identifier is invalid."),
+    ));
   test("CountTokens: unknown model id", () =>
     assert.rejects(
       client.send(new CountTokensCommand({ modelId: "acme.nothing-v1:0", input: { converse: { messages: [user(text("x"))] } } })),

@@ -198,6 +198,17 @@ test("an unknown route → 404 UnknownOperationException", async () => {
   assert.match(r.type ?? "", /^UnknownOperationException/);
 });
 
+test("a fault line only counts as the first text of the last user message", async () => {
+  const messages = [
+    { role: "user", content: [{ text: "/error ThrottlingException old turn" }] },
+    { role: "assistant", content: [{ text: "ok" }] },
+    { role: "user", content: [{ text: "fine now" }, { text: "/error InternalServerException not first" }] },
+  ];
+  const r = await post("/model/basalt.echo/converse", JSON.stringify({ messages }));
+  assert.equal(r.status, 200);
+  assert.equal(JSON.parse(r.body).output.message.content[0].text, "fine now\n/error InternalServerException not first");
+});
+
 test("an unknown /error name is itself a ValidationException", async () => {
   const r = await post("/model/basalt.echo/converse", JSON.stringify({ messages: say("/error NoSuchException") }));
   assert.equal(r.status, 400);

@@ -42,12 +42,17 @@ function readOptions(): BasaltConfig {
   const portText = values.port ?? (config.server.port === undefined ? process.env.PORT : undefined);
   if (portText !== undefined) {
     const port = Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: not a port number: ${portText}`);
+    const source = values.port !== undefined ? "--port" : "PORT";
+    if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`${source}: not a port number: ${portText}`);
     config.server.port = port;
   }
   if (values.host) config.server.host = values.host;
   if (values["tls-cert"] || values["tls-key"]) {
     if (!values["tls-cert"] || !values["tls-key"]) fail("--tls-cert and --tls-key go together");
+    // Name the flag now rather than let the TLS server fail later with a bare ENOENT.
+    for (const flag of ["tls-cert", "tls-key"] as const) {
+      if (!existsSync(values[flag]!)) fail(`--${flag}: no such file: ${values[flag]}`);
+    }
     config.server.tlsCert = values["tls-cert"];
     config.server.tlsKey = values["tls-key"];
   }

@@ -75,7 +75,21 @@ for (const [name, yaml, expected] of [
 }
 
 test("bad flags and a missing config file fail clearly", async () => {
-  assert.notEqual((await runCli(["--port", "abc"])).code, 0);
+  const badFlag = await runCli(["--port", "abc"]);
+  assert.notEqual(badFlag.code, 0);
+  assert.match(badFlag.output, /--port: not a port number: abc/);
+  const badEnv = await runCli([], { PORT: "70000" });
+  assert.notEqual(badEnv.code, 0);
+  assert.match(badEnv.output, /PORT: not a port number: 70000/);
+  const unknown = await runCli(["--colour", "red"]);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.output, /--colour/);
+  const noCert = await runCli(["--port", "0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"]);
+  assert.notEqual(noCert.code, 0);
+  assert.match(noCert.output, /--tls-cert: no such file: \/nonexistent\/cert\.pem/);
+  const halfTls = await runCli(["--port", "0", "--tls-cert", "/nonexistent/cert.pem"]);
+  assert.notEqual(halfTls.code, 0);
+  assert.match(halfTls.output, /--tls-cert and --tls-key go together/);
   const missing = await runCli(["--port", "0", "--config", "/nonexistent/basalt.yaml"]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.output, /cannot read config file/);

@@ -68,9 +68,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const basalt = await startBasalt(config).catch((err: Error) => fail(err.message));
-  log.info({ url: basalt.url, models: basalt.registry.ids }, `basalt listening on ${basalt.url}`);
-  void reportDiscoveredBackends(config);
 
+  // Handlers go in before the "listening" line: whoever waits for that line (a supervisor, the tests) may
+  // send SIGTERM at once, and without a handler Node would die by the signal instead of stopping cleanly.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -83,6 +83,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  log.info({ url: basalt.url, models: basalt.registry.ids }, `basalt listening on ${basalt.url}`);
+  void reportDiscoveredBackends(config);
 }
 
 void main();

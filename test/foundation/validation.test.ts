@@ -10,10 +10,10 @@ import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
 import { transports } from "../helpers/clients.js";
 
 const recorded = JSON.parse(
-  readFileSync(new URL("../../../shared/recordings/bedrock/amazon-bedrock-invalid-document-filenames.json", import.meta.url), "utf8"),
+  readFileSync(new URL("./recordings/amazon-bedrock-invalid-document-filenames.json", import.meta.url), "utf8"),
 );
 const toolRecording = JSON.parse(
-  readFileSync(new URL("../../../shared/recordings/bedrock/bedrock-invalid-tool-name-validation-error.json", import.meta.url), "utf8"),
+  readFileSync(new URL("./recordings/bedrock-invalid-tool-name-validation-error.json", import.meta.url), "utf8"),
 );
 
 type Req = Omit<ConverseCommandInput, "modelId">;

@@ -57,7 +57,16 @@ const CASES: [string, Req, string | RegExp][] = [
   ["toolResult answering no toolUse of the previous assistant message", {
     messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "f", input: {} } }),
       user({ toolResult: { toolUseId: "t2", content: [text("r")] } })], toolConfig: tools("f") },
-    /toolResult blocks at messages\.2\.content contain an unexpected toolUseId: t2/],
+    "Expected toolResult blocks at messages.2.content for the following Ids: t1"],
+  ["toolResult after an assistant message without toolUse", {
+    messages: [user(text("x")), assistant(text("ok")), user(text("y"), { toolResult: { toolUseId: "t1", content: [text("r")] } })],
+    toolConfig: tools("f") },
+    "The number of toolResult blocks at messages.2.content exceeds the number of toolUse blocks of previous turn."],
+  ["more toolResults than toolUses", {
+    messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "f", input: {} } }),
+      user({ toolResult: { toolUseId: "t1", content: [text("r")] } }, { toolResult: { toolUseId: "t1", content: [text("again")] } })],
+    toolConfig: tools("f") },
+    "The number of toolResult blocks at messages.2.content exceeds the number of toolUse blocks of previous turn."],
   ["a toolUse of the previous turn left without its toolResult", {
     messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "f", input: {} } }, { toolUse: { toolUseId: "t2", name: "f", input: {} } },
       { toolUse: { toolUseId: "t3", name: "f", input: {} } }),

@@ -44,6 +44,7 @@ function validateMessage(message: Message, i: number, previous: Message | undefi
   let hasDocument = false;
   const toolUseIds = new Set<string>();
   const answeredIds = new Set<string>();
+  let resultCount = 0;
   message.content.forEach((block: ContentBlock, j) => {
     const blockAt = `${at}.content.${j}`;
     if ("text" in block) {
@@ -70,30 +71,36 @@ function validateMessage(message: Message, i: number, previous: Message | undefi
         throw validationError("Assistant messages cannot contain toolResult content. Please remove the toolResult content and try again.");
       }
       if (!hasToolConfig) throw validationError("The toolConfig field must be defined when using toolUse and toolResult content blocks.");
-      const id = block.toolResult.toolUseId;
-      const answered = previous?.role === "assistant" && previous.content.some((b) => "toolUse" in b && b.toolUse.toolUseId === id);
-      if (!answered) {
-        throw validationError(
-          `The toolResult blocks at ${at}.content contain an unexpected toolUseId: ${id}. Each toolResult block must answer a toolUse block of the previous assistant message.`,
-        );
-      }
       validateToolResult(block.toolResult, blockAt);
-      answeredIds.add(id);
+      answeredIds.add(block.toolResult.toolUseId);
+      resultCount++;
     } else if ("reasoningContent" in block && message.role === "user") {
       throw validationError("User messages cannot contain reasoning content. Please remove the reasoning content and try again.");
     }
   });
   if (hasDocument && !hasText) throw validationError("A text block must be included when using documents.");
-  if (message.role === "user" && previous?.role === "assistant") {
-    // Every toolUse of the previous turn needs its result here (the real service's wording, seen in
-    // public reports of parallel tool calls; ids in the order of the toolUse blocks).
-    const missing = previous.content.flatMap((b) =>
-      "toolUse" in b && !answeredIds.has(b.toolUse.toolUseId) ? [b.toolUse.toolUseId] : []);
-    if (missing.length) throw validationError(`Expected toolResult blocks at ${at}.content for the following Ids: ${missing.join(", ")}`);
-  }
+  validateToolResultsAnswer(message, previous, at, answeredIds, resultCount);
   if (message.role === "assistant" && message.content.every((b) => "cachePoint" in b)) {
     throw validationError("There is nothing available to cache. Please remove the invalid cache point and try again.");
   }
+}
+
+/**
+ * The toolResults of a user message answer the toolUses of the assistant message before it, with the real
+ * service's two messages (quoted in public bug reports): more results than uses, or uses left without a
+ * result (ids in the order of the toolUse blocks). A result naming an id the previous turn never used
+ * necessarily shows up as one of these.
+ */
+function validateToolResultsAnswer(
+  message: Message, previous: Message | undefined, at: string, answeredIds: Set<string>, resultCount: number,
+): void {
+  if (message.role !== "user") return;
+  const uses = previous?.role === "assistant" ? previous.content.filter((b) => "toolUse" in b) : [];
+  if (resultCount > uses.length) {
+    throw validationError(`The number of toolResult blocks at ${at}.content exceeds the number of toolUse blocks of previous turn.`);
+  }
+  const missing = uses.flatMap((b) => ("toolUse" in b && !answeredIds.has(b.toolUse.toolUseId) ? [b.toolUse.toolUseId] : []));
+  if (missing.length) throw validationError(`Expected toolResult blocks at ${at}.content for the following Ids: ${missing.join(", ")}`);
 }
 
 // Wording of the real service's checks as quoted in public bug reports (toolResult json items, error

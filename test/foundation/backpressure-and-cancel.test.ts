@@ -28,9 +28,11 @@ function serverCpuMs(): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Whether the server's CPU use drops to (almost) nothing within 2.5 s, watched in 250 ms windows. */
+/** Whether the server's CPU use drops to (almost) nothing within 5 s, watched in 250 ms windows. */
 async function becomesIdle(): Promise<boolean> {
-  for (let waited = 0; waited < 2500; waited += 250) if ((await cpuOver(250)) <= 20) return true;
+  // A server ignoring back-pressure burns a whole core (~250 ms per window); GC and timers on a shared CI
+  // machine can cost a few ticks, so "idle" allows up to 60 ms.
+  for (let waited = 0; waited < 5000; waited += 250) if ((await cpuOver(250)) <= 60) return true;
   return false;
 }
 
@@ -129,7 +131,7 @@ describe("back-pressure and clients that leave", { skip: hasProc ? false : "need
       // a server that ignored back-pressure would instead stay busy for seconds producing a million frames.
       assert.ok(await becomesIdle(), "the server kept working for a reader that stopped reading");
       const stalledCpu = await cpuOver(1000);
-      assert.ok(stalledCpu <= 60, `the server kept working for a reader that stopped reading: ${stalledCpu} ms CPU in 1 s`);
+      assert.ok(stalledCpu <= 250, `the server kept working for a reader that stopped reading: ${stalledCpu} ms CPU in 1 s`);
 
       const bytes = await stream.readFor(400);
       assert.ok(bytes > 0, "frames flow again once the reader reads");
@@ -137,7 +139,7 @@ describe("back-pressure and clients that leave", { skip: hasProc ? false : "need
       stream.leave();
       assert.ok(await becomesIdle(), "the server kept generating for a client that left");
       const abandonedCpu = await cpuOver(1000);
-      assert.ok(abandonedCpu <= 60, `the server kept generating for a client that left: ${abandonedCpu} ms CPU in 1 s`);
+      assert.ok(abandonedCpu <= 250, `the server kept generating for a client that left: ${abandonedCpu} ms CPU in 1 s`);
       await stillServing();
     });
   }

@@ -2,9 +2,10 @@
 import { BedrockError } from "../../core/errors.js";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
-import { estimateCountTokens } from "../openai/estimate-tokens.js";
+import { estimateCountTokens } from "../shared/estimate-tokens.js";
 import { parseResponseFieldPaths } from "../shared/pick-response-fields.js";
 import { parseSse } from "../shared/parse-sse.js";
+import { guardUpstreamStream } from "../shared/guard-upstream-stream.js";
 import { CountTokensUnavailable, type AnthropicClient } from "./anthropic-client.js";
 import type { AnthropicResponse } from "./anthropic-api-types.js";
 import { fromAnthropicResponse } from "./from-anthropic-response.js";
@@ -56,24 +57,13 @@ export class AnthropicModel implements Model {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
     const { body, betas } = toAnthropicRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
     const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
-    let started = false;
-    try {
-      const events = fromAnthropicStream(parseSse(res.body), {
-        pointers,
-        latencyMs: () => latencyMs(ctx),
-        servedModelId: this.id,
-        upstreamModel: this.upstreamModel,
-      });
-      for await (const event of events) {
-        started = true;
-        yield event;
-      }
-    } catch (err) {
-      throw mapTransportError(err, started);
-    } finally {
-      // The client left or the stream failed: release the upstream connection now.
-      if (!res.body.readableEnded && !res.body.destroyed) res.body.destroy();
-    }
+    const events = fromAnthropicStream(parseSse(res.body), {
+      pointers,
+      latencyMs: () => latencyMs(ctx),
+      servedModelId: this.id,
+      upstreamModel: this.upstreamModel,
+    });
+    yield* guardUpstreamStream(res.body, events, mapTransportError);
   }
 
   /**

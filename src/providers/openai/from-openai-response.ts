@@ -3,7 +3,7 @@ import { BedrockError } from "../../core/errors.js";
 import type { ConverseOutput } from "../../core/model.js";
 import type { ContentBlock, JsonValue, StopReason } from "../../core/shapes.generated.js";
 import { pickResponseFields, type ParsedPointers } from "../shared/pick-response-fields.js";
-import { estimateTextTokens } from "./estimate-tokens.js";
+import { estimateTextTokens } from "../shared/estimate-tokens.js";
 import type { OpenAIResponse } from "./openai-api-types.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { mapOpenAIUsage } from "./map-openai-usage.js";

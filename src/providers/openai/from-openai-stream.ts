@@ -7,7 +7,7 @@ import type { StreamEvent } from "../../core/model.js";
 import type { JsonValue, StopReason, TokenUsage } from "../../core/shapes.generated.js";
 import { pickResponseFields, type ParsedPointers } from "../shared/pick-response-fields.js";
 import type { SseEvent } from "../shared/parse-sse.js";
-import { estimateTextTokens } from "./estimate-tokens.js";
+import { estimateTextTokens } from "../shared/estimate-tokens.js";
 import { generatedToolUseId } from "./from-openai-response.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { mapOpenAIStreamError } from "./map-openai-error.js";

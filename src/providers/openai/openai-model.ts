@@ -3,7 +3,8 @@ import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, t
 import type { CountTokensInput } from "../../core/shapes.generated.js";
 import { parseResponseFieldPaths } from "../shared/pick-response-fields.js";
 import { parseSse } from "../shared/parse-sse.js";
-import { estimateCountTokens, estimateInputTokens } from "./estimate-tokens.js";
+import { guardUpstreamStream } from "../shared/guard-upstream-stream.js";
+import { estimateCountTokens, estimateInputTokens } from "../shared/estimate-tokens.js";
 import { fromOpenAIResponse } from "./from-openai-response.js";
 import { fromOpenAIStream } from "./from-openai-stream.js";
 import { mapTransportError } from "./map-openai-error.js";
@@ -51,23 +52,12 @@ export class OpenAIModel implements Model {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
     const body = toOpenAIRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
     const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal });
-    let started = false;
-    try {
-      const events = fromOpenAIStream(parseSse(res.body), {
-        pointers,
-        latencyMs: () => latencyMs(ctx),
-        estimateInputTokens: () => estimateInputTokens(input),
-      });
-      for await (const event of events) {
-        started = true;
-        yield event;
-      }
-    } catch (err) {
-      throw mapTransportError(err, started);
-    } finally {
-      // The client left or the stream failed: release the upstream connection now.
-      if (!res.body.readableEnded && !res.body.destroyed) res.body.destroy();
-    }
+    const events = fromOpenAIStream(parseSse(res.body), {
+      pointers,
+      latencyMs: () => latencyMs(ctx),
+      estimateInputTokens: () => estimateInputTokens(input),
+    });
+    yield* guardUpstreamStream(res.body, events, mapTransportError);
   }
 
   async countTokens(input: CountTokensInput): Promise<number> {

@@ -4,6 +4,7 @@ import type { ConverseOutput } from "../../core/model.js";
 import type { ContentBlock, JsonValue } from "../../core/shapes.generated.js";
 import { pickResponseFields, type ParsedPointers } from "../shared/pick-response-fields.js";
 import type { AnthropicResponse, AnthropicResponseBlock } from "./anthropic-api-types.js";
+import { fromAnthropicCitation, type AnthropicCitation } from "./map-anthropic-citation.js";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.js";
 import { mapAnthropicUsage } from "./map-anthropic-usage.js";
 
@@ -38,8 +39,16 @@ export function fromAnthropicResponse(response: AnthropicResponse, opts: FromAnt
  */
 export function fromAnthropicBlock(block: AnthropicResponseBlock): ContentBlock | undefined {
   switch (block.type) {
-    case "text":
-      return { text: String(block.text ?? "") };
+    case "text": {
+      // Cited text (documents with citations enabled) comes back as Bedrock answers it for Claude:
+      // a citationsContent block holding the text and what it cites.
+      const text = String(block.text ?? "");
+      const citations = (block as { citations?: unknown }).citations;
+      if (Array.isArray(citations) && citations.length > 0) {
+        return { citationsContent: { content: [{ text }], citations: citations.map((c) => fromAnthropicCitation(c as AnthropicCitation)) } };
+      }
+      return { text };
+    }
     case "tool_use":
       return { toolUse: { toolUseId: String(block.id), name: String(block.name), input: (block.input ?? {}) as JsonValue } };
     case "thinking": {

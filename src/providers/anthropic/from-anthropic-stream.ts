@@ -8,6 +8,7 @@ import type { JsonValue, StopReason } from "../../core/shapes.generated.js";
 import { pickResponseFields, type ParsedPointers } from "../shared/pick-response-fields.js";
 import type { SseEvent } from "../shared/parse-sse.js";
 import type { AnthropicResponse, AnthropicResponseBlock, AnthropicStreamEvent, AnthropicUsage } from "./anthropic-api-types.js";
+import { fromAnthropicCitation, type AnthropicCitation } from "./map-anthropic-citation.js";
 import { mapAnthropicStreamError } from "./map-anthropic-error.js";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.js";
 import { mapAnthropicUsage, mergeAnthropicUsage } from "./map-anthropic-usage.js";
@@ -91,8 +92,11 @@ class StreamState {
           out.push({ contentBlockDelta: { contentBlockIndex: index, delta: { reasoningContent: { text: String(d.thinking) } } } });
         } else if (d.type === "signature_delta") {
           out.push({ contentBlockDelta: { contentBlockIndex: index, delta: { reasoningContent: { signature: String(d.signature) } } } });
+        } else if (d.type === "citations_delta" && d.citation && typeof d.citation === "object") {
+          // Bedrock sends the citation as a delta of the text block it belongs to, ahead of that text.
+          out.push({ contentBlockDelta: { contentBlockIndex: index, delta: { citation: fromAnthropicCitation(d.citation as AnthropicCitation) } } });
         }
-        // citations_delta and future delta types: no Converse form here.
+        // Future delta types: no Converse form.
         break;
       }
       case "content_block_stop": {

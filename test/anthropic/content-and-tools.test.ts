@@ -140,6 +140,39 @@ test("several tool calls in one turn come back as toolUse blocks; the results go
   });
 });
 
+test("tool results carrying documents go up as documents; video in a tool result is refused", async () => {
+  ok();
+  await converse({
+    messages: [
+      { role: "user", content: [{ text: "Read it" }] },
+      { role: "assistant", content: [{ toolUse: { toolUseId: "toolu_01D", name: "fetch_doc", input: { id: 7 } } }] },
+      { role: "user", content: [{ toolResult: { toolUseId: "toolu_01D", content: [{ document: { format: "pdf", name: "spec", source: { bytes: PDF } } }, { document: { format: "txt", name: "log", source: { bytes: new TextEncoder().encode("line 1") } } }] } }] },
+    ],
+    toolConfig: { tools: [{ toolSpec: { name: "fetch_doc", inputSchema: { json: { type: "object" } } } }] },
+  });
+  const { body } = await stack.upstream.nextRequest();
+  assert.deepEqual((body.messages as { content: unknown[] }[])[2].content, [{
+    type: "tool_result", tool_use_id: "toolu_01D",
+    content: [
+      { type: "document", source: { type: "base64", media_type: "application/pdf", data: b64(PDF) }, title: "spec" },
+      { type: "document", source: { type: "text", media_type: "text/plain", data: "line 1" }, title: "log" },
+    ],
+  }]);
+
+  const before = stack.upstream.requests.length;
+  const err = await errorOf(converse({
+    messages: [
+      { role: "user", content: [{ text: "Watch it" }] },
+      { role: "assistant", content: [{ toolUse: { toolUseId: "toolu_01V", name: "fetch_doc", input: {} } }] },
+      { role: "user", content: [{ toolResult: { toolUseId: "toolu_01V", content: [{ video: { format: "mp4", source: { bytes: PNG } } }] } }] },
+    ],
+    toolConfig: { tools: [{ toolSpec: { name: "fetch_doc", inputSchema: { json: { type: "object" } } } }] },
+  }));
+  assert.equal(err.name, "ValidationException");
+  assert.equal(err.message, `The model ${MODEL_ID} doesn't support the video field in tool results. Remove video and try again.`);
+  assert.equal(stack.upstream.requests.length, before, "nothing reached the upstream");
+});
+
 test("cachePoint marks the block before it with cache_control, in system, messages and tools", async () => {
   ok();
   await converse({

@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ConverseStreamCommand, type ConverseStreamCommandInput } from "@aws-sdk/client-bedrock-runtime";
 import {
-  blockStart, blockStop, messageDelta, messageStart, messageStop, messageStream, ping, textDelta, type SseStep,
+  blockStart, blockStop, message, messageDelta, messageStart, messageStop, messageStream, ping, textBlock, textDelta, thinkingBlock,
+  toolUseBlock, type SseStep,
 } from "../fakes/anthropic-upstream.js";
-import { MODEL_ID, b64, collectEvents, deferred, plain, stable, startStack, type Stack } from "./harness.js";
+import { MODEL_ID, b64, collectEvents, deferred, errorOf, plain, stable, startStack, type Stack } from "./harness.js";
 
 let stack: Stack;
 before(async () => (stack = await startStack()));
@@ -174,5 +175,37 @@ test("SSE split at arbitrary byte boundaries with CRLF line ends is parsed the s
     { contentBlockStop: { contentBlockIndex: 0 } },
     { messageStop: { stopReason: "max_tokens" } },
   ]);
+  await stack.upstream.nextRequest();
+});
+
+test("a server that ignores stream: true and answers with the whole message still gives a well-formed stream", async () => {
+  const SIG = "EqQBCgIYAhIM1gbcDa9G";
+  stack.upstream.enqueue({
+    json: message({
+      content: [thinkingBlock("Weather first.", SIG), textBlock("Let me check."), toolUseBlock("toolu_01W", "get_weather", { city: "Oslo" })],
+      usage: { input: 70, output: 33 },
+    }),
+  });
+  const res = await stack.client.send(ask({ toolConfig: { tools: [{ toolSpec: { name: "get_weather", inputSchema: { json: { type: "object" } } } }] } }));
+  assert.deepEqual(stable(await collectEvents(res.stream)), [
+    { messageStart: { role: "assistant" } },
+    { contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { text: "Weather first." } } } },
+    { contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { signature: SIG } } } },
+    { contentBlockStop: { contentBlockIndex: 0 } },
+    { contentBlockDelta: { contentBlockIndex: 1, delta: { text: "Let me check." } } },
+    { contentBlockStop: { contentBlockIndex: 1 } },
+    { contentBlockStart: { contentBlockIndex: 2, start: { toolUse: { toolUseId: "toolu_01W", name: "get_weather" } } } },
+    { contentBlockDelta: { contentBlockIndex: 2, delta: { toolUse: { input: '{"city":"Oslo"}' } } } },
+    { contentBlockStop: { contentBlockIndex: 2 } },
+    { messageStop: { stopReason: "tool_use" } },
+    { metadata: { usage: { inputTokens: 70, outputTokens: 33, totalTokens: 103 }, metrics: { latencyMs: "n" } } },
+  ]);
+  assert.equal((await stack.upstream.nextRequest()).body.stream, true);
+
+  // JSON that is not a message is the model's error, reported before the stream starts.
+  stack.upstream.enqueue({ json: { unexpected: true } });
+  const err = await errorOf(stack.client.send(ask()));
+  assert.equal(err.name, "ModelErrorException");
+  assert.equal(err.$metadata?.httpStatusCode, 424);
   await stack.upstream.nextRequest();
 });

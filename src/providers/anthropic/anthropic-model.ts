@@ -1,4 +1,5 @@
 // A Model served by Anthropic's Messages API (api.anthropic.com or any server speaking it).
+import type { Dispatcher } from "undici";
 import { BedrockError } from "../../core/errors.js";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
@@ -11,6 +12,7 @@ import type { AnthropicResponse } from "./anthropic-api-types.js";
 import { fromAnthropicResponse } from "./from-anthropic-response.js";
 import { fromAnthropicStream } from "./from-anthropic-stream.js";
 import { mapTransportError } from "./map-anthropic-error.js";
+import { messageAsStream } from "./message-as-stream.js";
 import { toAnthropicRequest } from "./to-anthropic-request.js";
 
 export interface AnthropicModelOptions {
@@ -41,22 +43,29 @@ export class AnthropicModel implements Model {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
     const { body, betas } = toAnthropicRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
     const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
-    let response: AnthropicResponse;
+    return fromAnthropicResponse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) });
+  }
+
+  private async readMessage(res: Dispatcher.ResponseData): Promise<AnthropicResponse> {
     try {
-      response = (await res.body.json()) as AnthropicResponse;
+      return (await res.body.json()) as AnthropicResponse;
     } catch (err) {
       if (err instanceof SyntaxError) {
         throw new BedrockError("ModelErrorException", "The model returned a response that is not valid JSON.", { originalStatusCode: res.statusCode, resourceName: this.id });
       }
       throw mapTransportError(err, false);
     }
-    return fromAnthropicResponse(response, { pointers, latencyMs: latencyMs(ctx) });
   }
 
   async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
     const { body, betas } = toAnthropicRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
     const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
+    if (isJson(res.headers["content-type"])) {
+      // A server that ignored `stream: true` and answered with the whole message: replay it as a stream.
+      yield* messageAsStream(fromAnthropicResponse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) }));
+      return;
+    }
     const events = fromAnthropicStream(parseSse(res.body), {
       pointers,
       latencyMs: () => latencyMs(ctx),
@@ -83,4 +92,9 @@ export class AnthropicModel implements Model {
       return estimateCountTokens(input);
     }
   }
+}
+
+function isJson(contentType: string | string[] | undefined): boolean {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  return value !== undefined && value.toLowerCase().startsWith("application/json");
 }

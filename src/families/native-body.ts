@@ -115,3 +115,25 @@ export class ErrorList {
     if (this.errors.length) throw malformed([...prefix, ...this.errors]);
   }
 }
+
+/**
+ * Reads a native `messages` array: each entry must be an object meeting `schema`; `toContent` turns a valid
+ * entry's content into Converse blocks. Problems are collected in `errors` with their JSON pointers.
+ */
+export function readMessages<M>(
+  raw: unknown,
+  schema: ObjectSchema,
+  errors: ErrorList,
+  toMessage: (m: JsonObject, pointer: string) => M,
+): M[] {
+  const messages: M[] = [];
+  if (!Array.isArray(raw)) return messages;
+  raw.forEach((m, i) => {
+    const pointer = `#/messages/${i}`;
+    if (!isObject(m)) return errors.add(checkValue(m, { type: "object" }, pointer));
+    const e = checkObject(m, schema, pointer);
+    if (e.length) return errors.add(...e);
+    messages.push(toMessage(m, pointer));
+  });
+  return messages;
+}

@@ -7,7 +7,7 @@ import type {
   ContentBlock, InferenceConfiguration, JsonValue, Message, SystemContentBlock, TokenUsage, ToolConfiguration,
 } from "../core/shapes.generated.js";
 import type { Family } from "./family.js";
-import { checkObject, checkValue, ErrorList, isObject, malformed, type ObjectSchema } from "./native-body.js";
+import { checkObject, checkValue, ErrorList, isObject, malformed, readMessages, type ObjectSchema } from "./native-body.js";
 
 const SCHEMA: ObjectSchema = {
   required: ["messages"],
@@ -56,17 +56,10 @@ function toConverse(body: unknown): ConverseInput {
   const errors = new ErrorList();
   errors.add(...checkObject(body, SCHEMA));
 
-  const messages: Message[] = [];
-  if (Array.isArray(body.messages)) {
-    body.messages.forEach((m, i) => {
-      const pointer = `#/messages/${i}`;
-      if (!isObject(m)) return errors.add(checkValue(m, { type: "object" }, pointer));
-      const e = checkObject(m, MESSAGE_SCHEMA, pointer);
-      if (e.length) return errors.add(...e);
-      const content = (m.content as unknown[]).filter((b, j) => checkBlock(b, `${pointer}/content/${j}`, BLOCK_KEYS, errors));
-      messages.push({ role: m.role as Message["role"], content: content as ContentBlock[] });
-    });
-  }
+  const messages: Message[] = readMessages(body.messages, MESSAGE_SCHEMA, errors, (m, pointer) => ({
+    role: m.role as Message["role"],
+    content: (m.content as unknown[]).filter((b, j) => checkBlock(b, `${pointer}/content/${j}`, BLOCK_KEYS, errors)) as ContentBlock[],
+  }));
   const system: SystemContentBlock[] = [];
   if (Array.isArray(body.system)) {
     body.system.forEach((b, i) => {

@@ -5,7 +5,7 @@ import type { ConverseInput } from "../../core/model.js";
 import type {
   InferenceConfiguration, JsonValue, Message, SystemContentBlock, Tool, ToolChoice, ToolConfiguration,
 } from "../../core/shapes.generated.js";
-import { checkObject, checkValue, ErrorList, isObject, malformed, type JsonObject, type ObjectSchema } from "../native-body.js";
+import { checkObject, checkValue, ErrorList, isObject, malformed, readMessages, type JsonObject, type ObjectSchema } from "../native-body.js";
 import { BlockConverter, cachePoint } from "./convert-blocks.js";
 
 const SCHEMA: ObjectSchema = {
@@ -63,16 +63,10 @@ export function anthropicToConverse(body: unknown): ConverseInput {
   errors.add(...checkObject(body, SCHEMA));
   const blocks = new BlockConverter(errors);
 
-  const messages: Message[] = [];
-  if (Array.isArray(body.messages)) {
-    body.messages.forEach((m, i) => {
-      const pointer = `#/messages/${i}`;
-      if (!isObject(m)) return errors.add(checkValue(m, { type: "object" }, pointer));
-      const e = checkObject(m, MESSAGE_SCHEMA, pointer);
-      if (e.length) return errors.add(...e);
-      messages.push({ role: m.role as Message["role"], content: blocks.content(m.content, `${pointer}/content`) });
-    });
-  }
+  const messages: Message[] = readMessages(body.messages, MESSAGE_SCHEMA, errors, (m, pointer) => ({
+    role: m.role as Message["role"],
+    content: blocks.content(m.content, `${pointer}/content`),
+  }));
   const system = systemBlocks(body.system, errors);
   const toolConfig = tools(body, errors, messages);
   const stops = stringList(body.stop_sequences, "#/stop_sequences", errors);

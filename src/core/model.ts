@@ -3,6 +3,8 @@ import type {
   ContentBlock, ConverseRequest as WireConverseRequest, ConverseResponse, ConverseStreamOutput,
   CountTokensInput, Message, SystemContentBlock,
 } from "./shapes.generated.js";
+import type { CallRecord } from "./call-record.js";
+import type { Caller } from "./caller.js";
 
 /** A Converse call as the core sees it: the wire request without the URI label. */
 export type ConverseInput = Omit<WireConverseRequest, "modelId">;
@@ -23,6 +25,10 @@ export interface CallContext {
   readonly signal: AbortSignal;
   /** process.hrtime.bigint() at request arrival, for metrics.latencyMs. */
   readonly startedAt: bigint;
+  /** Who is calling (ANONYMOUS when auth is off). */
+  readonly caller: Caller;
+  /** The per-call record policies and providers fill in; observers read it when the call has ended. */
+  readonly record: CallRecord;
 }
 
 export interface Model {

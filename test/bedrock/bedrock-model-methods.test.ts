@@ -12,6 +12,8 @@ import { createBedrockProvider } from "../../src/providers/bedrock/index.js";
 import { parseUpstreamError } from "../../src/providers/bedrock/parse-upstream-error.js";
 import type { Provider } from "../../src/providers/provider.js";
 import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
+import { ANONYMOUS } from "../../src/core/caller.js";
+import { newCallRecord } from "../../src/core/call-record.js";
 
 process.env.AWS_ACCESS_KEY_ID = "AKIDMETHODS";
 process.env.AWS_SECRET_ACCESS_KEY = "methods-secret";
@@ -24,7 +26,7 @@ const frame = (type: string, payload: unknown) =>
     body: fromUtf8(JSON.stringify(payload)),
   });
 
-const ctx = (): CallContext => ({ requestedModelId: "x", requestId: "r", signal: new AbortController().signal, startedAt: process.hrtime.bigint() });
+const ctx = (): CallContext => ({ requestedModelId: "x", requestId: "r", signal: new AbortController().signal, startedAt: process.hrtime.bigint(), caller: ANONYMOUS, record: newCallRecord({ requestId: "r", frontDoor: "test" }) });
 const user = (text: string) => [{ role: "user" as const, content: [{ text }] }];
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

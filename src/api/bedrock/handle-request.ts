@@ -2,6 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { BedrockError } from "../../core/errors.js";
 import type { CallContext } from "../../core/model.js";
+import { ANONYMOUS } from "../../core/caller.js";
+import { newCallRecord } from "../../core/call-record.js";
 import type { ModelRegistry } from "../../core/model-registry.js";
 import type { Request, Response } from "./http-types.js";
 import { readBody } from "./read-body.js";
@@ -43,6 +45,8 @@ export function createBedrockHandler(opts: FrontDoorOptions) {
         requestedModelId: route.modelId,
         requestId,
         startedAt,
+        caller: ANONYMOUS,
+        record: newCallRecord({ requestId, frontDoor: "bedrock" }),
         get signal() {
           if (!controller) {
             controller = new AbortController();

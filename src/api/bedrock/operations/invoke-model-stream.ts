@@ -55,12 +55,11 @@ export const invokeModelStream: Operation = async (call) => {
   const { req, res, served, ctx, shutdown } = call;
   const echoed = checkInvokeHeaders(req, "InvokeModelWithResponseStreamRequest");
   if (served.model.relay) return relayOperation(call, "invoke-with-response-stream");
-  const { family, input, call: invokeCall } = parseInvokeRequest(call);
+  const request = parseInvokeRequest(call);
   // A stream is cut on shutdown too, so the model's upstream call is released at once.
   const streamCtx = { ...ctx, signal: AbortSignal.any([ctx.signal, shutdown]) };
-  invokeCall.ctx = streamCtx;
   const meter = new StreamMeter(ctx);
-  const chunks = family.toChunks(meter.tap(served.model.converseStream(input, streamCtx)), invokeCall);
+  const chunks = request.toChunks(meter.tap(served.model.converseStream(request.input, streamCtx)));
   await writeEventStream(res, toFrames(chunks, meter), {
     unionShape: "ResponseStream",
     requestId: ctx.requestId,

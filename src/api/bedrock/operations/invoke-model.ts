@@ -23,8 +23,8 @@ export const invokeModel: Operation = async (call) => {
   const { req, res, served, ctx } = call;
   const echoed = checkInvokeHeaders(req, "InvokeModelRequest");
   if (served.model.relay) return relayOperation(call, "invoke");
-  const { family, input, call: invokeCall } = parseInvokeRequest(call);
-  const output = await served.model.converse(input, ctx);
-  const body = JSON.stringify(family.fromConverse(output, invokeCall));
+  const request = parseInvokeRequest(call);
+  const output = await served.model.converse(request.input, ctx);
+  const body = JSON.stringify(request.fromConverse(output));
   sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed });
 };

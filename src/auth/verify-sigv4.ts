@@ -125,7 +125,12 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
   const declared = canonicalHeaderValue(req.headers, "x-amz-content-sha256");
   let payloadHash: string;
   if (declared !== undefined && !HEX_SHA256.test(declared)) {
-    payloadHash = declared; // UNSIGNED-PAYLOAD, STREAMING-…: the body is not covered by this signature.
+    // UNSIGNED-PAYLOAD, STREAMING-…: the body is not covered by this signature (the event stream's
+    // frames carry their own); anything else is not a payload hash at all.
+    if (declared !== "UNSIGNED-PAYLOAD" && !declared.startsWith("STREAMING-")) {
+      return fail("InvalidSignatureException", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-EVENTS or a valid sha256 value.");
+    }
+    payloadHash = declared;
   } else {
     payloadHash = bodyHash(req);
     if (declared !== undefined && declared !== payloadHash) {

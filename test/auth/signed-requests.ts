@@ -61,11 +61,11 @@ const escape = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `
 
 /** A Converse request presigned by @smithy/signature-v4 (signature in the query string), as a server sees it. */
 export async function presignedConverse(opts: {
-  accessKeyId: string; secretAccessKey: string; sessionToken?: string; signingDate?: Date; expiresIn?: number; host?: string;
+  accessKeyId: string; secretAccessKey: string; sessionToken?: string; signingDate?: Date; expiresIn?: number; host?: string; modelId?: string;
 }): Promise<AuthRequest> {
   const host = opts.host ?? "127.0.0.1:4599";
   const body = Buffer.from(JSON.stringify({ messages: MESSAGES }));
-  const path = `/model/${escape(MODEL_ID)}/converse`;
+  const path = `/model/${escape(opts.modelId ?? MODEL_ID)}/converse`;
   const signer = new SignatureV4({
     service: "bedrock", region: "us-west-2", sha256: Hash.bind(null, "sha256"),
     credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, sessionToken: opts.sessionToken },

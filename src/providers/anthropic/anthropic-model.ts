@@ -1,6 +1,7 @@
 // A Model served by Anthropic's Messages API (api.anthropic.com or any server speaking it).
 import type { Dispatcher } from "undici";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
+import { outputAsStream } from "../../core/output-as-stream.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
 import { anthropicRequestFromConverse } from "../../formats/anthropic-messages/request-from-converse.js";
 import { anthropicResponseToConverse } from "../../formats/anthropic-messages/response-to-converse.js";
@@ -10,7 +11,6 @@ import { parseResponseFieldPaths } from "../../formats/converse/pick-response-fi
 import { parseSse } from "../../formats/sse/parse.js";
 import { estimateCountTokens } from "../shared/estimate-tokens.js";
 import { CountTokensUnavailable, type AnthropicClient } from "./anthropic-client.js";
-import { messageAsStream } from "./message-as-stream.js";
 
 export interface AnthropicModelOptions {
   /** The served modelId. */
@@ -52,8 +52,9 @@ export class AnthropicModel implements Model {
     const { body, betas } = anthropicRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
     const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
     if (isJson(res.headers["content-type"])) {
-      // A server that ignored `stream: true` and answered with the whole message: replay it as a stream.
-      yield* messageAsStream(anthropicResponseToConverse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) }));
+      // A server that ignored `stream: true` and answered with the whole message: replay it as a stream, each
+      // block's text in one delta (the upstream chose not to pace it).
+      yield* outputAsStream(anthropicResponseToConverse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) }), { splitText: (text) => [text] });
       return;
     }
     const events = anthropicStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx) });

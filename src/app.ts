@@ -5,6 +5,8 @@ import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
 import { ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor } from "./api/admin/admin-door.js";
+import { registerScriptRoutes } from "./api/admin/script-routes.js";
+import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
 import { createRuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
 import type { CallObserver } from "./observe/call-observer.js";
@@ -33,7 +35,8 @@ export interface StartOptions {
 }
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
-  const registry = new ModelRegistry(config, { config });
+  const scripts = new ScriptStore(config.scripts ?? []);
+  const registry = new ModelRegistry(config, { config, scripts });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
@@ -49,6 +52,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  registerScriptRoutes(admin, scripts);
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));

@@ -12,7 +12,7 @@ const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/
 const EXTRA_STATUS: Record<string, number> = { SerializationException: 400, UnknownOperationException: 404 };
 
 export function httpStatusOf(err: BedrockError): number {
-  return errorStatus(err.errorName) ?? EXTRA_STATUS[err.errorName] ?? 500;
+  return err.httpStatus ?? errorStatus(err.errorName) ?? EXTRA_STATUS[err.errorName] ?? 500;
 }
 
 export function sendJson(res: Response, status: number, body: string | Uint8Array, headers: Headers): void {

@@ -24,9 +24,9 @@ export interface CassettesPolicyOptions {
 
 export function cassettesPolicy(opts: CassettesPolicyOptions): ModelMiddleware {
   const store = new CassetteStore(opts.config.dir, createScrub(opts.secrets));
-  return function cassettes(inner: Model): Model {
-    return new CassetteModel(inner, store, opts.config);
-  };
+  const cassettes = (inner: Model): Model => new CassetteModel(inner, store, opts.config);
+  // A Bedrock backend's relayed bytes are taped too, so its relay stays in place.
+  return Object.assign(cassettes, { handlesRelay: true as const });
 }
 
 const recordedError = (err: BedrockError): RecordedError => ({

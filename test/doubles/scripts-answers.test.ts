@@ -71,7 +71,7 @@ test("ConverseStream over HTTP/2 and HTTP/1.1: indices, token deltas, signature 
       blocks.set(index, b);
       assert.equal(b.stopped, false, `no event for block ${index} after its stop`);
       if (e.contentBlockStart) b.starts.push(e.contentBlockStart.start);
-      if (e.contentBlockDelta) b.deltas.push(e.contentBlockDelta.delta as Record<string, unknown>);
+      if (e.contentBlockDelta) b.deltas.push(e.contentBlockDelta.delta as unknown as Record<string, unknown>);
       if (e.contentBlockStop) b.stopped = true;
     }
     assert.deepEqual([...blocks.keys()], [0, 1, 2, 3]);

@@ -61,7 +61,7 @@ class CassetteModel implements Model {
     if (this.config.mode === "record") return undefined;
     const file = await this.store.find(request, { rescan: this.config.mode === "replay" });
     if (file && (file.response.kind === kind || file.response.kind === "error")) return file;
-    if (this.config.mode === "replay") throw new CassetteMissError(this.store.describe(request), this.store.relativePath(this.store.dir));
+    if (this.config.mode === "replay") throw new CassetteMissError(this.store.describe(request), this.store.dir);
     return undefined;
   }
 

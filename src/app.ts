@@ -4,14 +4,16 @@
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
 import { ModelRegistry } from "./gateway/model-registry.js";
-import { createAdminDoor } from "./api/admin/admin-door.js";
+import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
+import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
+import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
 import { registerScriptRoutes } from "./api/admin/script-routes.js";
 import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
-import { createRuntimeDoor } from "./api/bedrock/runtime-door.js";
-import { createControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
 import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
-import { createDispatcher } from "./server/dispatch.js";
+import { createAuthenticator } from "./auth/authenticate.js";
+import { openAccessWarning } from "./auth/open-access-warning.js";
+import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import type { Request, Response } from "./server/http-types.js";
 
@@ -21,9 +23,19 @@ export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_MAX_BODY_BYTES = 26 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
+/** The front doors, for plugging in operations, admin routes and doors (app.ts does; so may an embedder). */
+export interface Doors {
+  readonly runtime: RuntimeDoor;
+  readonly controlPlane: ControlPlaneDoor;
+  readonly admin: AdminDoor;
+  /** Plugs a front door into the dispatch table by name, e.g. `plug("openai", door)`. */
+  readonly plug: Dispatcher["plug"];
+}
+
 export interface Basalt {
   readonly server: RunningServer;
   readonly registry: ModelRegistry;
+  readonly doors: Doors;
   readonly url: string;
   /** Graceful stop: streams end with an exception event, other requests finish. */
   stop(): Promise<void>;
@@ -45,6 +57,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdown: shutdown.signal,
     onEnd: observers.length ? (record) => notifyObservers(observers, record) : undefined,
+    authenticator: createAuthenticator(config.auth),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
   const controlPlane = createControlPlaneDoor();
@@ -65,10 +78,13 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     handler: (req, res) => dispatcher.handle(req as Request, res as Response),
     tls: s.tlsCert && s.tlsKey ? { certFile: s.tlsCert, keyFile: s.tlsKey } : undefined,
   });
+  const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
+  if (openWarning) log.warn({ host: server.host }, openWarning);
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
   return {
     server,
     registry,
+    doors: { runtime, controlPlane, admin, plug: dispatcher.plug },
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();

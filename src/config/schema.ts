@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
 import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
+import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -70,6 +71,8 @@ export const modelSchema = z
     family: familySchema.optional(),
     /** Record / replay this model's answers; overrides the provider's. */
     cassettes: cassetteConfigSchema.optional(),
+    /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
+    limits: limitsSchema.optional(),
   })
   .strict();
 
@@ -93,6 +96,8 @@ export const configSchema = z
     models: z.array(modelSchema).optional(),
     /** Test-double scripts, oldest first (POST /_basalt/scripts adds more at run time). */
     scripts: scriptsConfigSchema.optional(),
+    /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
+    auth: authConfigSchema.optional(),
   })
   .strict();
 

@@ -19,6 +19,7 @@ import type { BasaltConfig } from "../config/schema.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
 import type { ScriptStore } from "./policies/scripts/script-store.js";
+import { modelAccessPolicy } from "./policies/model-access.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
@@ -30,6 +31,7 @@ export interface PolicyDeps {
 /** The policies that wrap one served model, outermost first. */
 export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddleware[] {
   const policies: ModelMiddleware[] = [];
+  if (deps.config.auth) policies.push(modelAccessPolicy(info));
   if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));
   const cassettes = cassettesFor(info, deps.config);
   if (cassettes) policies.push(cassettes);

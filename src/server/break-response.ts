@@ -12,9 +12,11 @@ export function breakResponse(res: Response, record: CallRecord): void {
   if (res.destroyed) return;
   const h2 = (res as unknown as Http2ServerResponse).stream;
   if (h2) {
+    const reset = () => h2.close(constants.NGHTTP2_INTERNAL_ERROR);
+    if (!res.headersSent) return reset();
     // The empty write's callback runs once everything queued before it is with the session; Node sends a
     // stream's pending DATA before the RST_STREAM it submits.
-    res.write("", () => h2.close(constants.NGHTTP2_INTERNAL_ERROR));
+    res.write("", reset);
     return;
   }
   const socket = res.socket;

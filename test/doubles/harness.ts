@@ -38,12 +38,16 @@ export interface AdminReply<T = Record<string, unknown>> { status: number; body:
 
 /** /_basalt/scripts over plain HTTP. */
 export class Admin {
-  constructor(private readonly url: string) {}
+  /** `adminKey`: sent as a Bearer token, for a server with `auth.adminKey`. */
+  constructor(private readonly url: string, private readonly adminKey?: string) {}
 
   async request<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<AdminReply<T>> {
     const res = await fetch(`${this.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(this.adminKey ? { authorization: `Bearer ${this.adminKey}` } : {}),
+      },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();

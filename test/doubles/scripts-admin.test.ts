@@ -7,6 +7,7 @@ import {
   ConverseCommand, ConverseStreamCommand, ModelTimeoutException, ServiceUnavailableException, ThrottlingException,
 } from "@aws-sdk/client-bedrock-runtime";
 import { readStream, startDoubles, type DoublesStack } from "./harness.js";
+import { runCli, writeConfig } from "../helpers/start-basalt.js";
 
 let stack: DoublesStack;
 before(async () => (stack = await startDoubles()));
@@ -130,4 +131,13 @@ test("match on model and operation: a ConverseStream-only script leaves Converse
   const stream = await stack.h2.send(new ConverseStreamCommand({ modelId: "basalt.echo", messages: say("plain") }));
   const { events } = await readStream(stream.stream);
   assert.equal(events.map((e) => e.contentBlockDelta?.delta?.text ?? "").join(""), "streamed script");
+});
+
+test("a bad script in the config stops start-up with the key at fault; a cassette config too", async () => {
+  const bad = await runCli(["--port", "0", "--config", writeConfig(`scripts:\n  - { match: { text: x }, respond: { content: [ { text: y } ], stopReason: finished } }\n`)]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.output, /scripts\[0\]\.respond\.stopReason/);
+  const cassettes = await runCli(["--port", "0", "--config", writeConfig(`models:\n  - { id: m, provider: echo, cassettes: { mode: rewind } }\n`)]);
+  assert.equal(cassettes.code, 2);
+  assert.match(cassettes.output, /models\[0\]\.cassettes\.mode/);
 });

@@ -64,5 +64,4 @@ test("tokensPerSecond paces only token events, scheduled from the first", async 
   const r = await run(6, { tokensPerSecond: 20 }, (x) => x % 2 === 0);
   // Tokens 0, 2, 4: the third is due 100 ms after the first, which came after the run began.
   assert.ok(r.times[4] >= 95, `the third token came ${r.times[4]} ms after the start`);
-  assert.ok(r.times[1] < r.times[4], "events that are not tokens are not paced");
 });

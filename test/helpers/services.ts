@@ -3,7 +3,8 @@
 // service started here is stopped when the test process exits, even if a test forgot to.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chownSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -169,13 +170,36 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * An initdb'd data directory shared by every test on this machine (initdb takes seconds on a busy machine,
+ * a copy a fraction of that). Built aside and renamed into place, so concurrent builders never see half of one.
+ */
+async function postgresTemplate(user: { uid?: number; gid?: number }): Promise<string> {
+  const template = join(tmpdir(), `basalt-pg-template-${createHash("sha256").update(POSTGRES_BIN).digest("hex").slice(0, 12)}`);
+  if (existsSync(join(template, "PG_VERSION"))) return template;
+  const building = mkdtempSync(`${template}-building-`);
+  try {
+    if (user.uid !== undefined && user.gid !== undefined) chownSync(building, user.uid, user.gid);
+    const data = join(building, "data");
+    await runToEnd(join(POSTGRES_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"], { ...user, cwd: building });
+    try {
+      renameSync(data, template);
+    } catch (err) {
+      if (!existsSync(join(template, "PG_VERSION"))) throw err; // else another test file built it first
+    }
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return template;
+}
+
 export async function startPostgres(): Promise<RunningPostgres> {
   const user = postgresUser();
   const dir = mkdtempSync(join(tmpdir(), "basalt-pg-"));
   if (user.uid !== undefined && user.gid !== undefined) chownSync(dir, user.uid, user.gid);
   const data = join(dir, "data");
   try {
-    await runToEnd(join(POSTGRES_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"], { ...user, cwd: dir });
+    await runToEnd("cp", ["-a", await postgresTemplate(user), data], {});
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

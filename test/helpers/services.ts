@@ -4,14 +4,22 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createHash } from "node:crypto";
-import { chownSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 
-const POSTGRES_BIN = process.env.BASALT_POSTGRES_BIN ?? "/usr/lib/postgresql/15/bin";
+/** Debian keeps each major version apart (/usr/lib/postgresql/<major>/bin); take the newest installed. */
+function findPostgresBin(): string {
+  if (process.env.BASALT_POSTGRES_BIN) return process.env.BASALT_POSTGRES_BIN;
+  const root = "/usr/lib/postgresql";
+  const majors = existsSync(root) ? readdirSync(root).filter((name) => existsSync(join(root, name, "bin", "initdb"))) : [];
+  majors.sort((a, b) => Number(b) - Number(a));
+  return majors.length > 0 ? join(root, majors[0], "bin") : join(root, "15", "bin");
+}
+const POSTGRES_BIN = findPostgresBin();
 const START_TIMEOUT_MS = 20_000;
 
 const running = new Set<ChildProcess>();
@@ -111,17 +119,21 @@ export interface RunningRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RunningRedis> {
+/** `port`: a fixed port (e.g. one a store was already pointed at); default a free one. */
+export async function startRedis(options: { port?: number } = {}): Promise<RunningRedis> {
   const launch = (port: number) =>
     spawnService("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmpdir()], {
       ready: (output) => output.includes("Ready to accept connections"),
     });
-  let port = 0;
-  let current = await onFreePort(async (candidate) => {
-    const started = await launch(candidate);
-    port = candidate;
-    return started;
-  });
+  let port = options.port ?? 0;
+  let current =
+    options.port !== undefined
+      ? await launch(options.port)
+      : await onFreePort(async (candidate) => {
+          const started = await launch(candidate);
+          port = candidate;
+          return started;
+        });
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

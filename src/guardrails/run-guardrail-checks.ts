@@ -7,10 +7,10 @@ import type {
 } from "../core/shapes.generated.js";
 import type { ContentCategory, GuardrailClassifier } from "./classifier/classifier.js";
 import { textUnits } from "./evaluate-guardrail.js";
-import { findPii } from "./pii/find-pii.js";
+import { findPiiCapped, MAX_FINDINGS } from "./pii/find-pii.js";
 
 /** At most this many entities are listed; beyond it `truncated` is true. */
-export const MAX_SENSITIVE_RESULTS = 1000;
+export const MAX_SENSITIVE_RESULTS = MAX_FINDINGS;
 
 export async function runGuardrailChecks(
   request: InvokeGuardrailChecksRequest,
@@ -47,7 +47,9 @@ export async function runGuardrailChecks(
     const results: GuardrailChecksSensitiveInformationResultEntry[] = [];
     let truncated = false;
     texts.forEach((blocks, messageIndex) => blocks.forEach((text, contentIndex) => {
-      for (const f of findPii(text, types)) {
+      const found = findPiiCapped(text, types);
+      if (found.truncated) truncated = true;
+      for (const f of found.findings) {
         if (results.length >= MAX_SENSITIVE_RESULTS) {
           truncated = true;
           return;

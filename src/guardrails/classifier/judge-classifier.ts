@@ -37,7 +37,7 @@ export function judgePrompt(request: ClassifyRequest): string {
   if (request.topics.length) {
     lines.push("", "Topics (how clearly the TEXT is about each):");
     for (const t of request.topics) {
-      const examples = t.examples?.length ? ` Examples: ${t.examples.map((e) => JSON.stringify(e)).join("; ")}.` : "";
+      const examples = t.examples?.length ? ` (examples: ${t.examples.map((e) => JSON.stringify(e)).join("; ")})` : "";
       lines.push(`- ${JSON.stringify(t.name)}: ${t.definition}${examples}`);
     }
   } else lines.push("", 'Topics: none (reply "topics": {}).');

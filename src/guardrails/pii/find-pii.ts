@@ -21,8 +21,11 @@ const NAME_PRIORITY = PII_DETECTORS.length;
 /** Types this engine can find (all of the model's enum); used to document and to test coverage. */
 export const DETECTABLE_TYPES: ReadonlySet<string> = new Set([...PII_DETECTORS.map((d) => d.type), "NAME"]);
 
+/** Findings per text at most (and matches per detector): a text of a million e-mails makes no million entries. */
+export const MAX_FINDINGS = 1000;
+
 function candidatesOf(detector: PiiDetector, priority: number, text: string, out: Candidate[]): void {
-  for (const m of detector.pattern.matches(text)) {
+  for (const m of detector.pattern.matches(text, MAX_FINDINGS + 1)) {
     let start = m.index;
     let entity = m.text;
     const group = m.groups[0];
@@ -41,9 +44,14 @@ function candidatesOf(detector: PiiDetector, priority: number, text: string, out
   }
 }
 
-/** Entities of the given types in `text`, in text order, non-overlapping. */
+/** Entities of the given types in `text`, in text order, non-overlapping, at most MAX_FINDINGS. */
 export function findPii(text: string, types: ReadonlySet<GuardrailPiiEntityType>): PiiFinding[] {
-  if (types.size === 0 || text.length === 0) return [];
+  return findPiiCapped(text, types).findings;
+}
+
+/** findPii, saying whether findings beyond MAX_FINDINGS were left out. */
+export function findPiiCapped(text: string, types: ReadonlySet<GuardrailPiiEntityType>): { findings: PiiFinding[]; truncated: boolean } {
+  if (types.size === 0 || text.length === 0) return { findings: [], truncated: false };
   const candidates: Candidate[] = [];
   PII_DETECTORS.forEach((detector, priority) => {
     if (types.has(detector.type)) candidatesOf(detector, priority, text, candidates);
@@ -53,7 +61,8 @@ export function findPii(text: string, types: ReadonlySet<GuardrailPiiEntityType>
       candidates.push({ type: "NAME", match: text.slice(s.start, s.end), start: s.start, end: s.end, confidence: 0.85, priority: NAME_PRIORITY });
     }
   }
-  return resolveOverlaps(candidates).map(({ priority: _p, ...finding }) => finding);
+  const resolved = resolveOverlaps(candidates).map(({ priority: _p, ...finding }) => finding);
+  return { findings: resolved.slice(0, MAX_FINDINGS), truncated: resolved.length > MAX_FINDINGS };
 }
 
 /** Keeps the highest-priority (then earliest, then longest) candidate wherever candidates overlap. */

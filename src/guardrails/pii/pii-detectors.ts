@@ -81,7 +81,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     groupAt: "end", valid: (s) => luhnValid(digitsOf(s)) },
   { type: "CA_HEALTH_NUMBER", confidence: 0.95,
     pattern: safe(`[0-9]{4}[ \\-][0-9]{3}[ \\-][0-9]{3}(?:[ \\-]?[A-Z]{2})?|` +
-      `${keyword(anyCase("health card"), anyCase("health number"), "OHIP", "PHN")}${SEP}([0-9]{4}[ \\-]?[0-9]{3}[ \\-]?[0-9]{3})`),
+      `${keyword(anyCase("health card"), anyCase("health number"), "OHIP", "PHN")}${SEP}([0-9]{4}[ \\-]?[0-9]{3}[ \\-]?[0-9]{3}(?:[ \\-]?[A-Z]{2})?)`),
     groupAt: "end", valid: (s) => luhnValid(digitsOf(s).slice(0, 10)) },
   { type: "US_PASSPORT_NUMBER", confidence: 0.9, groupAt: "end",
     pattern: safe(`${keyword(anyCase("passport"))}${SEP}([A-Z]?[0-9]{8,9})\\b`) },

@@ -5,7 +5,7 @@
 import type { GuardrailPiiEntityType, GuardrailSensitiveInformationPolicyConfig } from "../../core/control-plane-shapes.generated.js";
 import type { GuardrailPiiEntityFilter, GuardrailRegexFilter, GuardrailSensitiveInformationPolicyAssessment } from "../../core/shapes.generated.js";
 import { settingFor, type GuardrailPiiEntityConfig, type GuardrailRegexConfig, type GuardrailSource } from "../guardrail-definition.js";
-import { findPii, resolveOverlaps } from "../pii/find-pii.js";
+import { findPii, MAX_FINDINGS, resolveOverlaps } from "../pii/find-pii.js";
 import { SafeRegex } from "../text/safe-regex/safe-regex.js";
 import { sensitiveAction } from "./actions.js";
 
@@ -38,9 +38,6 @@ export interface SensitiveInformationResult {
 
 interface MaskSpan { start: number; end: number; priority: number; placeholder: string }
 
-/** Cap on findings reported per text: a text of a million e-mail addresses must not make a million entries. */
-const MAX_FINDINGS_PER_TEXT = 1000;
-
 export function evaluateSensitiveInformationPolicy(
   policy: CompiledSensitiveInformationPolicy | undefined,
   texts: readonly string[],
@@ -65,7 +62,7 @@ export function evaluateSensitiveInformationPolicy(
   const types = new Set(piiActions.keys());
   const masked = texts.map((text) => {
     const spans: MaskSpan[] = [];
-    for (const f of findPii(text, types).slice(0, MAX_FINDINGS_PER_TEXT)) {
+    for (const f of findPii(text, types)) {
       const action = sensitiveAction(piiActions.get(f.type)!);
       piiEntities.push({ match: f.match, type: f.type, action, detected: true });
       if (action === "BLOCKED") blocked = true;
@@ -73,7 +70,7 @@ export function evaluateSensitiveInformationPolicy(
     }
     for (const r of regexes) {
       const action = sensitiveAction(r.setting.action);
-      for (const m of r.regex.matches(text, MAX_FINDINGS_PER_TEXT)) {
+      for (const m of r.regex.matches(text, MAX_FINDINGS)) {
         if (m.end === m.index) continue;
         regexFindings.push({ name: r.config.name, match: m.text, regex: r.config.pattern, action, detected: true });
         if (action === "BLOCKED") blocked = true;

@@ -14,7 +14,7 @@ import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
-import { listen, type RunningServer } from "./server/listen.js";
+import { DEFAULT_CONNECTION_TIMEOUTS, listen, type RunningServer } from "./server/listen.js";
 import type { Request, Response } from "./server/http-types.js";
 
 export const DEFAULT_PORT = 4599;
@@ -22,6 +22,7 @@ export const DEFAULT_HOST = "127.0.0.1";
 // Bedrock's InvokeModel body limit is 25,000,000 bytes; leave room for JSON framing around it.
 export const DEFAULT_MAX_BODY_BYTES = 26 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
 /** The front doors, for plugging in operations, admin routes and doors (app.ts does; so may an embedder). */
 export interface Doors {
@@ -55,6 +56,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyTimeoutMs: s.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     shutdown: shutdown.signal,
     onEnd: observers.length ? (record) => notifyObservers(observers, record) : undefined,
     authenticator: createAuthenticator(config.auth),
@@ -77,6 +79,10 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     host: s.host ?? DEFAULT_HOST,
     handler: (req, res) => dispatcher.handle(req as Request, res as Response),
     tls: s.tlsCert && s.tlsKey ? { certFile: s.tlsCert, keyFile: s.tlsKey } : undefined,
+    timeouts: {
+      headersMs: s.headersTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUTS.headersMs,
+      idleMs: s.idleTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUTS.idleMs,
+    },
   });
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);

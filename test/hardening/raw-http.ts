@@ -99,7 +99,8 @@ function h2On(session: ClientHttp2Session, req: RawRequest): Promise<RawAnswer> 
       clearTimeout(timer);
       reject(err);
     });
-    stream.end(body);
+    // Node's client ends GET, HEAD and DELETE streams itself (no body).
+    if (!stream.writableEnded) stream.end(body);
   });
 }
 

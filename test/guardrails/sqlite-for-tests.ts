@@ -2,7 +2,7 @@
 // module's SQLite implementation lands on main; it follows the interface's rules ($n placeholders,
 // migrations recorded by name) and is replaced by the real one then.
 import Database from "better-sqlite3";
-import type { SqlDatabase, SqlRow, SqlValue } from "../../src/storage/sql-database.js";
+import { migrationSql, type SqlDatabase, type SqlRow, type SqlValue } from "../../src/storage/sql-database.js";
 
 // $1, $2 … become named parameters @p1, @p2 …, so that one placeholder may appear twice.
 const named = (sql: string) => sql.replace(/\$(\d+)/g, "@p$1");
@@ -35,7 +35,7 @@ export function sqliteForTests(): SqlDatabase {
       db.exec("CREATE TABLE IF NOT EXISTS basalt_migrations (name TEXT PRIMARY KEY)");
       for (const m of migrations) {
         if (db.prepare("SELECT 1 FROM basalt_migrations WHERE name = ?").get(m.name)) continue;
-        db.exec(m.sql);
+        db.exec(migrationSql(m, "sqlite"));
         db.prepare("INSERT INTO basalt_migrations (name) VALUES (?)").run(m.name);
       }
     },

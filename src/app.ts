@@ -12,6 +12,11 @@ import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
+import { openStores } from "./storage/open-stores.js";
+import { openGuardrails } from "./guardrails/open-guardrails.js";
+import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
+import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
+import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import type { Request, Response } from "./server/http-types.js";
 
@@ -45,7 +50,10 @@ export interface StartOptions {
 }
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
-  const registry = new ModelRegistry(config, { config });
+  const stores = await openStores({ dataDir: config.server.dataDir, ...config.storage, log });
+  // The judge model is looked up when asked (the registry's models are wrapped by these guardrails).
+  const guardrails = await openGuardrails({ config, db: stores.sql, catalog: () => registry, warn: (f, m) => log.warn(f, m) });
+  const registry = new ModelRegistry(config, { config, guardrails });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
@@ -62,9 +70,11 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
+  runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
+  runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
-  //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   //   admin.route("GET", "/_basalt/health", health);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 
@@ -87,6 +97,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await registry.close();
       await Promise.allSettled(observers.map((o) => o.close?.()));
+      await stores.close();
     },
   };
 }

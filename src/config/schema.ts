@@ -1,6 +1,8 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
+import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -76,16 +78,23 @@ export const serverSchema = z
     shutdownGraceMs: z.number().int().nonnegative().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
+    /** Where the embedded stores live: the SQLite database, local blobs (storage/storage-config.ts). */
+    dataDir: dataDirSchema,
   })
   .strict();
 
 export const configSchema = z
   .object({
     server: serverSchema.default({}),
+    storage: storageSchema.optional(),
     providers: z.record(providerSchema).default({}),
     models: z.array(modelSchema).optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** Guardrails defined in the config file, served read-only beside those made through the API (guardrails/guardrail-config.ts). */
+    guardrails: guardrailsConfigSchema.optional(),
+    /** A served model that classifies for guardrail topic, content and grounding policies. */
+    guardrailJudge: guardrailJudgeConfigSchema.optional(),
   })
   .strict();
 

@@ -5,7 +5,8 @@
 //   2. quotas      — requests/tokens per minute per caller                           admission-only
 //   3. scripts     — test-double scripts answer before any backend is touched
 //   4. cache       — a stored answer skips everything below
-//   5. guardrails  — screen the request and the answer
+//   5. guardrails  — screen the request and the answer (not for models relayed to a Bedrock upstream:
+//                    keeping their byte-for-byte relay, the upstream applies its own guardrails)
 //   6. fallback → retry → circuit breaker — around each upstream try
 //   7. the provider's model
 //
@@ -15,15 +16,23 @@ import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
 import { modelAccessPolicy } from "./policies/model-access.js";
+import { guardrailsPolicy } from "./policies/guardrails/guardrails-policy.js";
+import type { GuardrailService } from "../guardrails/guardrail-service.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
   readonly config: BasaltConfig;
+  /** Guardrails for Converse/ConverseStream `guardrailConfig` and InvokeModel's guardrail headers. */
+  readonly guardrails?: GuardrailService;
 }
+
+/** Whether a model is served by a pass-through (Bedrock) backend, which answers guardrailConfig itself. */
+const relayed = (info: ModelInfo, config: BasaltConfig) => config.providers[info.provider]?.type === "bedrock";
 
 /** The policies that wrap one served model, outermost first. */
 export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddleware[] {
   return [
     ...(deps.config.auth ? [modelAccessPolicy(info)] : []),
+    ...(deps.guardrails && !relayed(info, deps.config) ? [guardrailsPolicy(deps.guardrails)] : []),
   ];
 }

@@ -5,7 +5,13 @@ import { describe, it } from "node:test";
 import { BedrockError } from "../../src/core/errors.js";
 import type { GuardrailDefinition } from "../../src/guardrails/guardrail-definition.js";
 import { GuardrailStore } from "../../src/guardrails/guardrail-store.js";
-import { sqliteForTests } from "./sqlite-for-tests.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteDatabase } from "../../src/storage/sqlite-database.js";
+
+/** A fresh SQLite file per test (the storage module's own implementation). */
+const sqlite = () => new SqliteDatabase(join(mkdtempSync(join(tmpdir(), "basalt-guardrails-")), "basalt.db"));
 
 const def = (name: string, extra: Partial<GuardrailDefinition> = {}): GuardrailDefinition => ({
   name, blockedInputMessaging: "in blocked", blockedOutputsMessaging: "out blocked", ...extra,
@@ -13,7 +19,7 @@ const def = (name: string, extra: Partial<GuardrailDefinition> = {}): GuardrailD
 
 async function open(opts: Partial<Parameters<typeof GuardrailStore.open>[0]> = {}) {
   let clock = 1_700_000_000_000;
-  return GuardrailStore.open({ db: sqliteForTests(), now: () => (clock += 1000), ...opts });
+  return GuardrailStore.open({ db: sqlite(), now: () => (clock += 1000), ...opts });
 }
 
 async function rejectsWith(p: Promise<unknown>, name: string, message?: RegExp) {
@@ -125,7 +131,7 @@ describe("guardrail store", () => {
   });
 
   it("keeps guardrails across reopening the same database", async () => {
-    const db = sqliteForTests();
+    const db = sqlite();
     const first = await GuardrailStore.open({ db });
     const { id } = await first.create(def("durable"));
     await first.createVersion(id);

@@ -9,11 +9,21 @@ import type { RequestOperation } from "../operation.js";
 import { parseJsonBody } from "../parse-json-body.js";
 import { sendJson } from "../respond.js";
 import { validateShape } from "../validation/validate-input.js";
+import { formatIssues, validatorFor, type Issue } from "../validation/validate-shape.js";
+
+// The path labels, checked against their shapes (the body validator skips members bound to the URI).
+const checkIdentifier = validatorFor("GuardrailIdentifier");
+const checkVersion = validatorFor("GuardrailVersion");
 
 export function applyGuardrail(service: GuardrailService): RequestOperation {
   return async (call, labels) => {
     const body = parseJsonBody(await call.readBody()) as Record<string, unknown>;
     const request = { ...body, guardrailIdentifier: labels.guardrailIdentifier, guardrailVersion: labels.guardrailVersion };
+    const issues: Issue[] = [];
+    checkIdentifier(labels.guardrailIdentifier, "guardrailIdentifier", issues);
+    checkVersion(labels.guardrailVersion, "guardrailVersion", issues);
+    const labelProblem = formatIssues(issues);
+    if (labelProblem) throw new BedrockError("ValidationException", labelProblem);
     validateShape("ApplyGuardrailRequest", request);
     const { guardrailIdentifier, guardrailVersion, source, content, outputScope } = request as ApplyGuardrailRequest;
     if (!guardrailIdentifier || !guardrailVersion) throw new BedrockError("ValidationException", "A guardrail identifier and version are required.");

@@ -96,6 +96,7 @@ export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): I
   const native = parseNativeBody(body);
   const guardrailId = header(req, "x-amzn-bedrock-guardrailidentifier");
   // Bedrock's own key inside the model's body: it belongs to the guardrail, never to the model.
+  const streamMode = (native["amazon-bedrock-guardrailConfig"] as { streamProcessingMode?: unknown } | undefined)?.streamProcessingMode;
   if (native["amazon-bedrock-guardrailConfig"] !== undefined) {
     if (!guardrailId) {
       throw validationError("The amazon-bedrock-guardrailConfig field requires a guardrail. Provide guardrailIdentifier and guardrailVersion, or remove the field, and try again.");
@@ -105,6 +106,7 @@ export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): I
   const call: InvokeCall = { modelId: ctx.requestedModelId, ctx };
   const input = family.toConverse(native, call);
   applyHeaderOptions(req, input, guardrailId);
+  if (input.guardrailConfig && streamMode === "ASYNCHRONOUS") input.guardrailConfig = { ...input.guardrailConfig, streamProcessingMode: "async" } as ConverseInput["guardrailConfig"];
   call.input = input;
   return { family, input, call };
 }

@@ -13,7 +13,7 @@ let s: GuardrailServer;
 let id: string;
 before(async () => {
   s = await startGuardrailServer();
-  ({ guardrailId: id } = await s.control.send(new CreateGuardrailCommand({
+  id = (await s.control.send(new CreateGuardrailCommand({
     name: "apply-tests",
     blockedInputMessaging: "Input blocked.",
     blockedOutputsMessaging: "Output blocked.",
@@ -28,7 +28,7 @@ before(async () => {
       regexesConfig: [{ name: "claim_number", pattern: "CLM-[0-9]{4}-[0-9]{5}-[0-9]", action: "ANONYMIZE" }],
     },
     contextualGroundingPolicyConfig: { filtersConfig: [{ type: "GROUNDING", threshold: 0.6 }] },
-  })));
+  }))).guardrailId!;
   await s.control.send(new CreateGuardrailVersionCommand({ guardrailIdentifier: id }));
 });
 after(() => s.stop());

@@ -1,5 +1,6 @@
 // A Basalt started in this process for the guardrail tests: a temp data directory (its own SQLite file),
-// the echo model, a model behind a fake OpenAI-compatible upstream (to see whether a call reached it), the
+// the echo model, a model behind a fake OpenAI-compatible upstream (to see whether a call reached it; it reads
+// Claude's InvokeModel body), the
 // official control-plane and runtime clients, and the finished call records.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,7 +32,7 @@ export async function startGuardrailServer(yaml = "", respond?: Responder): Prom
     `providers: { fake: { type: openai, baseUrl: ${JSON.stringify(upstream.baseUrl)} } }`,
     "models:",
     "  - { id: basalt.echo, provider: echo }",
-    "  - { id: fake.model, provider: fake, model: fake-upstream-model }",
+    "  - { id: fake.model, provider: fake, model: fake-upstream-model, family: anthropic }",
     yaml,
   ].join("\n"), "(test)");
   const records: CallRecord[] = [];

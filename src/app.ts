@@ -11,6 +11,8 @@ import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
+import { openCounterStore } from "./gateway/open-counter-store.js";
+import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import type { Request, Response } from "./server/http-types.js";
@@ -45,7 +47,12 @@ export interface StartOptions {
 }
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
-  const registry = new ModelRegistry(config, { config });
+  const counters = await openCounterStore({ redis: config.storage?.redis, log });
+  const registry = new ModelRegistry(config, {
+    config,
+    counters: counters.store,
+    onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
+  });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
@@ -62,10 +69,11 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  addHealthRoutes(admin, { counters: counters.state });
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
-  //   admin.route("GET", "/_basalt/health", health);
+  //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 
   const server = await listen({
@@ -86,6 +94,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       shutdown.abort();
       await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await registry.close();
+      await counters.store.close();
       await Promise.allSettled(observers.map((o) => o.close?.()));
     },
   };

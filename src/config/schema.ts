@@ -1,6 +1,7 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -86,6 +87,8 @@ export const configSchema = z
     models: z.array(modelSchema).optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
+    storage: storageSchema.optional(),
   })
   .strict();
 

@@ -14,16 +14,24 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
+import type { KeyValueStore } from "../storage/index.js";
 import { modelAccessPolicy } from "./policies/model-access.js";
+import { quotaPolicy, quotasApply } from "./policies/quotas.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
   readonly config: BasaltConfig;
+  /** Where quota counters live (memory, or Redis shared by every node); no quotas without it. */
+  readonly counters?: KeyValueStore;
+  /** The counter store failed in a way it did not absorb; the call went through uncounted. */
+  readonly onCounterError?: (err: unknown) => void;
 }
 
 /** The policies that wrap one served model, outermost first. */
 export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddleware[] {
+  const limits = deps.config.models?.find((m) => m.id === info.id)?.limits;
   return [
     ...(deps.config.auth ? [modelAccessPolicy(info)] : []),
+    ...(deps.counters && quotasApply(deps.config.auth, limits) ? [quotaPolicy({ store: deps.counters, modelLimits: limits, onStoreError: deps.onCounterError })] : []),
   ];
 }

@@ -7,6 +7,8 @@ import { ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
+import { registerScriptRoutes } from "./api/admin/script-routes.js";
+import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
 import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
@@ -47,9 +49,11 @@ export interface StartOptions {
 }
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
+  const scripts = new ScriptStore(config.scripts ?? []);
   const counters = await openCounterStore({ redis: config.storage?.redis, log });
   const registry = new ModelRegistry(config, {
     config,
+    scripts,
     counters: counters.store,
     onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
   });
@@ -70,6 +74,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
   addHealthRoutes(admin, { counters: counters.state });
+  registerScriptRoutes(admin, scripts);
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));

@@ -1,11 +1,13 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
+import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
+import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
 
-export const echoProviderSchema = z.object({ type: z.literal("echo") }).strict();
+export const echoProviderSchema = z.object({ type: z.literal("echo"), cassettes: cassetteConfigSchema.optional() }).strict();
 
 export const openaiProviderSchema = z
   .object({
@@ -16,6 +18,8 @@ export const openaiProviderSchema = z
     /** Extra headers sent upstream (e.g. OpenAI-Organization). */
     headers: z.record(z.string()).optional(),
     timeoutMs: timeoutMs.optional(),
+    /** Record / replay this provider's answers (test doubles). */
+    cassettes: cassetteConfigSchema.optional(),
   })
   .strict();
 
@@ -28,6 +32,8 @@ export const anthropicProviderSchema = z
     version: z.string().default("2023-06-01"),
     headers: z.record(z.string()).optional(),
     timeoutMs: timeoutMs.optional(),
+    /** Record / replay this provider's answers (test doubles). */
+    cassettes: cassetteConfigSchema.optional(),
   })
   .strict();
 
@@ -40,6 +46,8 @@ export const bedrockProviderSchema = z
     /** A profile of the shared credentials/config files; else the default AWS credential chain. */
     profile: z.string().optional(),
     timeoutMs: timeoutMs.optional(),
+    /** Record / replay this provider's answers (test doubles). */
+    cassettes: cassetteConfigSchema.optional(),
   })
   .strict();
 
@@ -62,6 +70,8 @@ export const modelSchema = z
     /** The upstream's own model name; defaults to `id`. */
     model: z.string().min(1).optional(),
     family: familySchema.optional(),
+    /** Record / replay this model's answers; overrides the provider's. */
+    cassettes: cassetteConfigSchema.optional(),
     /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
     limits: limitsSchema.optional(),
   })
@@ -85,6 +95,8 @@ export const configSchema = z
     server: serverSchema.default({}),
     providers: z.record(providerSchema).default({}),
     models: z.array(modelSchema).optional(),
+    /** Test-double scripts, oldest first (POST /_basalt/scripts adds more at run time). */
+    scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
     /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */

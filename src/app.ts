@@ -7,12 +7,16 @@ import { ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
+import { registerScriptRoutes } from "./api/admin/script-routes.js";
+import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
 import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
+import { openCounterStore } from "./gateway/open-counter-store.js";
+import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
-import { openStores } from "./storage/open-stores.js";
+import { openSqlDatabase } from "./storage/open-sql-database.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
 import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
@@ -50,10 +54,18 @@ export interface StartOptions {
 }
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
-  const stores = await openStores({ dataDir: config.server.dataDir, ...config.storage, log });
+  const scripts = new ScriptStore(config.scripts ?? []);
+  const counters = await openCounterStore({ redis: config.storage?.redis, log });
+  const database = openSqlDatabase({ dataDir: config.server.dataDir, postgres: config.storage?.postgres });
   // The judge model is looked up when asked (the registry's models are wrapped by these guardrails).
-  const guardrails = await openGuardrails({ config, db: stores.sql, catalog: () => registry, warn: (f, m) => log.warn(f, m) });
-  const registry = new ModelRegistry(config, { config, guardrails });
+  const guardrails = await openGuardrails({ config, db: database, catalog: () => registry, warn: (f, m) => log.warn(f, m) });
+  const registry = new ModelRegistry(config, {
+    config,
+    scripts,
+    guardrails,
+    counters: counters.store,
+    onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
+  });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
@@ -70,12 +82,14 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  addHealthRoutes(admin, { counters: counters.state });
+  registerScriptRoutes(admin, scripts);
   for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
-  //   admin.route("GET", "/_basalt/health", health);
+  //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 
   const server = await listen({
@@ -96,8 +110,9 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       shutdown.abort();
       await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await registry.close();
+      await counters.store.close();
       await Promise.allSettled(observers.map((o) => o.close?.()));
-      await stores.close();
+      await database.close();
     },
   };
 }

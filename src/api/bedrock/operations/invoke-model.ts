@@ -24,11 +24,11 @@ export const invokeModel: ModelOperation<Headers> = {
   check: ({ req }) => checkInvokeHeaders(req, "InvokeModelRequest"),
   async serve(call, echoed) {
     const { res, served, ctx } = call;
-    const { family, input, call: invokeCall } = parseInvokeRequest(call);
-    const output = await served.model.converse(input, ctx);
+    const request = parseInvokeRequest(call);
+    const output = await served.model.converse(request.input, ctx);
     noteOutput(ctx.record, output);
-    const native = family.fromConverse(output, invokeCall) as Record<string, unknown>;
-    const body = JSON.stringify({ ...native, ...invokeGuardrailFields(input, output.stopReason, output.trace?.guardrail) });
+    const native = request.fromConverse(output) as Record<string, unknown>;
+    const body = JSON.stringify({ ...native, ...invokeGuardrailFields(request.input, output.stopReason, output.trace?.guardrail) });
     sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed });
   },
 };

@@ -5,6 +5,7 @@
 // or masked. With `trace` on, `trace.guardrail` says what was found. The call record carries the action.
 // Streams: `sync` (the default) holds the answer until it is assessed; `async` passes it through and
 // intervenes at the end (messageStop says guardrail_intervened; masking is not applied, as on Bedrock).
+// A model relayed byte for byte to a Bedrock upstream keeps its relay: the upstream applies guardrails itself.
 import { validationError } from "../../../core/errors.js";
 import type { ModelMiddleware } from "../../../core/model-middleware.js";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../../core/model.js";
@@ -20,9 +21,8 @@ import { blockedInputOutput, guardrailTrace, traceOn } from "./guardrail-trace.j
 export const UNKNOWN_GUARDRAIL = "The guardrail identifier or version provided in the request does not exist.";
 
 export function guardrailsPolicy(service: GuardrailService): ModelMiddleware {
-  return function guardrails(inner: Model): Model {
-    return new GuardedModel(inner, service);
-  };
+  const guardrails = (inner: Model): Model => new GuardedModel(inner, service);
+  return Object.assign(guardrails, { handlesRelay: true as const });
 }
 
 /** A request whose input has been assessed and let through (possibly masked). */
@@ -44,6 +44,11 @@ class GuardedModel implements Model {
 
   get id(): string {
     return this.inner.id;
+  }
+
+  /** Relayed calls go to the Bedrock upstream as they are, guardrailConfig included. */
+  get relay(): Model["relay"] {
+    return this.inner.relay?.bind(this.inner);
   }
 
   countTokens(input: CountTokensInput, ctx: CallContext): Promise<number> {

@@ -3,6 +3,7 @@
 // never Completed without its output. A model error ends the job Failed with the error's message.
 import { toBedrockError } from "../core/errors.js";
 import { log } from "../log.js";
+import { abortable } from "./abortable.js";
 import { releaseJob } from "./claims.js";
 import type { JobEnv } from "./job-env.js";
 import { getJob } from "./job-store.js";
@@ -24,9 +25,10 @@ export async function runAsyncInvoke(env: JobEnv, id: string, owner: string, sig
       return;
     }
     try {
-      const out = await env.invoke(job.modelId, job.request.modelInput, {
+      const call = env.invoke(job.modelId, job.request.modelInput, {
         frontDoor: "async", jobArn: job.arn, caller: job.caller, signal, invocationType: "InvokeModel",
       });
+      const out = await abortable(call, signal);
       result = JSON.stringify(out.body);
       inputTokens = out.inputTokens ?? 0;
       outputTokens = out.outputTokens ?? 0;

@@ -4,6 +4,7 @@
 import { toBedrockError } from "../core/errors.js";
 import { httpStatusOf } from "../api/bedrock/respond.js";
 import { log } from "../log.js";
+import { abortable } from "./abortable.js";
 import type { ClaimedRecord } from "./claims.js";
 import { releaseRecord } from "./claims.js";
 import type { JobEnv } from "./job-env.js";
@@ -21,9 +22,10 @@ export async function runBatchRecord(env: JobEnv, job: BatchJobInfo, record: Cla
   let inputTokens: number | null = null;
   let outputTokens: number | null = null;
   try {
-    const out = await env.invoke(job.modelId, JSON.parse(record.modelInput), {
+    const call = env.invoke(job.modelId, JSON.parse(record.modelInput), {
       frontDoor: "batch", jobArn: job.arn, recordId: record.recordId, caller: job.caller, signal, invocationType: job.invocationType,
     });
+    const out = await abortable(call, signal);
     state = "done";
     output = JSON.stringify(out.body);
     inputTokens = out.inputTokens ?? null;

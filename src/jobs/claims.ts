@@ -81,7 +81,8 @@ export async function renewLeases(db: SqlDatabase, owner: string, leaseMs: numbe
     await db.execute(`UPDATE basalt_jobs SET lease_until = $2 WHERE lease_owner = $1 AND id IN (${ids})`, [owner, until, ...held.jobs]);
   }
   if (held.records.length) {
-    const keys = held.records.map((_, i) => `($${2 * i + 3}, $${2 * i + 4})`).join(", ");
+    // Typed: Postgres reads untyped VALUES parameters as text, which does not compare with an integer.
+    const keys = held.records.map((_, i) => `($${2 * i + 3}, CAST($${2 * i + 4} AS INTEGER))`).join(", ");
     await db.execute(
       `UPDATE basalt_job_records SET lease_until = $2 WHERE lease_owner = $1 AND state = 'running' AND (job_id, seq) IN (VALUES ${keys})`,
       [owner, until, ...held.records.flatMap((r) => [r.jobId, r.seq])],

@@ -91,16 +91,30 @@ export async function renewLeases(db: SqlDatabase, owner: string, leaseMs: numbe
 }
 
 /**
- * Frees every claim not held by `owner`. Only for SQLite at start-up: a SQLite database belongs to one node,
- * so claims left by an earlier process of that node (killed mid-job) can be taken back at once instead of
- * after the lease.
+ * Frees the claims of processes that no longer exist. Only for SQLite, at start-up: a SQLite file lives on
+ * one host, so an owner (`<pid>-<uuid>`) whose pid is gone died holding them (kill -9) and they can be taken
+ * back at once instead of after the lease. Claims of live processes sharing the file are left alone.
  */
-export async function releaseForeignClaims(db: SqlDatabase, owner: string): Promise<void> {
-  await db.execute("UPDATE basalt_jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL AND lease_owner <> $1", [owner]);
-  await db.execute(
-    "UPDATE basalt_job_records SET state = 'pending', lease_owner = NULL, lease_until = NULL WHERE state = 'running' AND lease_owner <> $1",
-    [owner],
+export async function releaseDeadOwners(db: SqlDatabase, self: string): Promise<void> {
+  const rows = await db.query(
+    "SELECT DISTINCT lease_owner FROM basalt_jobs WHERE lease_owner IS NOT NULL UNION SELECT DISTINCT lease_owner FROM basalt_job_records WHERE lease_owner IS NOT NULL",
   );
+  for (const owner of rows.map((r) => String(r.lease_owner))) {
+    if (owner === self || processAlive(Number(owner.split("-")[0]))) continue;
+    await db.execute("UPDATE basalt_jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1", [owner]);
+    await db.execute("UPDATE basalt_job_records SET state = 'pending', lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND state = 'running'", [owner]);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Gives a job claim back (shutdown, or a retry later): `delayMs` keeps every node off it for that long. */

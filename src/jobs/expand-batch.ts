@@ -3,6 +3,7 @@
 // node cannot simply redo.
 import { log } from "../log.js";
 import type { SqlDatabase, SqlValue } from "../storage/sql-database.js";
+import { BlobNotFoundError, InvalidBlobUriError } from "../storage/blob-store.js";
 import { releaseJob } from "./claims.js";
 import { defaultRecordId } from "./ids.js";
 import type { JobEnv } from "./job-env.js";
@@ -26,7 +27,8 @@ export async function expandBatch(env: JobEnv, id: string, owner: string): Promi
     }
     if (records.length === 0) throw new BatchInputError(`The input at ${inputUri} holds no records.`);
   } catch (err) {
-    if (err instanceof BatchInputError || job.attempts >= MAX_JOB_ATTEMPTS) {
+    const permanent = err instanceof BatchInputError || err instanceof InvalidBlobUriError || err instanceof BlobNotFoundError;
+    if (permanent || job.attempts >= MAX_JOB_ATTEMPTS) {
       const message = err instanceof BatchInputError ? err.message : `Basalt could not read the input at ${inputUri}: ${(err as Error).message}`;
       await finishJob(env.db, id, owner, ["Submitted"], "Failed", clipMessage(message));
     } else {

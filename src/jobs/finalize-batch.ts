@@ -4,6 +4,7 @@
 // missing; if the writes fail the claim is released and another attempt rewrites them whole.
 import { log } from "../log.js";
 import type { SqlDatabase } from "../storage/sql-database.js";
+import { InvalidBlobUriError } from "../storage/blob-store.js";
 import { releaseJob } from "./claims.js";
 import type { JobEnv } from "./job-env.js";
 import { num, type BatchStatus, type JobRow } from "./job-row.js";
@@ -38,7 +39,7 @@ export async function finalizeBatch(env: JobEnv, id: string, owner: string): Pro
   try {
     totals = await writeOutputs(env, job, files, outFolder);
   } catch (err) {
-    if (job.attempts >= MAX_JOB_ATTEMPTS) {
+    if (err instanceof InvalidBlobUriError || job.attempts >= MAX_JOB_ATTEMPTS) {
       await finishJob(env.db, id, owner, [job.status], "Failed", clipMessage(`Basalt could not write the output to ${outFolder}: ${(err as Error).message}`));
     } else {
       log.warn({ err, job: job.arn }, "could not write batch output; will retry");

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { log } from "../log.js";
 import {
-  claimJobs, claimRecords, releaseForeignClaims, releaseJob, releaseRecord, renewLeases, type ClaimedRecord, type JobWork,
+  claimJobs, claimRecords, releaseDeadOwners, releaseJob, releaseRecord, renewLeases, type ClaimedRecord, type JobWork,
 } from "./claims.js";
 import { expandBatch } from "./expand-batch.js";
 import { finalizeBatch } from "./finalize-batch.js";
@@ -75,7 +75,7 @@ export class JobWorker {
 
   private async run(): Promise<void> {
     if (this.env.db.dialect === "sqlite") {
-      await releaseForeignClaims(this.env.db, this.owner).catch((err) => log.error({ err }, "jobs: could not take back unfinished work"));
+      await releaseDeadOwners(this.env.db, this.owner).catch((err) => log.error({ err }, "jobs: could not take back unfinished work"));
     }
     while (!this.stopping) {
       let started = 0;

@@ -4,6 +4,7 @@
 import { toBedrockError } from "../core/errors.js";
 import { log } from "../log.js";
 import { abortable } from "./abortable.js";
+import { InvalidBlobUriError } from "../storage/blob-store.js";
 import { releaseJob } from "./claims.js";
 import type { JobEnv } from "./job-env.js";
 import { getJob } from "./job-store.js";
@@ -60,7 +61,7 @@ export async function runAsyncInvoke(env: JobEnv, id: string, owner: string, sig
     };
     await env.blobs.put(joinS3(folder, "manifest.json"), JSON.stringify(manifest), "application/json");
   } catch (err) {
-    if (job.attempts >= MAX_JOB_ATTEMPTS) {
+    if (err instanceof InvalidBlobUriError || job.attempts >= MAX_JOB_ATTEMPTS) {
       await finishJob(env.db, id, owner, ["InProgress"], "Failed", clipMessage(`Basalt could not write the output to ${folder}: ${(err as Error).message}`));
     } else {
       log.warn({ err, job: job.arn }, "could not write async invocation output; will retry");

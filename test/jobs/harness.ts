@@ -9,8 +9,8 @@ import { createJobs, type InvokeResult, type JobInvokeContext, type Jobs } from 
 import { jobsConfigSchema, type JobsConfig } from "../../src/jobs/jobs-config.js";
 import type { BlobStore } from "../../src/storage/blob-store.js";
 import type { SqlDatabase } from "../../src/storage/sql-database.js";
+import { LocalBlobStore } from "../../src/storage/local-blob-store.js";
 import { SqliteDatabase } from "../../src/storage/sqlite-database.js";
-import { createLocalBlobStore } from "./blob-store-for-tests.js";
 
 export interface ModelCall {
   modelInput: Record<string, unknown>;
@@ -61,7 +61,7 @@ export interface EngineOptions {
 export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "basalt-jobs-"));
   const db = opts.db ?? new SqliteDatabase(join(dataDir, "basalt.sqlite"));
-  const blobs = opts.blobs ?? createLocalBlobStore(dataDir);
+  const blobs = opts.blobs ?? new LocalBlobStore(join(dataDir, "s3"));
   const calls: ModelCall[] = [];
   const script = opts.script ?? echoScript;
   const jobs = await createJobs({

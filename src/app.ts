@@ -13,6 +13,11 @@ import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
+import { openStores } from "./storage/open-stores.js";
+import { createJobs } from "./jobs/index.js";
+import { checkNativeBody, invokeThroughCatalog } from "./jobs/invoke-through-catalog.js";
+import { plugAsyncInvokes } from "./api/bedrock/operations/async-invoke-operations.js";
+import { plugBatchJobs } from "./api/control-plane/jobs/batch-job-handlers.js";
 import type { Request, Response } from "./server/http-types.js";
 
 export const DEFAULT_PORT = 4599;
@@ -49,11 +54,13 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
+  const stores = await openStores({ dataDir: s.dataDir ?? "./.basalt/", postgres: config.storage?.postgres, s3: config.storage?.s3, log });
+  const onEnd = observers.length ? (record: CallRecord) => notifyObservers(observers, record) : undefined;
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdown: shutdown.signal,
-    onEnd: observers.length ? (record) => notifyObservers(observers, record) : undefined,
+    onEnd,
     authenticator: createAuthenticator(config.auth),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
@@ -62,6 +69,13 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  // Async invocations and batch jobs: their model calls take InvokeModel's path, policies included.
+  const jobs = await createJobs({
+    db: stores.sql, blobs: stores.blobs, config: config.jobs, invoke: invokeThroughCatalog({ catalog: registry, onEnd }),
+    knowsModel: (id) => registry.resolve(id) !== undefined, checkModelInput: checkNativeBody(registry),
+  });
+  plugAsyncInvokes(runtime, jobs.asyncInvokes);
+  plugBatchJobs(controlPlane, jobs.batchJobs);
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
@@ -76,6 +90,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);
+  jobs.start();
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
   return {
     server,
@@ -84,9 +99,11 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();
-      await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      const grace = s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+      await Promise.all([server.close(grace), jobs.stop(grace)]);
       await registry.close();
       await Promise.allSettled(observers.map((o) => o.close?.()));
+      await stores.close();
     },
   };
 }

@@ -1,6 +1,8 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { jobsConfigSchema } from "../jobs/jobs-config.js";
+import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -76,6 +78,8 @@ export const serverSchema = z
     shutdownGraceMs: z.number().int().nonnegative().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
+    /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
+    dataDir: dataDirSchema.optional(),
   })
   .strict();
 
@@ -86,6 +90,10 @@ export const configSchema = z
     models: z.array(modelSchema).optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** Postgres, S3 and Redis instead of the embedded stores (storage/storage-config.ts). */
+    storage: storageSchema.optional(),
+    /** Async invocations and batch jobs (jobs/jobs-config.ts). */
+    jobs: jobsConfigSchema.default({}),
   })
   .strict();
 

@@ -4,7 +4,8 @@ import { validationError } from "../core/errors.js";
 import type {
   GetAsyncInvokeResponse, ListAsyncInvokesRequest, ListAsyncInvokesResponse, StartAsyncInvokeRequest, StartAsyncInvokeResponse,
 } from "../core/shapes.generated.js";
-import { jobArn, modelArnOf, newJobId, parseJobIdentifier } from "./ids.js";
+import type { Caller } from "../core/caller.js";
+import { jobArn, modelArnOf, newJobId, parseJobIdentifier, scopeFor } from "./ids.js";
 import type { JobEnv } from "./job-env.js";
 import { isoTime, type JobRow } from "./job-row.js";
 import { getJob, insertJob, listJobs, nextSubmitTime } from "./job-store.js";
@@ -15,7 +16,7 @@ import { isS3Uri } from "./s3-paths.js";
 export class AsyncInvokeService {
   constructor(private readonly env: JobEnv) {}
 
-  async start(input: StartAsyncInvokeRequest, caller: string): Promise<StartAsyncInvokeResponse> {
+  async start(input: StartAsyncInvokeRequest, caller: Caller): Promise<StartAsyncInvokeResponse> {
     const s3Uri = input.outputDataConfig?.s3OutputDataConfig?.s3Uri;
     if (typeof s3Uri !== "string" || !isS3Uri(s3Uri)) {
       throw validationError("The provided S3 URI in outputDataConfig is invalid. Use an s3://bucket/prefix URI and try again.");
@@ -31,11 +32,11 @@ export class AsyncInvokeService {
     const job = await insertJob(this.env.db, {
       id,
       kind: "async",
-      arn: jobArn("async", id, this.env.scope),
+      arn: jobArn("async", id, scopeFor(this.env.scope, caller)),
       modelId: input.modelId,
       caller,
       clientToken: clientRequestToken,
-      requestHash: requestHash({ caller, request }),
+      requestHash: requestHash({ caller: caller.name, request }),
       request: { ...request },
       status: "InProgress",
       submitTime: nextSubmitTime(),

@@ -4,7 +4,8 @@ import { BedrockError, validationError } from "../core/errors.js";
 import type {
   CreateModelInvocationJobRequest, ListModelInvocationJobsRequest, ListModelInvocationJobsResponse, ModelInvocationJobSummary,
 } from "./batch-job-types.js";
-import { jobArn, newJobId, parseJobIdentifier } from "./ids.js";
+import type { Caller } from "../core/caller.js";
+import { jobArn, newJobId, parseJobIdentifier, scopeFor } from "./ids.js";
 import type { JobEnv } from "./job-env.js";
 import { isoTime, type JobRow } from "./job-row.js";
 import { getJob, insertJob, listJobs, nextSubmitTime, recordCounts, type RecordCounts } from "./job-store.js";
@@ -21,7 +22,7 @@ const STATUSES = new Set(["Submitted", "InProgress", "Completed", "Failed", "Sto
 export class BatchJobService {
   constructor(private readonly env: JobEnv) {}
 
-  async create(input: CreateModelInvocationJobRequest, caller: string): Promise<{ jobArn: string }> {
+  async create(input: CreateModelInvocationJobRequest, caller: Caller): Promise<{ jobArn: string }> {
     const inUri = input.inputDataConfig?.s3InputDataConfig?.s3Uri;
     const outUri = input.outputDataConfig?.s3OutputDataConfig?.s3Uri;
     if (typeof inUri !== "string" || !isS3Uri(inUri)) throw validationError("The provided S3 URI in inputDataConfig is invalid. Use an s3://bucket/key URI and try again.");
@@ -35,12 +36,12 @@ export class BatchJobService {
     const job = await insertJob(this.env.db, {
       id,
       kind: "batch",
-      arn: jobArn("batch", id, this.env.scope),
+      arn: jobArn("batch", id, scopeFor(this.env.scope, caller)),
       name: input.jobName,
       modelId: input.modelId,
       caller,
       clientToken: clientRequestToken,
-      requestHash: requestHash({ caller, request }),
+      requestHash: requestHash({ caller: caller.name, request }),
       request: { ...request, timeoutDurationInHours: hours },
       status: "Submitted",
       submitTime,

@@ -35,6 +35,10 @@ export interface ArnScope {
   accountId: string;
 }
 
+/** The ARN scope of a caller's job: the region the client signed for, when it said. */
+export const scopeFor = (scope: ArnScope, caller: { region?: string }): ArnScope =>
+  caller.region && /^[a-z0-9-]{1,20}$/.test(caller.region) ? { ...scope, region: caller.region } : scope;
+
 export const jobArn = (kind: JobKind, id: string, scope: ArnScope): string =>
   `arn:aws:bedrock:${scope.region}:${scope.accountId}:${RESOURCE[kind]}/${id}`;
 

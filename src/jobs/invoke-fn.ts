@@ -1,5 +1,6 @@
 // The one way a job reaches a model: the same path as InvokeModel (model registry, the model's family,
 // every gateway policy), injected by app.ts so the job engine never knows which backend answers.
+import type { Caller } from "../core/caller.js";
 
 export interface JobInvokeContext {
   /** "async" for StartAsyncInvoke jobs, "batch" for batch records: the ledger's frontDoor. */
@@ -9,8 +10,8 @@ export interface JobInvokeContext {
   readonly invocationType: "InvokeModel" | "Converse";
   /** Batch: the record's recordId. */
   readonly recordId?: string;
-  /** The caller that submitted the job (its quotas and model allow-list apply). */
-  readonly caller: string;
+  /** The caller that submitted the job, as authenticated then (its model allow-list and quotas apply). */
+  readonly caller: Caller;
   /** Aborted when this node shuts down: the work is released for another node or the next start. */
   readonly signal: AbortSignal;
 }

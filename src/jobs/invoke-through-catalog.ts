@@ -9,7 +9,7 @@ import { validateConversation } from "../api/bedrock/validation/validate-convers
 import { validateShape } from "../api/bedrock/validation/validate-input.js";
 import type { CallRecord } from "../core/call-record.js";
 import { newCallRecord } from "../core/call-record.js";
-import { ANONYMOUS, type Caller } from "../core/caller.js";
+import { ANONYMOUS } from "../core/caller.js";
 import { toBedrockError, validationError } from "../core/errors.js";
 import type { ModelCatalog } from "../core/model-info.js";
 import type { CallContext, ConverseInput, ConverseOutput } from "../core/model.js";
@@ -24,18 +24,15 @@ export interface CatalogInvokeOptions {
   catalog: ModelCatalog;
   /** Receives each finished call record (the observers). */
   onEnd?: (record: CallRecord) => void;
-  /** The Caller a job's stored caller name stands for (its model allow-list and limits); default: name only. */
-  callerFor?: (name: string) => Caller;
 }
 
 export function invokeThroughCatalog(opts: CatalogInvokeOptions): InvokeFn {
-  const callerFor = opts.callerFor ?? ((name: string): Caller => ({ name, via: "none" }));
   return async (modelId, modelInput, job) => {
     const requestId = randomUUID();
-    const record = newCallRecord({ requestId, frontDoor: job.frontDoor, operation: job.invocationType, caller: job.caller });
+    const record = newCallRecord({ requestId, frontDoor: job.frontDoor, operation: job.invocationType, caller: job.caller.name });
     record.requestedModelId = modelId;
     const startedAt = process.hrtime.bigint();
-    const ctx: CallContext = { requestedModelId: modelId, requestId, startedAt, caller: callerFor(job.caller), record, signal: job.signal };
+    const ctx: CallContext = { requestedModelId: modelId, requestId, startedAt, caller: job.caller, record, signal: job.signal };
     try {
       const served = opts.catalog.resolve(modelId);
       if (!served) throw validationError("The provided model identifier is invalid.");

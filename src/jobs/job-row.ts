@@ -1,6 +1,7 @@
 // A job as stored: one row of basalt_jobs. Postgres returns BIGINT as a string, so numbers are read through
 // `num`; the row is turned into the wire shapes by async-invoke-wire.ts and batch-job-wire.ts.
 import type { SqlRow } from "../storage/sql-database.js";
+import type { Caller } from "../core/caller.js";
 import type { JobKind } from "./ids.js";
 
 export type AsyncStatus = "InProgress" | "Completed" | "Failed";
@@ -15,7 +16,8 @@ export interface JobRow {
   arn: string;
   name: string | null;
   modelId: string;
-  caller: string;
+  /** Who submitted the job, as authenticated then. */
+  caller: Caller;
   clientToken: string | null;
   requestHash: string;
   /** The request as accepted (JSON): modelInput / inputDataConfig, outputDataConfig, tags, roleArn … */
@@ -50,7 +52,7 @@ export function readJobRow(r: SqlRow): JobRow {
     arn: String(r.arn),
     name: optStr(r.name),
     modelId: String(r.model_id),
-    caller: String(r.caller),
+    caller: readCaller(r.caller),
     clientToken: optStr(r.client_token),
     requestHash: String(r.request_hash),
     request: JSON.parse(String(r.request)) as Record<string, unknown>,
@@ -66,6 +68,11 @@ export function readJobRow(r: SqlRow): JobRow {
     expiresAt: optNum(r.expires_at),
     attempts: num(r.attempts),
   };
+}
+
+function readCaller(v: unknown): Caller {
+  const parsed = JSON.parse(String(v)) as Caller;
+  return Object.freeze({ ...parsed });
 }
 
 /** Wire timestamps: RFC 3339 with milliseconds, which every SDK parses. */

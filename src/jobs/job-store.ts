@@ -1,5 +1,6 @@
 // Reading and creating job rows: the idempotent insert behind StartAsyncInvoke / CreateModelInvocationJob,
 // lookups, and the filtered, keyset-paginated listing behind ListAsyncInvokes / ListModelInvocationJobs.
+import type { Caller } from "../core/caller.js";
 import { BedrockError } from "../core/errors.js";
 import type { SqlDatabase, SqlValue } from "../storage/sql-database.js";
 import type { JobKind } from "./ids.js";
@@ -12,7 +13,7 @@ export interface NewJob {
   arn: string;
   name?: string;
   modelId: string;
-  caller: string;
+  caller: Caller;
   clientToken?: string;
   requestHash: string;
   request: Record<string, unknown>;
@@ -40,7 +41,7 @@ export async function insertJob(db: SqlDatabase, job: NewJob): Promise<JobRow> {
        submit_time, last_modified_time, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
      ON CONFLICT (kind, client_token) DO NOTHING`,
-    [job.id, job.kind, job.arn, job.name ?? null, job.modelId, job.caller, job.clientToken ?? null, job.requestHash,
+    [job.id, job.kind, job.arn, job.name ?? null, job.modelId, JSON.stringify(job.caller), job.clientToken ?? null, job.requestHash,
       JSON.stringify(job.request), job.status, job.submitTime, job.expiresAt ?? null],
   );
   if (inserted === 1) return (await getJob(db, job.kind, job.id))!;

@@ -12,7 +12,7 @@ CREATE TABLE basalt_jobs (
   arn TEXT NOT NULL,
   name TEXT,
   model_id TEXT NOT NULL,
-  caller TEXT NOT NULL,
+  caller TEXT NOT NULL, -- JSON: the Caller as authenticated at submission
   client_token TEXT,
   request_hash TEXT NOT NULL,
   request TEXT NOT NULL,

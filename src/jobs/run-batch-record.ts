@@ -1,6 +1,7 @@
 // Runs one claimed batch record and commits its result on its own row at once: the model's answer as
 // `modelOutput`, or `{ errorCode, errorMessage }` when the model (or a policy) refused it. The commit is
 // conditional on this node still holding the record, so a record is written exactly once.
+import type { Caller } from "../core/caller.js";
 import { toBedrockError } from "../core/errors.js";
 import { httpStatusOf } from "../api/bedrock/respond.js";
 import { log } from "../log.js";
@@ -12,7 +13,7 @@ import type { JobEnv } from "./job-env.js";
 export interface BatchJobInfo {
   modelId: string;
   arn: string;
-  caller: string;
+  caller: Caller;
   invocationType: "InvokeModel" | "Converse";
 }
 

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { BedrockError } from "../../src/core/errors.js";
 import { ASYNC_FINAL, startEngine, waitFor, type Engine } from "./harness.js";
+import { ANONYMOUS } from "../../src/core/caller.js";
 
 const ARN = /^arn:aws:bedrock:us-east-1:000000000000:async-invoke\/[a-z0-9]{12}$/;
 
@@ -16,7 +17,7 @@ describe("async invoke (engine)", () => {
   const start = (prompt: string, extra: Record<string, unknown> = {}) =>
     engine.jobs.asyncInvokes.start(
       { modelId: "test.model-v1", modelInput: { prompt }, outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://out-bucket/async/" } }, ...extra },
-      "anonymous",
+      ANONYMOUS,
     );
   const finished = (arn: string) => waitFor(() => engine.jobs.asyncInvokes.get(arn), (j) => ASYNC_FINAL.has(j.status));
 
@@ -40,7 +41,7 @@ describe("async invoke (engine)", () => {
     const calls = engine.calls.filter((c) => c.ctx.jobArn === invocationArn);
     assert.equal(calls.length, 1);
     assert.equal(calls[0].ctx.frontDoor, "async");
-    assert.equal(calls[0].ctx.caller, "anonymous");
+    assert.deepEqual(calls[0].ctx.caller, ANONYMOUS);
   });
 
   test("a refused model call ends Failed with the model's message and writes no output", async () => {
@@ -79,15 +80,15 @@ describe("async invoke (engine)", () => {
   test("bad requests are ValidationExceptions: unknown model, bad S3 URI, non-object modelInput, unknown ARN", async () => {
     const isValidation = (err: unknown) => err instanceof BedrockError && err.errorName === "ValidationException";
     await assert.rejects(
-      engine.jobs.asyncInvokes.start({ modelId: "no.such-model", modelInput: {}, outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://b-1/x" } } }, "anonymous"),
+      engine.jobs.asyncInvokes.start({ modelId: "no.such-model", modelInput: {}, outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://b-1/x" } } }, ANONYMOUS),
       (err: unknown) => isValidation(err) && (err as Error).message === "The provided model identifier is invalid.",
     );
     await assert.rejects(
-      engine.jobs.asyncInvokes.start({ modelId: "test.model-v1", modelInput: {}, outputDataConfig: { s3OutputDataConfig: { s3Uri: "https://x" } } }, "anonymous"),
+      engine.jobs.asyncInvokes.start({ modelId: "test.model-v1", modelInput: {}, outputDataConfig: { s3OutputDataConfig: { s3Uri: "https://x" } } }, ANONYMOUS),
       isValidation,
     );
     await assert.rejects(
-      engine.jobs.asyncInvokes.start({ modelId: "test.model-v1", modelInput: [1, 2], outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://b-1/x" } } }, "anonymous"),
+      engine.jobs.asyncInvokes.start({ modelId: "test.model-v1", modelInput: [1, 2], outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://b-1/x" } } }, ANONYMOUS),
       isValidation,
     );
     await assert.rejects(engine.jobs.asyncInvokes.get("arn:aws:bedrock:us-east-1:000000000000:async-invoke/zzzzzzzzzzzz"), isValidation);

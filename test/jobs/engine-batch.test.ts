@@ -5,8 +5,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { BedrockError } from "../../src/core/errors.js";
 import { BATCH_FINAL, batchRequest, jsonl, sleep, startEngine, waitFor, type Engine } from "./harness.js";
+import { ANONYMOUS, type Caller } from "../../src/core/caller.js";
 
-const JOB_ARN = /^arn:aws:bedrock:us-east-1:000000000000:model-invocation-job\/([a-z0-9]{12})$/;
+const ALICE: Caller = { name: "alice", via: "api-key", region: "eu-west-1" };
+const JOB_ARN = /^arn:aws:bedrock:([a-z0-9-]+):000000000000:model-invocation-job\/([a-z0-9]{12})$/;
 
 async function readLines(engine: Engine, uri: string): Promise<Record<string, unknown>[]> {
   const text = (await engine.blobs.get(uri)).toString("utf8");
@@ -43,9 +45,9 @@ describe("batch jobs (engine)", () => {
 
   test("50 records with one failure: PartiallyCompleted, 50 lines in input order, a correct manifest", async () => {
     await engine.blobs.put("s3://batch-in/fifty/records.jsonl", jsonl(50, (i) => (i === 17 ? "/fail please" : `prompt ${i}`)));
-    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("fifty", "s3://batch-in/fifty/records.jsonl", "s3://batch-out/results/"), "alice");
-    const id = JOB_ARN.exec(jobArn)?.[1];
-    assert.ok(id, jobArn);
+    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("fifty", "s3://batch-in/fifty/records.jsonl", "s3://batch-out/results/"), ALICE);
+    const [, region, id] = JOB_ARN.exec(jobArn) ?? [];
+    assert.equal(region, "eu-west-1", "the ARN names the region the caller signed for");
     const job = await finished(jobArn);
     assert.equal(job.status, "PartiallyCompleted");
     assert.equal(job.message, "1 of 50 records failed. The error of each is in the output.");
@@ -69,7 +71,7 @@ describe("batch jobs (engine)", () => {
     const calls = engine.calls.filter((c) => c.ctx.jobArn === jobArn);
     assert.equal(calls.length, 50, "each record runs once");
     assert.equal(new Set(calls.map((c) => c.ctx.recordId)).size, 50);
-    assert.ok(calls.every((c) => c.ctx.frontDoor === "batch" && c.ctx.caller === "alice" && c.ctx.invocationType === "InvokeModel"));
+    assert.ok(calls.every((c) => c.ctx.frontDoor === "batch" && c.ctx.caller.name === "alice" && c.ctx.caller.via === "api-key" && c.ctx.invocationType === "InvokeModel"));
     assert.equal(maxInFlight, 3, "records run three at a time (jobs.concurrency)");
   });
 
@@ -77,7 +79,7 @@ describe("batch jobs (engine)", () => {
     await engine.blobs.put("s3://batch-in/folder/a.jsonl", '{"modelInput":{"prompt":"a1"}}\n\n{"recordId":"a2","modelInput":{"prompt":"a2"}}\n');
     await engine.blobs.put("s3://batch-in/folder/b.jsonl", '{"recordId":"b1","modelInput":{"prompt":"b1"}}');
     await engine.blobs.put("s3://batch-in/folder/notes.txt", "not records");
-    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("folder", "s3://batch-in/folder/", "s3://batch-out/f"), "anonymous");
+    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("folder", "s3://batch-in/folder/", "s3://batch-out/f"), ANONYMOUS);
     const job = await finished(jobArn);
     assert.equal(job.status, "Completed");
     assert.equal(job.message, undefined);
@@ -94,10 +96,10 @@ describe("batch jobs (engine)", () => {
 
   test("bad input fails the job with the place named: malformed line, missing object, no records", async () => {
     await engine.blobs.put("s3://batch-in/bad/records.jsonl", '{"recordId":"ok","modelInput":{"prompt":"x"}}\n{"recordId":"bad","modelInput":\n');
-    const malformed = await engine.jobs.batchJobs.create(batchRequest("malformed", "s3://batch-in/bad/records.jsonl", "s3://batch-out/bad"), "anonymous");
-    const missing = await engine.jobs.batchJobs.create(batchRequest("missing", "s3://batch-in/nothing/here.jsonl", "s3://batch-out/bad"), "anonymous");
+    const malformed = await engine.jobs.batchJobs.create(batchRequest("malformed", "s3://batch-in/bad/records.jsonl", "s3://batch-out/bad"), ANONYMOUS);
+    const missing = await engine.jobs.batchJobs.create(batchRequest("missing", "s3://batch-in/nothing/here.jsonl", "s3://batch-out/bad"), ANONYMOUS);
     await engine.blobs.put("s3://batch-in/empty/records.jsonl", "\n\n");
-    const empty = await engine.jobs.batchJobs.create(batchRequest("empty", "s3://batch-in/empty/records.jsonl", "s3://batch-out/bad"), "anonymous");
+    const empty = await engine.jobs.batchJobs.create(batchRequest("empty", "s3://batch-in/empty/records.jsonl", "s3://batch-out/bad"), ANONYMOUS);
     const m = await finished(malformed.jobArn);
     assert.equal(m.status, "Failed");
     assert.equal(m.message, "The record on line 2 of records.jsonl is not valid JSON.");
@@ -113,7 +115,7 @@ describe("batch jobs (engine)", () => {
 
   test("Stop mid-job: running records finish, no new one starts, the output holds what ran", async () => {
     await engine.blobs.put("s3://batch-in/stop/records.jsonl", jsonl(30, (i) => `/slow 150 record ${i}`));
-    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("stopme", "s3://batch-in/stop/records.jsonl", "s3://batch-out/stop"), "anonymous");
+    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("stopme", "s3://batch-in/stop/records.jsonl", "s3://batch-out/stop"), ANONYMOUS);
     await waitFor(async () => engine.calls.filter((c) => c.ctx.jobArn === jobArn).length, (n) => n >= 4);
     await engine.jobs.batchJobs.stop(jobArn);
     const right = await get(jobArn);
@@ -134,7 +136,7 @@ describe("batch jobs (engine)", () => {
 
   test("stop errors: unknown job is ResourceNotFoundException, a finished job a ValidationException; get by bare id", async () => {
     await engine.blobs.put("s3://batch-in/quick/records.jsonl", jsonl(2));
-    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("quick", "s3://batch-in/quick/records.jsonl", "s3://batch-out/q"), "anonymous");
+    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("quick", "s3://batch-in/quick/records.jsonl", "s3://batch-out/q"), ANONYMOUS);
     await finished(jobArn);
     assert.equal((await get(jobArn.slice(-12))).jobArn, jobArn);
     await assert.rejects(engine.jobs.batchJobs.stop(jobArn), (err: unknown) => err instanceof BedrockError && err.errorName === "ValidationException");
@@ -144,7 +146,7 @@ describe("batch jobs (engine)", () => {
 
   test("a job whose timeout passes mid-run ends PartiallyCompleted with what ran", async () => {
     await engine.blobs.put("s3://batch-in/timeout/records.jsonl", jsonl(30, (i) => `/slow 100 r${i}`));
-    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("timeout", "s3://batch-in/timeout/records.jsonl", "s3://batch-out/t", { timeoutDurationInHours: 24 }), "anonymous");
+    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("timeout", "s3://batch-in/timeout/records.jsonl", "s3://batch-out/t", { timeoutDurationInHours: 24 }), ANONYMOUS);
     const submitted = await get(jobArn);
     assert.equal(submitted.timeoutDurationInHours, 24);
     assert.equal(Date.parse(submitted.jobExpirationTime!) - Date.parse(submitted.submitTime), 24 * 3_600_000);
@@ -162,7 +164,7 @@ describe("a Submitted batch job on an idle node", () => {
   test("stops at once", async () => {
     const engine = await startEngine({ idle: true });
     try {
-      const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("never", "s3://batch-in/x.jsonl", "s3://batch-out/x"), "anonymous");
+      const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("never", "s3://batch-in/x.jsonl", "s3://batch-out/x"), ANONYMOUS);
       assert.equal((await engine.jobs.batchJobs.get(jobArn)).status, "Submitted");
       await engine.jobs.batchJobs.stop(jobArn);
       const job = await engine.jobs.batchJobs.get(jobArn);
@@ -178,7 +180,7 @@ describe("a node stopped mid-batch", () => {
   test("hands its running records back; the next start finishes the job, no finished record runs again", async () => {
     const first = await startEngine({ config: { concurrency: 2 } });
     await first.blobs.put("s3://batch-in/resume/records.jsonl", jsonl(20, (i) => `/slow 60 resume ${i}`));
-    const { jobArn } = await first.jobs.batchJobs.create(batchRequest("resume", "s3://batch-in/resume/records.jsonl", "s3://batch-out/r"), "anonymous");
+    const { jobArn } = await first.jobs.batchJobs.create(batchRequest("resume", "s3://batch-in/resume/records.jsonl", "s3://batch-out/r"), ANONYMOUS);
     await waitFor(async () => (await first.jobs.batchJobs.get(jobArn)).processedRecordCount ?? 0, (n) => n >= 5);
     await first.jobs.stop(0);
     const doneBefore = (await first.jobs.batchJobs.get(jobArn)).processedRecordCount ?? 0;

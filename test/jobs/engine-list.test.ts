@@ -5,6 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { BedrockError } from "../../src/core/errors.js";
 import type { AsyncInvokeSummary } from "../../src/core/shapes.generated.js";
 import { ASYNC_FINAL, batchRequest, sleep, startEngine, waitFor, type Engine } from "./harness.js";
+import { ANONYMOUS } from "../../src/core/caller.js";
 
 describe("listing jobs (engine)", () => {
   let engine: Engine;
@@ -22,7 +23,7 @@ describe("listing jobs (engine)", () => {
       const prompt = i % 5 === 0 ? "/fail ValidationException nope" : `job ${i}`;
       const { invocationArn } = await engine.jobs.asyncInvokes.start(
         { modelId: "test.model-v1", modelInput: { prompt }, outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://list-bucket/x" } } },
-        "anonymous",
+        ANONYMOUS,
       );
       arns.push(invocationArn);
     }
@@ -80,7 +81,7 @@ describe("listing jobs (engine)", () => {
   test("batch jobs list with nameContains, status and pages", async () => {
     await engine.blobs.put("s3://list-bucket/in/one.jsonl", '{"recordId":"a","modelInput":{"prompt":"x"}}\n');
     const names = ["alpha-job", "beta-job", "alpha-two", "gamma"];
-    for (const name of names) await engine.jobs.batchJobs.create(batchRequest(name, "s3://list-bucket/in/one.jsonl", "s3://list-bucket/out/"), "anonymous");
+    for (const name of names) await engine.jobs.batchJobs.create(batchRequest(name, "s3://list-bucket/in/one.jsonl", "s3://list-bucket/out/"), ANONYMOUS);
     const alphas = await engine.jobs.batchJobs.list({ nameContains: "alpha", sortOrder: "Ascending" });
     assert.deepEqual(alphas.invocationJobSummaries?.map((j) => j.jobName), ["alpha-job", "alpha-two"]);
     const paged: string[] = [];

@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { PostgresDatabase } from "../../src/storage/postgres-database.js";
 import { startPostgres, type RunningPostgres } from "../helpers/services.js";
 import { ASYNC_FINAL, BATCH_FINAL, batchRequest, jsonl, sleep, startEngine, waitFor, type Engine } from "./harness.js";
+import { ANONYMOUS } from "../../src/core/caller.js";
 
 describe("two nodes on Postgres", () => {
   let postgres: RunningPostgres;
@@ -27,7 +28,7 @@ describe("two nodes on Postgres", () => {
     const b = await startEngine({ db: database(), config: { concurrency: 4, pollMs: 20 }, ...slowly, blobs: a.blobs });
     try {
       await a.blobs.put("s3://pg-in/big/records.jsonl", jsonl(200));
-      const { jobArn } = await a.jobs.batchJobs.create(batchRequest("big", "s3://pg-in/big/records.jsonl", "s3://pg-out/"), "anonymous");
+      const { jobArn } = await a.jobs.batchJobs.create(batchRequest("big", "s3://pg-in/big/records.jsonl", "s3://pg-out/"), ANONYMOUS);
       const job = await waitFor(() => b.jobs.batchJobs.get(jobArn), (j) => BATCH_FINAL.has(j.status ?? ""), 60_000);
       assert.equal(job.status, "Completed");
       const ids = [...a.calls, ...b.calls].map((c) => c.ctx.recordId);
@@ -49,7 +50,7 @@ describe("two nodes on Postgres", () => {
       const arns: string[] = [];
       for (let i = 0; i < 20; i++) {
         const node = i % 2 ? a : b;
-        arns.push((await node.jobs.asyncInvokes.start({ modelId: "m.x", modelInput: { prompt: `n${i}` }, outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://pg-out/async" } } }, "anonymous")).invocationArn);
+        arns.push((await node.jobs.asyncInvokes.start({ modelId: "m.x", modelInput: { prompt: `n${i}` }, outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://pg-out/async" } } }, ANONYMOUS)).invocationArn);
       }
       for (const arn of arns) assert.equal((await waitFor(() => a.jobs.asyncInvokes.get(arn), (j) => ASYNC_FINAL.has(j.status))).status, "Completed");
       const runs = [...a.calls, ...b.calls].map((c) => c.ctx.jobArn);
@@ -67,7 +68,7 @@ describe("two nodes on Postgres", () => {
     const b = await startEngine({ db: database(), config, ...long, blobs: a.blobs });
     try {
       await a.blobs.put("s3://pg-in/long/records.jsonl", jsonl(3));
-      const { jobArn } = await a.jobs.batchJobs.create(batchRequest("long", "s3://pg-in/long/records.jsonl", "s3://pg-out/long"), "anonymous");
+      const { jobArn } = await a.jobs.batchJobs.create(batchRequest("long", "s3://pg-in/long/records.jsonl", "s3://pg-out/long"), ANONYMOUS);
       const job = await waitFor(() => a.jobs.batchJobs.get(jobArn), (j) => BATCH_FINAL.has(j.status ?? ""), 30_000);
       assert.equal(job.status, "Completed");
       const ids = [...a.calls, ...b.calls].map((c) => c.ctx.recordId);
@@ -81,7 +82,7 @@ describe("two nodes on Postgres", () => {
     // The first node's model hangs forever and its heartbeat is stopped, as if the process were frozen.
     const frozen = await startEngine({ db: database(), config: { concurrency: 3, leaseMs: 1500, pollMs: 20 }, script: () => new Promise(() => undefined) });
     await frozen.blobs.put("s3://pg-in/lease/records.jsonl", jsonl(10));
-    const { jobArn } = await frozen.jobs.batchJobs.create(batchRequest("lease", "s3://pg-in/lease/records.jsonl", "s3://pg-out/lease"), "anonymous");
+    const { jobArn } = await frozen.jobs.batchJobs.create(batchRequest("lease", "s3://pg-in/lease/records.jsonl", "s3://pg-out/lease"), ANONYMOUS);
     await waitFor(async () => frozen.calls.length, (n) => n === 3);
     stopHeartbeat(frozen);
     const healthy = await startEngine({ db: database(), config: { concurrency: 3, leaseMs: 1500, pollMs: 20 }, blobs: frozen.blobs });

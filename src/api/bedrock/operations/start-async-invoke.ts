@@ -13,7 +13,7 @@ export function startAsyncInvoke(service: AsyncInvokeService): RequestOperation 
     validateShape("StartAsyncInvokeRequest", input);
     const request = input as StartAsyncInvokeRequest;
     call.record.requestedModelId = request.modelId;
-    const answer = await service.start(request, call.caller.name);
+    const answer = await service.start(request, call.caller);
     sendJson(call.res, 200, JSON.stringify(answer), { "x-amzn-requestid": call.requestId });
   };
 }

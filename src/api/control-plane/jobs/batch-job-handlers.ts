@@ -14,7 +14,7 @@ export function createModelInvocationJob(service: BatchJobService): ControlPlane
     validateRequest("CreateModelInvocationJobRequest", input);
     const request = input as CreateModelInvocationJobRequest;
     call.record.requestedModelId = request.modelId;
-    const answer = await service.create(request, call.caller.name);
+    const answer = await service.create(request, call.caller);
     sendJson(call.res, 200, JSON.stringify(answer), { "x-amzn-requestid": call.requestId });
   };
 }

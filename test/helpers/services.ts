@@ -23,10 +23,24 @@ const POSTGRES_BIN = findPostgresBin();
 const START_TIMEOUT_MS = 20_000;
 
 const running = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 process.once("exit", () => {
   // SIGQUIT is postgres's immediate shutdown (it takes its backends along); redis-server dies on it too.
   for (const child of running) child.kill("SIGQUIT");
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });
+
+/** A temp dir removed on stop, or when the test process exits without stopping. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
 
 /** A port nobody listens on right now (the kernel's pick for port 0). */
 export async function freePort(): Promise<number> {
@@ -207,13 +221,13 @@ async function postgresTemplate(user: { uid?: number; gid?: number }): Promise<s
 
 export async function startPostgres(): Promise<RunningPostgres> {
   const user = postgresUser();
-  const dir = mkdtempSync(join(tmpdir(), "basalt-pg-"));
+  const dir = tempDir("basalt-pg-");
   if (user.uid !== undefined && user.gid !== undefined) chownSync(dir, user.uid, user.gid);
   const data = join(dir, "data");
   try {
     await runToEnd("cp", ["-a", await postgresTemplate(user), data], {});
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
     throw err;
   }
   // Durability is not under test here: no fsync, no full-page writes; the unix socket stays in the temp dir.
@@ -237,11 +251,11 @@ export async function startPostgres(): Promise<RunningPostgres> {
       port,
       async stop() {
         await stopChild(started, "SIGINT");
-        rmSync(dir, { recursive: true, force: true });
+        removeTempDir(dir);
       },
     };
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
     throw err;
   }
 }
@@ -278,7 +292,7 @@ type S3rverConstructor = new (options: {
 /** s3rver in this process (its own HTTP server) with the named buckets created; accepts key/secret S3RVER. */
 export async function startS3rver(options: { buckets?: string[] } = {}): Promise<RunningS3rver> {
   const buckets = options.buckets ?? ["basalt-test"];
-  const directory = mkdtempSync(join(tmpdir(), "basalt-s3rver-"));
+  const directory = tempDir("basalt-s3rver-");
   const S3rver = createRequire(import.meta.url)("s3rver") as S3rverConstructor;
   const server = new S3rver({
     address: "127.0.0.1",
@@ -297,7 +311,7 @@ export async function startS3rver(options: { buckets?: string[] } = {}): Promise
       // Keep-alive sockets of S3 clients would hold close() open.
       server.httpServer?.closeAllConnections();
       await server.close();
-      rmSync(directory, { recursive: true, force: true });
+      removeTempDir(directory);
     },
   };
 }

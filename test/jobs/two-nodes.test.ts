@@ -38,7 +38,7 @@ describe("two nodes on Postgres", () => {
 
   async function startNode(name: string): Promise<RunningBasalt> {
     const yaml = storageYaml(s3).replace("storage:\n", `storage:\n  postgres: ${JSON.stringify(postgres.url)}\n`) +
-      `jobs: { concurrency: 4, pollMs: 50, leaseMs: 2000 }
+      `jobs: { concurrency: 4, pollMs: 50, leaseMs: 5000 }
 providers:
   fake: { type: openai, baseUrl: "${upstream.baseUrl}", headers: { x-basalt-node: ${name} } }
 models:
@@ -60,6 +60,9 @@ models:
     return jobArn!;
   }
 
+  /** The nodes' job-engine log lines, for a failure message. */
+  const jobLogs = () => nodes.map((n, i) => n.output().split("\n").filter((l) => /jobs|taken over/.test(l)).map((l) => `node ${i}: ${l}`).join("\n")).join("\n");
+
   const get = (node: RunningBasalt, jobIdentifier: string) => controlPlaneClient(node.url).send(new GetModelInvocationJobCommand({ jobIdentifier }));
 
   async function outputIds(name: string, jobArn: string): Promise<string[]> {
@@ -73,7 +76,7 @@ models:
     const job = await waitFor(() => get(b, jobArn), (j) => BATCH_FINAL.has(j.status ?? ""), 60_000);
     assert.equal(job.status, "Completed");
     assert.equal(job.successRecordCount, 200);
-    for (let i = 0; i < 200; i++) assert.equal(calls.get(i)?.length, 1, `record ${i} sent upstream ${calls.get(i)?.length ?? 0} times`);
+    for (let i = 0; i < 200; i++) assert.equal(calls.get(i)?.length, 1, `record ${i} sent upstream ${calls.get(i)?.length ?? 0} times\n${jobLogs()}`);
     const byNode = [...calls.values()].flat();
     const onA = byNode.filter((n) => n === "a").length;
     assert.ok(onA > 0 && onA < 200, `both nodes ran records (a: ${onA}, b: ${200 - onA})`);
@@ -94,6 +97,6 @@ models:
     const repeated = [...calls.entries()].filter(([, by]) => by.length > 1);
     // Only a record node a was running when it died can be sent twice, and then a second time by b.
     assert.ok(repeated.length <= 4, `${repeated.length} records repeated`);
-    for (const [n, by] of repeated) assert.deepEqual(by, ["a", "b"], `record ${n}: ${by.join(", ")}`);
+    for (const [n, by] of repeated) assert.deepEqual(by, ["a", "b"], `record ${n}: ${by.join(", ")}\n${jobLogs()}`);
   });
 });

@@ -9,16 +9,12 @@ import { validateConversation } from "../api/bedrock/validation/validate-convers
 import { validateShape } from "../api/bedrock/validation/validate-input.js";
 import type { CallRecord } from "../core/call-record.js";
 import { newCallRecord } from "../core/call-record.js";
-import { ANONYMOUS } from "../core/caller.js";
 import { toBedrockError, validationError } from "../core/errors.js";
 import type { ModelCatalog } from "../core/model-info.js";
 import type { CallContext, ConverseInput, ConverseOutput } from "../core/model.js";
 import { noteError, noteOutput } from "../core/record-outcome.js";
-import type { InvokeCall } from "../families/family.js";
-import { isObject } from "../families/native-body.js";
+import { isObject } from "../formats/shared/check-json.js";
 import type { InvokeFn } from "./invoke-fn.js";
-
-const NEVER = new AbortController().signal;
 
 export interface CatalogInvokeOptions {
   catalog: ModelCatalog;
@@ -54,13 +50,10 @@ export function invokeThroughCatalog(opts: CatalogInvokeOptions): InvokeFn {
   };
 
   async function invoke(served: NonNullable<ReturnType<ModelCatalog["resolve"]>>, modelId: string, modelInput: unknown, ctx: CallContext) {
-    const family = requireFamily(modelId, served.info);
-    const call: InvokeCall = { modelId, ctx };
-    const input = family.toConverse(nativeBody(modelInput), call);
-    call.input = input;
-    const output = await served.model.converse(input, ctx);
+    const request = requireFamily(modelId, served.info).toConverse(nativeBody(modelInput), { modelId, requestId: ctx.requestId });
+    const output = await served.model.converse(request.input, ctx);
     noteOutput(ctx.record, output);
-    return { body: family.fromConverse(output, call), inputTokens: output.usage?.inputTokens, outputTokens: output.usage?.outputTokens };
+    return { body: request.fromConverse(output), inputTokens: output.usage?.inputTokens, outputTokens: output.usage?.outputTokens };
   }
 
   async function converse(run: (input: ConverseInput, ctx: CallContext) => Promise<ConverseOutput>, modelInput: unknown, ctx: CallContext) {
@@ -87,11 +80,6 @@ export function checkNativeBody(catalog: ModelCatalog): (modelId: string, modelI
     const served = catalog.resolve(modelId);
     if (!served) throw validationError("The provided model identifier is invalid.");
     const family = requireFamily(modelId, served.info);
-    const requestId = randomUUID();
-    const ctx: CallContext = {
-      requestedModelId: modelId, requestId, startedAt: process.hrtime.bigint(), caller: ANONYMOUS,
-      record: newCallRecord({ requestId, frontDoor: "async", operation: "StartAsyncInvoke" }), signal: NEVER,
-    };
-    family.toConverse(nativeBody(modelInput), { modelId, ctx });
+    family.toConverse(nativeBody(modelInput), { modelId, requestId: randomUUID() });
   };
 }

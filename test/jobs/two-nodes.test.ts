@@ -19,7 +19,7 @@ describe("two nodes on Postgres", () => {
   let delayMs = 5;
   /** record number → nodes that sent it upstream, in order. */
   const calls = new Map<number, string[]>();
-  const nodes: RunningBasalt[] = [];
+  const nodes = new Map<string, RunningBasalt>();
 
   before(async () => {
     [postgres, s3] = await Promise.all([startPostgres(), startS3rver({ buckets: ["nodes"] })]);
@@ -31,7 +31,7 @@ describe("two nodes on Postgres", () => {
     });
   });
   after(async () => {
-    await Promise.all(nodes.map((n) => n.stop()));
+    await Promise.all([...nodes.values()].map((n) => n.stop()));
     await upstream?.close();
     await Promise.all([postgres?.stop(), s3?.stop()]);
   });
@@ -45,7 +45,7 @@ models:
   - { id: "${MODEL}", provider: fake, model: llama }
 `;
     const node = await startBasalt({ config: writeConfig(yaml) });
-    nodes.push(node);
+    nodes.set(name, node);
     return node;
   }
 
@@ -61,7 +61,8 @@ models:
   }
 
   /** The nodes' job-engine log lines, for a failure message. */
-  const jobLogs = () => nodes.map((n, i) => n.output().split("\n").filter((l) => /jobs|taken over/.test(l)).map((l) => `node ${i}: ${l}`).join("\n")).join("\n");
+  const jobLogs = () =>
+    [...nodes].map(([name, n]) => n.output().split("\n").filter((l) => /jobs|taken over/.test(l)).map((l) => `node ${name}: ${l}`).join("\n")).join("\n");
 
   const get = (node: RunningBasalt, jobIdentifier: string) => controlPlaneClient(node.url).send(new GetModelInvocationJobCommand({ jobIdentifier }));
 
@@ -84,7 +85,7 @@ models:
   });
 
   test("a node killed mid-batch: the other takes its records over after the lease; output has each once", async () => {
-    const [a, b] = [nodes[0], nodes[1]];
+    const [a, b] = [nodes.get("a")!, nodes.get("b")!];
     calls.clear();
     delayMs = 40;
     const jobArn = await submit(a, "takeover", 100);

@@ -13,6 +13,8 @@ import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
+import { openCounterStore } from "./gateway/open-counter-store.js";
+import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import { openStores } from "./storage/open-stores.js";
@@ -53,7 +55,13 @@ export interface StartOptions {
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
-  const registry = new ModelRegistry(config, { config, scripts });
+  const counters = await openCounterStore({ redis: config.storage?.redis, log });
+  const registry = new ModelRegistry(config, {
+    config,
+    scripts,
+    counters: counters.store,
+    onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
+  });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
@@ -72,6 +80,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
   // Async invocations and batch jobs: their model calls take InvokeModel's path, policies included.
   const jobs = await createJobs({
@@ -83,7 +92,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
-  //   admin.route("GET", "/_basalt/health", health);
+  //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 
   const server = await listen({
@@ -106,6 +115,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       const grace = s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
       await Promise.all([server.close(grace), jobs.stop(grace)]);
       await registry.close();
+      await counters.store.close();
       await Promise.allSettled(observers.map((o) => o.close?.()));
       await stores.close();
     },

@@ -102,7 +102,7 @@ export const configSchema = z
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
-    /** Postgres, S3 and Redis instead of the embedded stores (storage/storage-config.ts). */
+    /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
     storage: storageSchema.optional(),
     /** Async invocations and batch jobs (jobs/jobs-config.ts). */
     jobs: jobsConfigSchema.default({}),

@@ -16,12 +16,16 @@ import { openAccessWarning } from "./auth/open-access-warning.js";
 import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
-import { openSqlDatabase } from "./storage/open-sql-database.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
 import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
 import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
 import { listen, type RunningServer } from "./server/listen.js";
+import { openStores } from "./storage/open-stores.js";
+import { createJobs } from "./jobs/index.js";
+import { checkNativeBody, invokeThroughCatalog } from "./jobs/invoke-through-catalog.js";
+import { plugAsyncInvokes } from "./api/bedrock/operations/async-invoke-operations.js";
+import { plugBatchJobs } from "./api/control-plane/jobs/batch-job-handlers.js";
 import type { Request, Response } from "./server/http-types.js";
 
 export const DEFAULT_PORT = 4599;
@@ -56,9 +60,10 @@ export interface StartOptions {
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
   const counters = await openCounterStore({ redis: config.storage?.redis, log });
-  const database = openSqlDatabase({ dataDir: config.server.dataDir, postgres: config.storage?.postgres });
+  const s = config.server;
+  const stores = await openStores({ dataDir: s.dataDir ?? "./.basalt/", postgres: config.storage?.postgres, s3: config.storage?.s3, log });
   // The judge model is looked up when asked (the registry's models are wrapped by these guardrails).
-  const guardrails = await openGuardrails({ config, db: database, catalog: () => registry, warn: (f, m) => log.warn(f, m) });
+  const guardrails = await openGuardrails({ config, db: stores.sql, catalog: () => registry, warn: (f, m) => log.warn(f, m) });
   const registry = new ModelRegistry(config, {
     config,
     scripts,
@@ -68,12 +73,12 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
-  const s = config.server;
+  const onEnd = observers.length ? (record: CallRecord) => notifyObservers(observers, record) : undefined;
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdown: shutdown.signal,
-    onEnd: observers.length ? (record) => notifyObservers(observers, record) : undefined,
+    onEnd,
     authenticator: createAuthenticator(config.auth),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
@@ -84,6 +89,13 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("admin", admin);
   addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
+  // Async invocations and batch jobs: their model calls take InvokeModel's path, policies included.
+  const jobs = await createJobs({
+    db: stores.sql, blobs: stores.blobs, config: config.jobs, invoke: invokeThroughCatalog({ catalog: registry, onEnd }),
+    knowsModel: (id) => registry.resolve(id) !== undefined, checkModelInput: checkNativeBody(registry),
+  });
+  plugAsyncInvokes(runtime, jobs.asyncInvokes);
+  plugBatchJobs(controlPlane, jobs.batchJobs);
   for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
@@ -100,6 +112,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);
+  jobs.start();
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
   return {
     server,
@@ -108,11 +121,12 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();
-      await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      const grace = s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+      await Promise.all([server.close(grace), jobs.stop(grace)]);
       await registry.close();
       await counters.store.close();
       await Promise.allSettled(observers.map((o) => o.close?.()));
-      await database.close();
+      await stores.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-con
 import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
+import { jobsConfigSchema } from "../jobs/jobs-config.js";
 import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
@@ -88,8 +89,8 @@ export const serverSchema = z
     shutdownGraceMs: z.number().int().nonnegative().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
-    /** Where the embedded stores live: the SQLite database, local blobs (storage/storage-config.ts). */
-    dataDir: dataDirSchema,
+    /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
+    dataDir: dataDirSchema.optional(),
   })
   .strict();
 
@@ -108,6 +109,8 @@ export const configSchema = z
     guardrailJudge: guardrailJudgeConfigSchema.optional(),
     /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
     storage: storageSchema.optional(),
+    /** Async invocations and batch jobs (jobs/jobs-config.ts). */
+    jobs: jobsConfigSchema.default({}),
   })
   .strict();
 

@@ -1,0 +1,77 @@
+// The call history: the last `server.history.max` finished calls in memory, with their decoded request and
+// response when `server.history.bodies` is on (the default when the server listens on loopback only), so a
+// test can assert on exactly what its code sent and got. DELETE /_basalt/calls clears it (never the ledger).
+import type { CallRecord } from "../core/call-record.js";
+import type { CallObserver } from "./call-observer.js";
+import { matchesFilter, type CallFilter } from "./call-filter.js";
+import { recordToView, type CallView } from "./call-view.js";
+import { CallSequence } from "./call-sequence.js";
+
+interface HistoryEntry {
+  readonly record: Readonly<CallRecord>;
+  readonly endedAtMs: number;
+  readonly seq: number;
+}
+
+export class CallHistory implements CallObserver {
+  readonly name = "history";
+  // A Map keeps insertion order, so the first key is the oldest call: a ring with O(1) lookup by id.
+  private readonly entries = new Map<string, HistoryEntry>();
+  private clearedAt: { ms: number; seq: number } | undefined;
+
+  constructor(
+    readonly options: { bodies: boolean; max: number },
+    private readonly sequence: CallSequence = new CallSequence(),
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  observe(record: Readonly<CallRecord>): void {
+    this.entries.delete(record.requestId);
+    this.entries.set(record.requestId, { record, endedAtMs: this.now(), seq: this.sequence.next() });
+    if (this.entries.size > this.options.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** Newest first. */
+  list(filter: CallFilter): CallView[] {
+    const out: CallView[] = [];
+    const all = [...this.entries.values()];
+    for (let i = all.length - 1; i >= 0 && out.length < filter.limit; i--) {
+      const e = all[i];
+      if (matchesFilter(e.record, e.endedAtMs, e.seq, filter)) out.push(this.view(e));
+    }
+    return out;
+  }
+
+  /** The decoded request and response of a call still in the ring (bodies on). */
+  bodiesOf(requestId: string): { request?: unknown; response?: unknown } | undefined {
+    if (!this.options.bodies) return undefined;
+    const e = this.entries.get(requestId);
+    if (!e) return undefined;
+    return { request: e.record.requestBody, response: e.record.responseBody };
+  }
+
+  /** Empties the ring; /_basalt/calls then lists (ledger) calls that finished after this point only. */
+  clear(): { ms: number; seq: number } {
+    this.entries.clear();
+    this.clearedAt = { ms: this.now(), seq: this.sequence.next() };
+    return this.clearedAt;
+  }
+
+  /** The last clear, if any: its time and its CallSequence number. */
+  get lastClear(): { ms: number; seq: number } | undefined {
+    return this.clearedAt;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private view(e: HistoryEntry): CallView {
+    const v = recordToView(e.record, e.endedAtMs);
+    if (this.options.bodies) {
+      if (e.record.requestBody !== undefined) v.request = e.record.requestBody;
+      if (e.record.responseBody !== undefined) v.response = e.record.responseBody;
+    }
+    return v;
+  }
+}

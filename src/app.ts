@@ -1,9 +1,17 @@
-// Wires config → models → front door → transport. Used by the CLI, the tests' helpers and the benchmarks.
+// The composition root: config → models (wrapped by the gateway policies) → front doors → one dispatch
+// table → transport. Used by the CLI, the tests' helpers and the benchmarks. A later front door, operation
+// or admin route is one line here (see the README's design section).
 import type { BasaltConfig } from "./config/schema.js";
-import { ModelRegistry } from "./core/model-registry.js";
-import { createBedrockHandler } from "./api/bedrock/handle-request.js";
+import type { CallRecord } from "./core/call-record.js";
+import { ModelRegistry } from "./gateway/model-registry.js";
+import { createAdminDoor } from "./api/admin/admin-door.js";
+import { createRuntimeDoor } from "./api/bedrock/runtime-door.js";
+import { createControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
+import type { CallObserver } from "./observe/call-observer.js";
+import { log } from "./log.js";
+import { createDispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
-import type { Request, Response } from "./api/bedrock/http-types.js";
+import type { Request, Response } from "./server/http-types.js";
 
 export const DEFAULT_PORT = 4599;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -19,19 +27,38 @@ export interface Basalt {
   stop(): Promise<void>;
 }
 
-export async function startBasalt(config: BasaltConfig): Promise<Basalt> {
-  const registry = new ModelRegistry(config);
+export interface StartOptions {
+  /** Sinks for finished call records, each called once per request after its response has closed. */
+  observers?: readonly CallObserver[];
+}
+
+export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
+  const registry = new ModelRegistry(config, { config });
+  const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
-  const handler = createBedrockHandler({
-    registry,
+
+  const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    shutdownSignal: shutdown.signal,
+    shutdown: shutdown.signal,
+    onEnd: observers.length ? (record) => notifyObservers(observers, record) : undefined,
   });
+  const runtime = createRuntimeDoor({ catalog: registry });
+  const controlPlane = createControlPlaneDoor();
+  const admin = createAdminDoor();
+  dispatcher.plug("runtime", runtime);
+  dispatcher.plug("controlPlane", controlPlane);
+  dispatcher.plug("admin", admin);
+  // Later issues plug in here, one line each, e.g.:
+  //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
+  //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
+  //   admin.route("GET", "/_basalt/health", health);
+  //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
+
   const server = await listen({
     port: s.port ?? DEFAULT_PORT,
     host: s.host ?? DEFAULT_HOST,
-    handler: (req, res) => void handler(req as Request, res as Response),
+    handler: (req, res) => dispatcher.handle(req as Request, res as Response),
     tls: s.tlsCert && s.tlsKey ? { certFile: s.tlsCert, keyFile: s.tlsKey } : undefined,
   });
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
@@ -43,6 +70,18 @@ export async function startBasalt(config: BasaltConfig): Promise<Basalt> {
       shutdown.abort();
       await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await registry.close();
+      await Promise.allSettled(observers.map((o) => o.close?.()));
     },
   };
+}
+
+/** Observers never break a call: one that throws is logged and the others still see the record. */
+function notifyObservers(observers: readonly CallObserver[], record: CallRecord): void {
+  for (const observer of observers) {
+    try {
+      observer.observe(record);
+    } catch (err) {
+      log.warn({ observer: observer.name, requestId: record.requestId, err: (err as Error).message }, "observer failed");
+    }
+  }
 }

@@ -1,4 +1,5 @@
-// Structured logs on stderr-friendly stdout (pino). Never log secrets: provider configs are not logged.
+// Structured logs on stdout (pino). Never log secrets or bodies: provider configs are not logged, and
+// errors are logged by name, message and cause chain only.
 import { pino } from "pino";
 
 export const log = pino({
@@ -6,3 +7,28 @@ export const log = pino({
   base: undefined,
   redact: ["apiKey", "*.apiKey", "headers.authorization", "*.headers.authorization"],
 });
+
+interface ErrorLink { name: string; message: string; code?: string }
+
+/** An error and its causes (ES2022 `cause`), outermost first; bounded in case of a cycle. */
+export function causeChain(error: unknown): ErrorLink[] {
+  const chain: ErrorLink[] = [];
+  for (let e: unknown = error; e !== undefined && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof Error) {
+      const code = (e as NodeJS.ErrnoException).code;
+      chain.push({ name: e.name, message: e.message, ...(typeof code === "string" && { code }) });
+    } else {
+      chain.push({ name: typeof e, message: String(e) });
+      break;
+    }
+  }
+  return chain;
+}
+
+/** A failure nobody foresaw (answered as a 500 or an internal stream error): request id, chain and stack. */
+export function logUnexpected(error: unknown, requestId: string): void {
+  log.error(
+    { requestId, causes: causeChain(error), stack: error instanceof Error ? error.stack : undefined },
+    "unexpected error",
+  );
+}

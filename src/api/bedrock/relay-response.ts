@@ -6,7 +6,7 @@
 import { BedrockError } from "../../core/errors.js";
 import { splitEventStreamFrames } from "../../core/split-event-stream-frames.js";
 import type { Model, RelayCall } from "../../core/model.js";
-import type { Request, Response } from "./http-types.js";
+import type { Request, Response } from "../../server/http-types.js";
 import type { OperationCall } from "./operation.js";
 import { exceptionFrame } from "./write-event-stream.js";
 

@@ -1,7 +1,10 @@
 // JSON responses and error responses as restJson1 defines them (DIGEST §2.3).
 import { BedrockError, toBedrockError } from "../../core/errors.js";
+import type { CallRecord } from "../../core/call-record.js";
+import { noteError } from "../../core/record-outcome.js";
+import { logUnexpected } from "../../log.js";
+import type { Headers, Response } from "../../server/http-types.js";
 import { errorStatus } from "./validation/service-model.js";
-import type { Headers, Response } from "./http-types.js";
 
 // The real service sends the long form; every SDK cuts it at the first ':'.
 const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
@@ -22,8 +25,20 @@ export function sendJson(res: Response, status: number, body: string | Uint8Arra
   res.end(body);
 }
 
-export function sendError(res: Response, error: unknown, requestId: string): void {
+/**
+ * The BedrockError a failure is answered with, noted in the call record. A failure that is not a
+ * BedrockError is a bug or an unforeseen upstream condition: it is logged with the request id and its
+ * cause chain, and the client gets a generic InternalServerException.
+ */
+export function reportError(error: unknown, requestId: string, record?: CallRecord): BedrockError {
   const err = toBedrockError(error);
+  if (err !== error) logUnexpected(error, requestId);
+  if (record) noteError(record, err);
+  return err;
+}
+
+export function sendError(res: Response, error: unknown, requestId: string, record?: CallRecord): void {
+  const err = reportError(error, requestId, record);
   if (res.headersSent) {
     res.destroy?.();
     return;

@@ -2,14 +2,18 @@
 // HTTP errors; after it, a modelled exception frame ends the stream (never a silent cut).
 import { BedrockError, toBedrockError } from "../../core/errors.js";
 import { encodeEvent, encodeException, streamMemberName } from "./event-stream-writer.js";
-import { sendError, httpStatusOf } from "./respond.js";
+import { httpStatusOf, reportError, sendError } from "./respond.js";
 import { shape } from "./validation/service-model.js";
-import type { Headers, Response } from "./http-types.js";
+import type { CallRecord } from "../../core/call-record.js";
+import { noteStreamEvent } from "../../core/record-outcome.js";
+import type { Headers, Response } from "../../server/http-types.js";
 
 export interface EventStreamOptions {
   /** The stream union shape, e.g. ConverseStreamOutput or ResponseStream: which exceptions it can carry. */
   unionShape: string;
   requestId: string;
+  /** Filled in from the events written: usage, stop reason, the exception that ended the stream. */
+  record: CallRecord;
   /** Aborted on client disconnect. */
   signal: AbortSignal;
   /** Aborted when the server shuts down: the stream then ends with a serviceUnavailableException. */
@@ -46,6 +50,11 @@ export function exceptionFrame(error: unknown, unionShape: string): Uint8Array {
   });
 }
 
+/** The exception frame that ends a stream, noted in the call record. */
+function endFrame(error: unknown, opts: EventStreamOptions): Uint8Array {
+  return exceptionFrame(reportError(error, opts.requestId, opts.record), opts.unionShape);
+}
+
 const ABORTED = Symbol("aborted");
 const SHUTTING_DOWN = new BedrockError("ServiceUnavailableException", "The server is shutting down. Retry your request.");
 
@@ -53,12 +62,16 @@ const SHUTTING_DOWN = new BedrockError("ServiceUnavailableException", "The serve
 // one per event), up to this many bytes; the first frame is always written at once.
 const BATCH_BYTES = 64 * 1024;
 
-function encodeItem(item: Frame | UnionEvent): Uint8Array | undefined {
+function encodeItem(item: Frame | UnionEvent, record: CallRecord): Uint8Array | undefined {
   if (Array.isArray(item)) {
     const [type, payload] = item as unknown as Frame;
     return encodeEvent(type, payload);
   }
-  for (const key in item) return encodeEvent(key, (item as Record<string, unknown>)[key]);
+  for (const key in item) {
+    const payload = (item as Record<string, unknown>)[key];
+    noteStreamEvent(record, key, payload);
+    return encodeEvent(key, payload);
+  }
   return undefined;
 }
 
@@ -89,12 +102,12 @@ export async function writeEventStream(
       if (r === ABORTED) {
         void iterator.return?.();
         const reason = shutdownReason();
-        if (reason) sendError(res, reason, opts.requestId);
+        if (reason) sendError(res, reason, opts.requestId, opts.record);
         return;
       }
       first = r;
     } catch (err) {
-      sendError(res, err, opts.requestId);
+      sendError(res, err, opts.requestId, opts.record);
       return;
     }
 
@@ -124,7 +137,7 @@ export async function writeEventStream(
     let written = 0;
     try {
       while (n !== ABORTED && !n.done) {
-        const bytes = encodeItem(n.value);
+        const bytes = encodeItem(n.value, opts.record);
         if (bytes) {
           batch.push(bytes);
           batchBytes += bytes.byteLength;
@@ -150,11 +163,11 @@ export async function writeEventStream(
       if (n === ABORTED) {
         void iterator.return?.();
         const reason = shutdownReason();
-        if (reason && !res.destroyed) res.write(exceptionFrame(reason, opts.unionShape));
+        if (reason && !res.destroyed) res.write(endFrame(reason, opts));
       }
     } catch (err) {
       flush();
-      if (!res.destroyed) res.write(exceptionFrame(err, opts.unionShape));
+      if (!res.destroyed) res.write(endFrame(err, opts));
     }
     if (!res.destroyed) res.end();
   } finally {

@@ -1,7 +1,8 @@
+// Converse — POST /model/{modelId}/converse.
 import type { ConverseInput } from "../../../core/model.js";
-import type { Operation } from "../operation.js";
-import { parseJsonBody } from "../read-body.js";
-import { relayOperation } from "../relay-response.js";
+import { noteOutput } from "../../../core/record-outcome.js";
+import type { ModelOperation } from "../operation.js";
+import { parseJsonBody } from "../parse-json-body.js";
 import { sendJson } from "../respond.js";
 import { validateConversation } from "../validation/validate-conversation.js";
 import { validateShape } from "../validation/validate-input.js";
@@ -13,10 +14,11 @@ export function parseConverseInput(body: Buffer, shapeName: "ConverseRequest" | 
   return input as ConverseInput;
 }
 
-export const converse: Operation = async (call) => {
-  const { res, body, served, ctx } = call;
-  const input = parseConverseInput(body, "ConverseRequest");
-  if (served.model.relay) return relayOperation(call, "converse");
-  const output = await served.model.converse(input, ctx);
-  sendJson(res, 200, JSON.stringify(output), { "x-amzn-requestid": ctx.requestId });
+export const converse: ModelOperation<ConverseInput> = {
+  check: ({ body }) => parseConverseInput(body, "ConverseRequest"),
+  async serve({ res, served, ctx }, input) {
+    const output = await served.model.converse(input, ctx);
+    noteOutput(ctx.record, output);
+    sendJson(res, 200, JSON.stringify(output), { "x-amzn-requestid": ctx.requestId });
+  },
 };

@@ -1,12 +1,12 @@
 // CountTokens with `input.invokeModel.body`: the base64 native body is read by the model's family and
 // counted as the Converse request it becomes, so every backend counts every family the same way.
-import type { ModelConfig } from "../../../config/schema.js";
+import type { ModelInfo } from "../../../core/model-info.js";
 import type { CallContext } from "../../../core/model.js";
 import type { CountTokensInput } from "../../../core/shapes.generated.js";
 import { parseNativeBody } from "../../../families/native-body.js";
 import { requireFamily } from "./invoke-request.js";
 
-export function invokeBodyAsConverse(base64Body: string, ctx: CallContext, entry: ModelConfig): CountTokensInput {
+export function invokeBodyAsConverse(base64Body: string, ctx: CallContext, entry: ModelInfo): CountTokensInput {
   const family = requireFamily(ctx.requestedModelId, entry);
   const native = parseNativeBody(Buffer.from(base64Body, "base64"));
   delete native["amazon-bedrock-guardrailConfig"];

@@ -3,8 +3,10 @@
 // `amazon-bedrock-invocationMetrics`. Failures after the first chunk become exception frames.
 import { latencyMs, type CallContext, type StreamEvent } from "../../../core/model.js";
 import type { TokenUsage } from "../../../core/shapes.generated.js";
-import type { Operation } from "../operation.js";
-import { relayOperation } from "../relay-response.js";
+import { withShutdown } from "../../../core/abort.js";
+import { noteStreamEvent } from "../../../core/record-outcome.js";
+import type { Headers } from "../../../server/http-types.js";
+import type { ModelOperation } from "../operation.js";
 import { writeEventStream, type Frame } from "../write-event-stream.js";
 import { checkInvokeHeaders, parseInvokeRequest } from "./invoke-request.js";
 
@@ -21,6 +23,7 @@ class StreamMeter {
     for await (const event of events) {
       this.firstByteLatency ??= latencyMs(this.ctx);
       if (event.metadata) this.usage = event.metadata.usage;
+      for (const type in event) noteStreamEvent(this.ctx.record, type, (event as Record<string, unknown>)[type]);
       yield event;
     }
   }
@@ -51,21 +54,23 @@ async function* toFrames(chunks: AsyncIterable<Chunk>, meter: StreamMeter): Asyn
 
 const chunkFrame = (chunk: Chunk): Frame => ["chunk", { bytes: Buffer.from(JSON.stringify(chunk)).toString("base64") }];
 
-export const invokeModelStream: Operation = async (call) => {
-  const { req, res, served, ctx, shutdown } = call;
-  const echoed = checkInvokeHeaders(req, "InvokeModelWithResponseStreamRequest");
-  if (served.model.relay) return relayOperation(call, "invoke-with-response-stream");
-  const { family, input, call: invokeCall } = parseInvokeRequest(call);
-  // A stream is cut on shutdown too, so the model's upstream call is released at once.
-  const streamCtx = { ...ctx, signal: AbortSignal.any([ctx.signal, shutdown]) };
-  invokeCall.ctx = streamCtx;
-  const meter = new StreamMeter(ctx);
-  const chunks = family.toChunks(meter.tap(served.model.converseStream(input, streamCtx)), invokeCall);
-  await writeEventStream(res, toFrames(chunks, meter), {
-    unionShape: "ResponseStream",
-    requestId: ctx.requestId,
-    signal: ctx.signal,
-    shutdown,
-    headers: { "x-amzn-bedrock-content-type": "application/json", ...echoed },
-  });
+export const invokeModelStream: ModelOperation<Headers> = {
+  check: ({ req }) => checkInvokeHeaders(req, "InvokeModelWithResponseStreamRequest"),
+  async serve(call, echoed) {
+    const { res, served, ctx, shutdown } = call;
+    const { family, input, call: invokeCall } = parseInvokeRequest(call);
+    // A stream is cut on shutdown too, so the model's upstream call is released at once.
+    const streamCtx = withShutdown(ctx, shutdown);
+    invokeCall.ctx = streamCtx;
+    const meter = new StreamMeter(ctx);
+    const chunks = family.toChunks(meter.tap(served.model.converseStream(input, streamCtx)), invokeCall);
+    await writeEventStream(res, toFrames(chunks, meter), {
+      unionShape: "ResponseStream",
+      requestId: ctx.requestId,
+      record: ctx.record,
+      signal: ctx.signal,
+      shutdown,
+      headers: { "x-amzn-bedrock-content-type": "application/json", ...echoed },
+    });
+  },
 };

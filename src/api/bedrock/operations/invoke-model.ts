@@ -2,9 +2,9 @@
 // out, with the token counts and latency Bedrock reports in x-amzn-bedrock-* headers.
 import { latencyMs } from "../../../core/model.js";
 import type { TokenUsage } from "../../../core/shapes.generated.js";
-import type { Headers } from "../http-types.js";
-import type { Operation } from "../operation.js";
-import { relayOperation } from "../relay-response.js";
+import { noteOutput } from "../../../core/record-outcome.js";
+import type { Headers } from "../../../server/http-types.js";
+import type { ModelOperation } from "../operation.js";
 import { sendJson } from "../respond.js";
 import { checkInvokeHeaders, parseInvokeRequest } from "./invoke-request.js";
 
@@ -19,12 +19,14 @@ export function usageHeaders(usage: TokenUsage | undefined, latency: number): He
   return headers;
 }
 
-export const invokeModel: Operation = async (call) => {
-  const { req, res, served, ctx } = call;
-  const echoed = checkInvokeHeaders(req, "InvokeModelRequest");
-  if (served.model.relay) return relayOperation(call, "invoke");
-  const { family, input, call: invokeCall } = parseInvokeRequest(call);
-  const output = await served.model.converse(input, ctx);
-  const body = JSON.stringify(family.fromConverse(output, invokeCall));
-  sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed });
+export const invokeModel: ModelOperation<Headers> = {
+  check: ({ req }) => checkInvokeHeaders(req, "InvokeModelRequest"),
+  async serve(call, echoed) {
+    const { res, served, ctx } = call;
+    const { family, input, call: invokeCall } = parseInvokeRequest(call);
+    const output = await served.model.converse(input, ctx);
+    noteOutput(ctx.record, output);
+    const body = JSON.stringify(family.fromConverse(output, invokeCall));
+    sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed });
+  },
 };

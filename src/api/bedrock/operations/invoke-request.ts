@@ -1,13 +1,13 @@
 // What InvokeModel and InvokeModelWithResponseStream share: the header members of the request (checked
 // against the service model), the family that reads the native body, and the Converse input it becomes.
 import { BedrockError, validationError } from "../../../core/errors.js";
-import type { ModelConfig } from "../../../config/schema.js";
 import type { ConverseInput } from "../../../core/model.js";
+import type { ModelInfo } from "../../../core/model-info.js";
 import type { RequestMetadata } from "../../../core/shapes.generated.js";
 import type { Family, InvokeCall } from "../../../families/family.js";
 import { familyFor } from "../../../families/index.js";
 import { parseNativeBody } from "../../../families/native-body.js";
-import type { Headers, Request } from "../http-types.js";
+import type { Headers, Request } from "../../../server/http-types.js";
 import type { OperationCall } from "../operation.js";
 import { shape } from "../validation/service-model.js";
 import { formatIssues, validatorFor, type Issue } from "../validation/validate-shape.js";
@@ -80,7 +80,7 @@ export function checkInvokeHeaders(req: Request, shapeName: InvokeShape): Header
 }
 
 /** The family that reads a model's native bodies; a model without one cannot take InvokeModel bodies. */
-export function requireFamily(modelId: string, entry: ModelConfig): Family {
+export function requireFamily(modelId: string, entry: ModelInfo): Family {
   const family = familyFor(modelId, entry);
   if (!family) {
     throw validationError(
@@ -92,7 +92,7 @@ export function requireFamily(modelId: string, entry: ModelConfig): Family {
 
 /** The native body read by the model's family, as the Converse input a backend serves. */
 export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): InvokeRequest {
-  const family = requireFamily(ctx.requestedModelId, served.entry);
+  const family = requireFamily(ctx.requestedModelId, served.info);
   const native = parseNativeBody(body);
   const guardrailId = header(req, "x-amzn-bedrock-guardrailidentifier");
   // Bedrock's own key inside the model's body: it belongs to the guardrail, never to the model.

@@ -1,6 +1,6 @@
 // Reads a request body with a size limit. Past the limit the rest is drained (so the client can read the
 // error instead of a reset) up to a hard cap, then the connection is dropped.
-import { BedrockError } from "../../core/errors.js";
+import { BedrockError } from "../core/errors.js";
 import type { Request } from "./http-types.js";
 
 const DRAIN_EXTRA_BYTES = 16 * 1024 * 1024;
@@ -53,19 +53,4 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
     req.once("error", onError);
     req.once("close", onClose);
   });
-}
-
-/** Parses a JSON body; a body that is not JSON is a SerializationException, as on the AWS front end. */
-export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    throw new BedrockError("SerializationException", "Unable to parse the request body as JSON. Check that the body is well-formed JSON and try again.");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new BedrockError("SerializationException", "The request body must be a JSON object.");
-  }
-  return parsed;
 }

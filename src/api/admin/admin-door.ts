@@ -1,0 +1,36 @@
+// Basalt's own API under /_basalt/ (health, call history, scripts, … as later issues add them). A route is
+// registered with `route(method, pattern, handler)`; a path no route matches answers as any unknown path does
+// (404 UnknownOperationException).
+import type { IncomingCall } from "../../server/call-context.js";
+import type { FrontDoor } from "../../server/dispatch.js";
+import { RouteTable } from "../../server/route-table.js";
+import { unknownOperation } from "../bedrock/runtime-door.js";
+import { sendError } from "../bedrock/respond.js";
+
+/** Answers one admin route; `labels` are the decoded `{label}` segments of its pattern. */
+export type AdminHandler = (call: IncomingCall, labels: Readonly<Record<string, string>>) => Promise<void>;
+
+export interface AdminDoor extends FrontDoor {
+  /** Adds a route: `route("GET", "/_basalt/calls/{requestId}", handler)`. Patterns start with /_basalt/. */
+  route(method: string, pattern: string, handler: AdminHandler): void;
+}
+
+export function createAdminDoor(): AdminDoor {
+  const routes = new RouteTable<AdminHandler>();
+  return {
+    name: "admin",
+    async serve(call) {
+      try {
+        const match = routes.match(call.req.method ?? "", call.path);
+        if (!match) return await unknownOperation(call);
+        await match.value(call, match.labels);
+      } catch (err) {
+        sendError(call.res, err, call.requestId, call.record);
+      }
+    },
+    route(method, pattern, handler) {
+      if (!pattern.startsWith("/_basalt/")) throw new Error(`admin routes live under /_basalt/: ${pattern}`);
+      routes.add({ method, path: pattern, value: handler });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// The one order in which gateway policies wrap every served model. Each policy is one file in gateway/ and
+// one line below; the first listed is the outermost (sees the call first). The order, and why:
+//
+//   1. access      — the caller may use this model at all (auth is done by then)     admission-only
+//   2. quotas      — requests/tokens per minute per caller                           admission-only
+//   3. scripts     — test-double scripts answer before any backend is touched
+//   4. cache       — a stored answer skips everything below
+//   5. guardrails  — screen the request and the answer
+//   6. fallback → retry → circuit breaker — around each upstream try
+//   7. the provider's model
+//
+// Admission-only policies (see core/model-middleware.ts) leave a pass-through model's relay in place; any
+// other policy drops it, so relayed calls go through converse() and the policy sees them.
+import type { ModelMiddleware } from "../core/model-middleware.js";
+import type { ModelInfo } from "../core/model-info.js";
+import type { BasaltConfig } from "../config/schema.js";
+
+/** What policies are built from: the config and, as later issues add them, stores and clocks. */
+export interface PolicyDeps {
+  readonly config: BasaltConfig;
+}
+
+/** The policies that wrap one served model, outermost first. */
+export function composePolicies(_info: ModelInfo, _deps: PolicyDeps): ModelMiddleware[] {
+  return [];
+}

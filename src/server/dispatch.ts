@@ -1,0 +1,91 @@
+// The one dispatch table: which front door answers a request, by its path. Doors are plugged in by name
+// (app.ts). Order: reserved prefixes first, then the doors that recognise their own routes (the control
+// plane), then the Bedrock Runtime door, which takes everything else — including a reserved prefix whose
+// door is not plugged in — and answers a path it does not know as Bedrock does (404 UnknownOperationException).
+import type { CallRecord } from "../core/call-record.js";
+import { IncomingCall, type CallSetup } from "./call-context.js";
+import type { Request, Response } from "./http-types.js";
+
+/** A front door: one protocol's handling of the requests dispatched to it. */
+export interface FrontDoor {
+  /** `record.frontDoor` of its calls: "bedrock", "control-plane", "openai", "anthropic", "admin". */
+  readonly name: string;
+  /** For doors found by route: whether a method and path are one of its routes. */
+  claims?(method: string, path: string): boolean;
+  /** Answers the request; never throws (errors become the protocol's error response). */
+  serve(call: IncomingCall): Promise<void>;
+}
+
+export type DoorName = "admin" | "openai" | "anthropic" | "runtime" | "controlPlane";
+
+/** Path prefixes reserved for a door. A prefix without a trailing '/' also matches the path itself. */
+const BY_PREFIX: readonly (readonly [prefix: string, door: DoorName])[] = [
+  ["/_basalt/", "admin"],
+  ["/openai/v1/", "openai"],
+  ["/v1/chat/completions", "openai"],
+  ["/v1/responses", "openai"],
+  ["/v1/models", "openai"],
+  ["/anthropic/v1/", "anthropic"],
+  ["/v1/messages", "anthropic"],
+];
+
+/** Doors that recognise their routes themselves, asked in this order after the prefixes. */
+const BY_ROUTE: readonly DoorName[] = ["controlPlane"];
+
+/** Takes every request no other door takes. */
+const FALLBACK: DoorName = "runtime";
+
+function prefixDoor(path: string): DoorName | undefined {
+  for (const [prefix, door] of BY_PREFIX) {
+    if (!path.startsWith(prefix)) continue;
+    if (prefix.endsWith("/") || path.length === prefix.length || path.charCodeAt(prefix.length) === 47 /* / */) return door;
+  }
+  return undefined;
+}
+
+export interface Dispatcher {
+  /** Plugs a front door in under a name of the table; a later plug replaces an earlier one. */
+  plug(name: DoorName, door: FrontDoor): void;
+  /** The request handler for server/listen. */
+  handle(req: Request, res: Response): void;
+}
+
+/** A door answering everything with a bare 404, until the runtime door is plugged in. */
+const NOTHING: FrontDoor = {
+  name: "none",
+  async serve({ res }) {
+    res.writeHead(404).end();
+  },
+};
+
+export function createDispatcher(setup: CallSetup): Dispatcher {
+  const doors = new Map<DoorName, FrontDoor>();
+
+  function doorFor(method: string, path: string): FrontDoor {
+    const reserved = prefixDoor(path);
+    const plugged = reserved && doors.get(reserved);
+    if (plugged) return plugged;
+    if (!reserved) {
+      for (const name of BY_ROUTE) {
+        const door = doors.get(name);
+        if (door?.claims?.(method, path)) return door;
+      }
+    }
+    return doors.get(FALLBACK) ?? NOTHING;
+  }
+
+  return {
+    plug(name, door) {
+      doors.set(name, door);
+    },
+    handle(req, res) {
+      const url = req.url ?? "";
+      const q = url.indexOf("?");
+      const path = q === -1 ? url : url.slice(0, q);
+      const door = doorFor(req.method ?? "", path);
+      void door.serve(new IncomingCall(req, res, path, door.name, setup));
+    },
+  };
+}
+
+export type { CallRecord, IncomingCall };

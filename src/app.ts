@@ -4,12 +4,12 @@
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
 import { ModelRegistry } from "./gateway/model-registry.js";
-import { createAdminDoor } from "./api/admin/admin-door.js";
-import { createRuntimeDoor } from "./api/bedrock/runtime-door.js";
-import { createControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
+import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
+import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
+import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
 import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
-import { createDispatcher } from "./server/dispatch.js";
+import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import type { Request, Response } from "./server/http-types.js";
 
@@ -19,9 +19,19 @@ export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_MAX_BODY_BYTES = 26 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
+/** The front doors, for plugging in operations, admin routes and doors (app.ts does; so may an embedder). */
+export interface Doors {
+  readonly runtime: RuntimeDoor;
+  readonly controlPlane: ControlPlaneDoor;
+  readonly admin: AdminDoor;
+  /** Plugs a front door into the dispatch table by name, e.g. `plug("openai", door)`. */
+  readonly plug: Dispatcher["plug"];
+}
+
 export interface Basalt {
   readonly server: RunningServer;
   readonly registry: ModelRegistry;
+  readonly doors: Doors;
   readonly url: string;
   /** Graceful stop: streams end with an exception event, other requests finish. */
   stop(): Promise<void>;
@@ -65,6 +75,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   return {
     server,
     registry,
+    doors: { runtime, controlPlane, admin, plug: dispatcher.plug },
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();

@@ -1,5 +1,6 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
+import { dataDirSchema, historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -60,6 +61,8 @@ export const modelSchema = z
     /** The upstream's own model name; defaults to `id`. */
     model: z.string().min(1).optional(),
     family: familySchema.optional(),
+    /** USD per million tokens, for the ledger's cost (src/observe/observe-config.ts). */
+    price: priceSchema.optional(),
   })
   .strict();
 
@@ -73,6 +76,11 @@ export const serverSchema = z
     shutdownGraceMs: z.number().int().nonnegative().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
+    // Observability (src/observe/observe-config.ts): local state, call history, ledger, metrics.
+    dataDir: dataDirSchema.optional(),
+    history: historySchema.optional(),
+    ledger: ledgerSchema.optional(),
+    metrics: metricsSchema.optional(),
   })
   .strict();
 

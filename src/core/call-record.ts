@@ -40,6 +40,8 @@ export interface CallRecord {
   /** Exception name when the call failed (also for a stream's exception event). */
   errorName?: string;
   errorMessage?: string;
+  /** The failure's causes, outermost first ("Error: fetch failed", "Error: connect ECONNREFUSED …"). */
+  errorCause?: string[];
   stopReason?: string;
   inputTokens?: number;
   outputTokens?: number;
@@ -57,7 +59,12 @@ export interface CallRecord {
   costUsd?: number | null;
   /** The client went away before the answer was complete. */
   clientGone?: boolean;
-  /** Decoded request/response for the call history, only when history bodies are on. */
+  /** The client's W3C `traceparent` header, so the call's trace span joins the caller's trace. */
+  traceparent?: string;
+  /**
+   * Request and response for the call history, only when history bodies are on: the request body bytes, and
+   * `{ contentType, body }` of what was written (observe/decode-bodies.ts decodes both, off the response path).
+   */
   requestBody?: unknown;
   responseBody?: unknown;
 }

@@ -6,6 +6,7 @@ import type { CallObserver } from "./call-observer.js";
 import { matchesFilter, type CallFilter } from "./call-filter.js";
 import { recordToView, type CallView } from "./call-view.js";
 import { CallSequence } from "./call-sequence.js";
+import { decodeRequestBody, decodeResponseBody } from "./decode-bodies.js";
 
 interface HistoryEntry {
   readonly record: Readonly<CallRecord>;
@@ -47,7 +48,7 @@ export class CallHistory implements CallObserver {
     if (!this.options.bodies) return undefined;
     const e = this.entries.get(requestId);
     if (!e) return undefined;
-    return { request: e.record.requestBody, response: e.record.responseBody };
+    return { request: decodeRequestBody(e.record.requestBody), response: decodeResponseBody(e.record.responseBody) };
   }
 
   /** Empties the ring; /_basalt/calls then lists (ledger) calls that finished after this point only. */
@@ -69,8 +70,10 @@ export class CallHistory implements CallObserver {
   private view(e: HistoryEntry): CallView {
     const v = recordToView(e.record, e.endedAtMs);
     if (this.options.bodies) {
-      if (e.record.requestBody !== undefined) v.request = e.record.requestBody;
-      if (e.record.responseBody !== undefined) v.response = e.record.responseBody;
+      const request = decodeRequestBody(e.record.requestBody);
+      const response = decodeResponseBody(e.record.responseBody);
+      if (request !== undefined) v.request = request;
+      if (response !== undefined) v.response = response;
     }
     return v;
   }

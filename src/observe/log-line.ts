@@ -43,10 +43,9 @@ function formatAttempt(a: CallRecord["attempts"][number]): string {
   return `${a.provider}/${a.upstreamModel} ${a.outcome}${a.status ? ` ${a.status}` : ""}${a.durationMs !== undefined ? ` ${a.durationMs}ms` : ""}`;
 }
 
-/** The cause chain, when the front door recorded one ("ECONNREFUSED 127.0.0.1:11434 ← fetch failed"). */
+/** The cause chain, when the failure had one: "TypeError: fetch failed <- Error: connect ECONNREFUSED …". */
 function causeOf(r: Readonly<CallRecord>): string | undefined {
-  const chain = (r as Readonly<CallRecord> & { errorCause?: readonly string[] }).errorCause;
-  return chain?.length ? chain.join(" <- ") : undefined;
+  return r.errorCause?.length ? r.errorCause.join(" <- ") : undefined;
 }
 
 export function logMessage(r: Readonly<CallRecord>): string {
@@ -55,9 +54,12 @@ export function logMessage(r: Readonly<CallRecord>): string {
   return `${what} ${outcome}${r.latencyMs !== undefined ? ` ${r.latencyMs}ms` : ""}`;
 }
 
-/** info for answered calls, warn for the client's errors (4xx, a client that left), error for server-side ones. */
-export function logLevel(r: Readonly<CallRecord>): "info" | "warn" | "error" {
-  if (!r.errorName) return r.clientGone ? "warn" : "info";
+/**
+ * info for answered calls, warn for the client's errors (4xx, a client that left), error for server-side ones;
+ * the admin API's own requests (console, scrapes) at debug unless they fail.
+ */
+export function logLevel(r: Readonly<CallRecord>): "debug" | "info" | "warn" | "error" {
+  if (!r.errorName) return r.frontDoor === "admin" ? "debug" : r.clientGone ? "warn" : "info";
   if (r.status !== undefined && r.status >= 400 && r.status < 500) return "warn";
   return "error";
 }

@@ -78,11 +78,7 @@ export class CallMetrics implements CallObserver {
     buckets: OVERHEAD_BUCKETS,
     registers: [this.registry],
   });
-  private readonly streamsOpen = new Gauge({
-    name: "basalt_streams_open",
-    help: "Event streams being written right now.",
-    registers: [this.registry],
-  });
+  private readonly streamsOpen: Gauge;
   private readonly cost = new Counter({
     name: "basalt_cost_usd_total",
     help: "Cost in USD by served model, from the price table (calls without a known price add nothing).",
@@ -90,7 +86,17 @@ export class CallMetrics implements CallObserver {
     registers: [this.registry],
   });
 
-  constructor(opts: { processMetrics?: boolean } = {}) {
+  /** `openStreams`: read at each scrape (the front door counts its streams; nothing is done per event). */
+  constructor(opts: { processMetrics?: boolean; openStreams?: () => number } = {}) {
+    const openStreams = opts.openStreams ?? (() => 0);
+    this.streamsOpen = new Gauge({
+      name: "basalt_streams_open",
+      help: "Event streams being written right now.",
+      registers: [this.registry],
+      collect() {
+        this.set(openStreams());
+      },
+    });
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -122,14 +128,6 @@ export class CallMetrics implements CallObserver {
       const waited = r.upstreamMs ?? upstreamMs;
       this.overhead.labels(operation).observe(Math.max(0, r.latencyMs - waited) / 1000);
     }
-  }
-
-  streamOpened(): void {
-    this.streamsOpen.inc();
-  }
-
-  streamClosed(): void {
-    this.streamsOpen.dec();
   }
 
   /** The Prometheus text exposition and its content type. */

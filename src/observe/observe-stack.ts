@@ -25,6 +25,8 @@ export interface ObserveStackOptions {
   /** Provider name → type (openai, anthropic, bedrock, echo). */
   providerTypes?: ReadonlyMap<string, string>;
   env?: NodeJS.ProcessEnv;
+  /** Event streams open right now, for basalt_streams_open. */
+  openStreams?: () => number;
 }
 
 export interface ObserveStack {
@@ -45,19 +47,25 @@ class PricedFanOut implements CallObserver {
   constructor(
     private readonly prices: PriceTable,
     private readonly observers: readonly CallObserver[],
+    private readonly logLine: CallObserver,
     private readonly logger: Logger,
   ) {}
 
   observe(record: Readonly<CallRecord>): void {
+    // The admin API's own requests (the console polling, Prometheus scraping) are not usage: log line only.
+    if (record.frontDoor === "admin") return this.run(this.logLine, record);
     const priced: Readonly<CallRecord> = record.costUsd === undefined ? { ...record, costUsd: this.prices.costOf(record) } : record;
-    for (const o of this.observers) {
-      try {
-        o.observe(priced);
-      } catch (err) {
-        // Once per observer: a bug here must not flood the log on every call.
-        if (!this.failed.has(o.name)) this.logger.error({ err, observer: o.name, requestId: record.requestId }, "call observer failed");
-        this.failed.add(o.name);
-      }
+    this.run(this.logLine, priced);
+    for (const o of this.observers) this.run(o, priced);
+  }
+
+  private run(o: CallObserver, record: Readonly<CallRecord>): void {
+    try {
+      o.observe(record);
+    } catch (err) {
+      // Once per observer: a bug here must not flood the log on every call.
+      if (!this.failed.has(o.name)) this.logger.error({ err, observer: o.name, requestId: record.requestId }, "call observer failed");
+      this.failed.add(o.name);
     }
   }
 
@@ -73,7 +81,7 @@ export async function createObserveStack(opts: ObserveStackOptions): Promise<Obs
   const prices = new PriceTable(opts.prices ?? [], echoProviders);
   const sequence = new CallSequence();
   const history = new CallHistory(options.history, sequence);
-  const metrics = options.metrics.enabled ? new CallMetrics() : undefined;
+  const metrics = options.metrics.enabled ? new CallMetrics({ openStreams: opts.openStreams }) : undefined;
   let ledger: LedgerWriter | undefined;
   let stopRetention = () => undefined as void;
   if (options.ledger.enabled) {
@@ -97,11 +105,11 @@ export async function createObserveStack(opts: ObserveStackOptions): Promise<Obs
     },
     opts.env,
   );
-  const observers: CallObserver[] = [new CallLogLine(logger), history];
+  const observers: CallObserver[] = [history];
   if (metrics) observers.push(metrics);
   if (ledger) observers.push(ledger);
   if (tracing) observers.push(tracing);
-  const observer = new PricedFanOut(prices, observers, logger);
+  const observer = new PricedFanOut(prices, observers, new CallLogLine(logger), logger);
   return {
     observer,
     history,

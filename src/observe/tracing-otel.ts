@@ -77,7 +77,7 @@ class OtelTracing implements CallObserver {
     if (r.cache) attributes["basalt.cache"] = r.cache;
     if (r.errorName) attributes["error.type"] = r.errorName;
 
-    const traceparent = (r as Readonly<CallRecord> & { traceparent?: string }).traceparent;
+    const traceparent = r.traceparent;
     const span = this.tracer.startSpan(
       `${op} ${requestModel}`.trim(),
       { kind: SpanKind.SERVER, startTime: r.startedAtMs, attributes },

@@ -16,6 +16,8 @@ export interface CallSetup {
   readonly shutdown: AbortSignal;
   /** Called once per request with the finished record, after the response has closed. */
   readonly onEnd?: (record: CallRecord) => void;
+  /** Keep each call's request body and response bytes in its record, for the call history (not for admin calls). */
+  readonly keepBodies?: boolean;
 }
 
 export class IncomingCall {
@@ -28,6 +30,9 @@ export class IncomingCall {
   // AbortController and abort()'s DOMException were together the largest per-request cost of a unary call.
   private controller?: AbortController;
   private clientGone = false;
+  // Only with history bodies on: the written response chunks (the request body goes straight to the record).
+  private readonly keepsBodies: boolean = false;
+  private responseChunks?: Buffer[];
 
   constructor(
     readonly req: Request,
@@ -38,6 +43,10 @@ export class IncomingCall {
     private readonly setup: CallSetup,
   ) {
     this.record = newCallRecord({ requestId: this.requestId, frontDoor, caller: this.caller.name });
+    const traceparent = req.headers.traceparent;
+    if (typeof traceparent === "string") this.record.traceparent = traceparent;
+    if (setup.keepBodies && frontDoor !== "admin") this.keepsBodies = true;
+    if (this.keepsBodies) this.responseChunks = teeResponse(res);
     res.once("close", () => this.closed());
   }
 
@@ -56,7 +65,9 @@ export class IncomingCall {
 
   /** The request body, up to the server's limit (a larger one is a ValidationException). */
   readBody(): Promise<Buffer> {
-    return readBody(this.req, this.setup.maxBodyBytes);
+    const body = readBody(this.req, this.setup.maxBodyBytes);
+    if (!this.keepsBodies) return body;
+    return body.then((b) => (this.record.requestBody = b));
   }
 
   /** The CallContext a model sees for this request. */
@@ -85,6 +96,29 @@ export class IncomingCall {
     const record = this.record;
     record.latencyMs = Number((process.hrtime.bigint() - this.startedAt) / 1_000_000n);
     record.status ??= this.res.headersSent ? this.res.statusCode : undefined;
+    if (this.responseChunks) {
+      record.responseBody = { contentType: String(this.res.getHeader("content-type") ?? ""), body: Buffer.concat(this.responseChunks) };
+    }
     onEnd(record);
   }
+}
+
+/** Collects what is written to a response (references to the written chunks, no copy until the end). */
+function teeResponse(res: Response): Buffer[] {
+  const chunks: Buffer[] = [];
+  const keep = (chunk: unknown, encoding: unknown) => {
+    if (typeof chunk === "string") chunks.push(Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"));
+    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  };
+  const write = res.write;
+  const end = res.end;
+  res.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
+    keep(chunk, rest[0]);
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as Response["write"];
+  res.end = function (this: Response, chunk?: unknown, ...rest: unknown[]) {
+    if (typeof chunk !== "function") keep(chunk, rest[0]);
+    return (end as (...a: unknown[]) => Response).call(this, chunk, ...rest);
+  } as Response["end"];
+  return chunks;
 }

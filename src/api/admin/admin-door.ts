@@ -11,7 +11,7 @@ import { sendError } from "../bedrock/respond.js";
 export type AdminHandler = (call: IncomingCall, labels: Readonly<Record<string, string>>) => Promise<void>;
 
 export interface AdminDoor extends FrontDoor {
-  /** Adds a route: `route("GET", "/_basalt/calls/{requestId}", handler)`. Patterns start with /_basalt/. */
+  /** Adds a route: `route("GET", "/_basalt/calls/{requestId}", handler)`. Patterns start with /_basalt/ (or are /metrics). */
   route(method: string, pattern: string, handler: AdminHandler): void;
 }
 
@@ -29,7 +29,7 @@ export function createAdminDoor(): AdminDoor {
       }
     },
     route(method, pattern, handler) {
-      if (!pattern.startsWith("/_basalt/")) throw new Error(`admin routes live under /_basalt/: ${pattern}`);
+      if (!pattern.startsWith("/_basalt/") && pattern !== "/metrics") throw new Error(`admin routes live under /_basalt/ (or are /metrics): ${pattern}`);
       routes.add({ method, path: pattern, value: handler });
     },
   };

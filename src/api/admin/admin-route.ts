@@ -1,11 +1,17 @@
-// An admin route: Basalt's own endpoints under /_basalt/ (and /metrics), outside the AWS API. The dispatcher
-// matches method + path exactly and, when auth is on, checks the admin key before calling `handle`.
-import type { IncomingMessage, ServerResponse } from "node:http";
+// The observability routes as a list the composition root plugs into the admin door (`admin.route(…)`), with
+// the small JSON/text answer helpers they share.
+import type { ServerResponse } from "node:http";
+import type { IncomingCall } from "../../server/call-context.js";
 
 export interface AdminRoute {
   readonly method: "GET" | "POST" | "DELETE";
   readonly path: string;
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  handle(call: IncomingCall, url: URL): Promise<void>;
+}
+
+/** The request URL with its query (the admin door matches on the path alone). */
+export function requestUrl(call: IncomingCall): URL {
+  return new URL(call.req.url ?? "/", "http://basalt.invalid");
 }
 
 /** A bad query parameter: answered 400 with a ValidationException body, like the AWS routes. */

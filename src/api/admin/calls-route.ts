@@ -40,7 +40,7 @@ export function callsRoutes(stack: ObserveStack): AdminRoute[] {
     {
       method: "GET",
       path: "/_basalt/calls",
-      handle: (_req, res, url) =>
+      handle: ({ res }, url) =>
         answer(res, async () => {
           const filter = parseFilter(url, stack.history.lastClear?.seq);
           sendAdminJson(res, 200, await listCalls(stack, filter));
@@ -49,7 +49,7 @@ export function callsRoutes(stack: ObserveStack): AdminRoute[] {
     {
       method: "DELETE",
       path: "/_basalt/calls",
-      handle: (_req, res) =>
+      handle: ({ res }) =>
         answer(res, async () => {
           const cleared = stack.history.size;
           const at = stack.history.clear();

@@ -6,7 +6,7 @@ export function consoleRoute(opts: { listModels: () => readonly ConsoleModel[]; 
   return {
     method: "GET",
     path: "/_basalt/console",
-    async handle(_req, res) {
+    async handle({ res }) {
       const html = renderConsolePage({ models: opts.listModels(), version: opts.version });
       res.setHeader("content-security-policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:");
       res.setHeader("x-content-type-options", "nosniff");

@@ -6,7 +6,7 @@ export function metricsRoute(stack: ObserveStack): AdminRoute {
   return {
     method: "GET",
     path: "/metrics",
-    handle: (_req, res) =>
+    handle: ({ res }) =>
       answer(res, async () => {
         if (!stack.metrics) return sendAdminJson(res, 404, { message: "Metrics are off (server.metrics.enabled: false)." });
         const { contentType, body } = await stack.metrics.exposition();

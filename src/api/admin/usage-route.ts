@@ -23,7 +23,7 @@ export function usageRoute(stack: ObserveStack): AdminRoute {
   return {
     method: "GET",
     path: "/_basalt/usage",
-    handle: (_req, res, url) =>
+    handle: ({ res }, url) =>
       answer(res, async () => {
         onlyParams(url, PARAMS);
         const groupBy = parseGroupBy(stringParam(url, "groupBy"));

@@ -1,6 +1,7 @@
 // The composition root: config → models (wrapped by the gateway policies) → front doors → one dispatch
 // table → transport. Used by the CLI, the tests' helpers and the benchmarks. A later front door, operation
 // or admin route is one line here (see the README's design section).
+import { readFileSync } from "node:fs";
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
 import { ModelRegistry } from "./gateway/model-registry.js";
@@ -8,6 +9,13 @@ import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
 import type { CallObserver } from "./observe/call-observer.js";
+import { createObserveStack, type ObserveStack } from "./observe/observe-stack.js";
+import { observeSettings } from "./observe/observe-config.js";
+import { observeAdminRoutes } from "./api/admin/observe-routes.js";
+import { requestUrl } from "./api/admin/admin-route.js";
+import { openEventStreams } from "./api/bedrock/write-event-stream.js";
+import { openDatabase } from "./storage/open-database.js";
+import type { SqlDatabase } from "./storage/sql-database.js";
 import { log } from "./log.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
@@ -18,6 +26,7 @@ export const DEFAULT_HOST = "127.0.0.1";
 // Bedrock's InvokeModel body limit is 25,000,000 bytes; leave room for JSON framing around it.
 export const DEFAULT_MAX_BODY_BYTES = 26 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The front doors, for plugging in operations, admin routes and doors (app.ts does; so may an embedder). */
 export interface Doors {
@@ -32,6 +41,8 @@ export interface Basalt {
   readonly server: RunningServer;
   readonly registry: ModelRegistry;
   readonly doors: Doors;
+  /** Ledger, call history, metrics and traces. */
+  readonly observe: ObserveStack;
   readonly url: string;
   /** Graceful stop: streams end with an exception event, other requests finish. */
   stop(): Promise<void>;
@@ -44,14 +55,19 @@ export interface StartOptions {
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const registry = new ModelRegistry(config, { config });
-  const observers = [...(opts.observers ?? [])];
-  const shutdown = new AbortController();
   const s = config.server;
+  const settings = observeSettings(config, DEFAULT_HOST);
+  const database: SqlDatabase | undefined = settings.options.ledger.enabled ? await openDatabase(config, settings.options.dataDir) : undefined;
+  const observe = await createObserveStack({ ...settings, logger: log, db: database, openStreams: () => openEventStreams.count });
+  const extraObservers = opts.observers ?? [];
+  const observers = [observe.observer, ...extraObservers];
+  const shutdown = new AbortController();
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdown: shutdown.signal,
-    onEnd: observers.length ? (record) => notifyObservers(observers, record) : undefined,
+    onEnd: (record) => notifyObservers(observers, record),
+    keepBodies: settings.options.history.bodies,
   });
   const runtime = createRuntimeDoor({ catalog: registry });
   const controlPlane = createControlPlaneDoor();
@@ -59,6 +75,9 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
+    admin.route(route.method, route.path, (call) => route.handle(call, requestUrl(call)));
+  }
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
@@ -76,12 +95,16 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     server,
     registry,
     doors: { runtime, controlPlane, admin, plug: dispatcher.plug },
+    observe,
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();
       await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await registry.close();
-      await Promise.allSettled(observers.map((o) => o.close?.()));
+      // The ledger's last batch is written before its database closes.
+      await Promise.allSettled(extraObservers.map((o) => o.close?.()));
+      await observe.close();
+      await database?.close();
     },
   };
 }
@@ -95,4 +118,12 @@ function notifyObservers(observers: readonly CallObserver[], record: CallRecord)
       log.warn({ observer: observer.name, requestId: record.requestId, err: (err as Error).message }, "observer failed");
     }
   }
+}
+
+/** The served models with their providers, for the console. */
+function servedModels(registry: ModelRegistry, providerTypes: ReadonlyMap<string, string>) {
+  return registry.ids.map((id) => {
+    const info = registry.resolve(id)!.info;
+    return { id, provider: info.provider, providerType: providerTypes.get(info.provider) ?? "unknown", upstreamModel: info.model ?? id };
+  });
 }

@@ -84,9 +84,17 @@ export const serverSchema = z
   })
   .strict();
 
+export const storageSchema = z
+  .object({
+    /** postgres://user:password@host:port/database — one database for several Basalt nodes (ledger, jobs). */
+    postgres: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: serverSchema.default({}),
+    storage: storageSchema.optional(),
     providers: z.record(providerSchema).default({}),
     models: z.array(modelSchema).optional(),
   })

@@ -94,3 +94,24 @@ export function resolveObserveOptions(input: ObserveConfigInput): ObserveOptions
     metrics: { enabled: input.metrics?.enabled ?? true },
   };
 }
+
+/** The parts of basalt.yaml observability reads (structural, so observe/ does not import config/). */
+export interface ObserveConfigView {
+  server: { host?: string; dataDir?: string; history?: HistoryConfig; ledger?: LedgerConfig; metrics?: MetricsConfig };
+  providers: Readonly<Record<string, { type: string }>>;
+  models?: readonly { id: string; price?: PriceConfig }[];
+}
+
+/** Options, configured prices and provider types from the config. */
+export function observeSettings(config: ObserveConfigView, defaultHost: string): {
+  options: ObserveOptions;
+  prices: [string, PriceConfig][];
+  providerTypes: Map<string, string>;
+} {
+  const s = config.server;
+  return {
+    options: resolveObserveOptions({ ...s, host: s.host ?? defaultHost }),
+    prices: (config.models ?? []).flatMap((m) => (m.price ? [[m.id, m.price] as [string, PriceConfig]] : [])),
+    providerTypes: new Map([["echo", "echo"], ...Object.entries(config.providers).map(([name, p]) => [name, p.type] as [string, string])]),
+  };
+}

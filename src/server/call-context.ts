@@ -33,6 +33,7 @@ export class IncomingCall {
   // Only with history bodies on: the written response chunks (the request body goes straight to the record).
   private readonly keepsBodies: boolean = false;
   private responseChunks?: Buffer[];
+  private responseContentType?: string;
 
   constructor(
     readonly req: Request,
@@ -46,7 +47,7 @@ export class IncomingCall {
     const traceparent = req.headers.traceparent;
     if (typeof traceparent === "string") this.record.traceparent = traceparent;
     if (setup.keepBodies && frontDoor !== "admin") this.keepsBodies = true;
-    if (this.keepsBodies) this.responseChunks = teeResponse(res);
+    if (this.keepsBodies) this.responseChunks = teeResponse(res, (type) => (this.responseContentType = type));
     res.once("close", () => this.closed());
   }
 
@@ -97,15 +98,26 @@ export class IncomingCall {
     record.latencyMs = Number((process.hrtime.bigint() - this.startedAt) / 1_000_000n);
     record.status ??= this.res.headersSent ? this.res.statusCode : undefined;
     if (this.responseChunks) {
-      record.responseBody = { contentType: String(this.res.getHeader("content-type") ?? ""), body: Buffer.concat(this.responseChunks) };
+      const contentType = this.responseContentType ?? this.res.getHeader("content-type");
+      record.responseBody = { contentType: String(contentType ?? ""), body: Buffer.concat(this.responseChunks) };
     }
     onEnd(record);
   }
 }
 
-/** Collects what is written to a response (references to the written chunks, no copy until the end). */
-function teeResponse(res: Response): Buffer[] {
+/**
+ * Collects what is written to a response (references to the written chunks, no copy until the end), and the
+ * content type given to writeHead (headers passed there are not readable back through getHeader).
+ */
+function teeResponse(res: Response, onContentType: (type: string) => void): Buffer[] {
   const chunks: Buffer[] = [];
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    const headers = args.find((a) => typeof a === "object" && a !== null && !Array.isArray(a)) as Record<string, unknown> | undefined;
+    const type = headers?.["content-type"];
+    if (typeof type === "string") onContentType(type);
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as Response["writeHead"];
   const keep = (chunk: unknown, encoding: unknown) => {
     if (typeof chunk === "string") chunks.push(Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"));
     else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));

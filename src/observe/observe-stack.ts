@@ -54,8 +54,12 @@ class PricedFanOut implements CallObserver {
   observe(record: Readonly<CallRecord>): void {
     // The admin API's own requests (the console polling, Prometheus scraping) are not usage: log line only.
     if (record.frontDoor === "admin") return this.run(this.logLine, record);
-    const priced: Readonly<CallRecord> = record.costUsd === undefined ? { ...record, costUsd: this.prices.costOf(record) } : record;
-    this.run(this.logLine, priced);
+    // CountTokens is free and consumes nothing: its count is an answer (logged), not usage.
+    const counting = record.operation === "CountTokens";
+    const priced: Readonly<CallRecord> = counting
+      ? { ...record, inputTokens: undefined, costUsd: 0 }
+      : record.costUsd === undefined ? { ...record, costUsd: this.prices.costOf(record) } : record;
+    this.run(this.logLine, counting ? record : priced);
     for (const o of this.observers) this.run(o, priced);
   }
 

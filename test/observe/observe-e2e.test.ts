@@ -1,0 +1,128 @@
+// Observability end to end on the default SQLite ledger, through the official JS SDK against the real CLI:
+// usage by model, caller and operation matches the calls made exactly; the call history lists them newest
+// first with their bodies and clears; /metrics parses and agrees; the ledger survives kill -9.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startBasalt, writeConfig } from "../helpers/start-basalt.js";
+import { h2Client } from "../helpers/clients.js";
+import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { MIX_CONFIG_MODELS, runMix, servedModel } from "./call-mix.js";
+import { checkCalls, checkMetrics, checkUsage, checkUsageCsv, getJson } from "./ledger-checks.js";
+
+const dataDir = () => mkdtempSync(join(tmpdir(), "basalt-observe-"));
+
+test("usage, calls and metrics agree with a mix of calls (SQLite ledger, history bodies on loopback)", async () => {
+  const basalt = await startBasalt({ config: writeConfig(`server: { dataDir: "${dataDir()}" }\n${MIX_CONFIG_MODELS}`) });
+  try {
+    const made = await runMix([basalt.url]);
+    await checkUsage(basalt.url, made, "model", servedModel);
+    await checkUsage(basalt.url, made, "caller", () => "anonymous");
+    await checkUsage(basalt.url, made, "operation", (m) => m.operation);
+    await checkUsageCsv(basalt.url, made);
+    const calls = await checkCalls(basalt.url, made, { bodies: true });
+
+    // Bodies: a Converse answer as JSON, a stream as its events, an error as its JSON body.
+    const byId = new Map(calls.map((c) => [c.requestId, c]));
+    const converse = byId.get(made[0].requestId)!.response as { output: { message: { content: { text: string }[] } } };
+    assert.equal(converse.output.message.content[0].text, "one two three");
+    const events = byId.get(made[1].requestId)!.response as Record<string, unknown>[];
+    assert.deepEqual(events.map((e) => Object.keys(e)[0]), ["messageStart", "contentBlockDelta", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata"]);
+    const cut = byId.get(made[8].requestId)!.response as Record<string, unknown>[];
+    assert.equal(Object.keys(cut.at(-1)!)[0], "throttlingException", "a stream's exception event is the last event");
+    assert.deepEqual(byId.get(made[7].requestId)!.response, { message: "The provided model identifier is invalid." });
+
+    // Filters.
+    const streams = await getJson<{ requestId: string }[]>(`${basalt.url}/_basalt/calls?operation=ConverseStream`);
+    assert.deepEqual(streams.map((c) => c.requestId), [made[8].requestId, made[1].requestId]);
+    const throttled = await getJson<{ requestId: string }[]>(`${basalt.url}/_basalt/calls?status=ThrottlingException`);
+    assert.equal(throttled.length, 2);
+    const cheap = await getJson<{ requestId: string }[]>(`${basalt.url}/_basalt/calls?model=test.cheap&status=ok`);
+    assert.equal(cheap.length, 3);
+
+    await checkMetrics(basalt.url, made);
+
+    // DELETE clears the history (the list starts after it) but not the ledger.
+    const cleared = await getJson<{ cleared: number }>(`${basalt.url}/_basalt/calls`, { method: "DELETE" });
+    assert.equal(cleared.cleared, made.length);
+    assert.deepEqual(await getJson(`${basalt.url}/_basalt/calls`), []);
+    const client = h2Client(basalt.url);
+    const after = await client.send(new ConverseCommand({ modelId: "basalt.echo", messages: [{ role: "user", content: [{ text: "after the clear" }] }] }));
+    client.destroy();
+    const list = await getJson<{ requestId: string; request: unknown }[]>(`${basalt.url}/_basalt/calls`);
+    assert.deepEqual(list.map((c) => c.requestId), [after.$metadata.requestId]);
+    const usage = await getJson<{ requests: number }[]>(`${basalt.url}/_basalt/usage?groupBy=caller`);
+    assert.equal(usage[0].requests, made.length + 1, "the ledger keeps every call");
+
+    // Bad parameters are typed 400s naming the parameter.
+    for (const [path, word] of [["/_basalt/usage?groupBy=colour", "groupBy"], ["/_basalt/usage?from=yesterday", "from"], ["/_basalt/calls?limit=0", "limit"], ["/_basalt/calls?modle=x", "modle"]]) {
+      const res = await fetch(basalt.url + path);
+      assert.equal(res.status, 400, path);
+      assert.match(res.headers.get("x-amzn-errortype")!, /^ValidationException/);
+      assert.match(((await res.json()) as { message: string }).message, new RegExp(word));
+    }
+
+    // The admin API's own requests are not usage.
+    const ops = await getJson<{ group: string }[]>(`${basalt.url}/_basalt/usage?groupBy=operation`);
+    assert.ok(ops.every((r) => r.group !== ""), "no admin calls in the ledger");
+
+    // One log line per call, carrying the id the client got.
+    for (const m of made) assert.ok(basalt.output().includes(`"requestId":"${m.requestId}"`), `log line for ${m.requestId}`);
+  } finally {
+    await basalt.stop();
+  }
+});
+
+test("history bodies are off when the server is exposed (0.0.0.0) unless configured", async () => {
+  const basalt = await startBasalt({ config: writeConfig(`server: { dataDir: "${dataDir()}", host: "0.0.0.0" }\n${MIX_CONFIG_MODELS}`) });
+  try {
+    const url = basalt.url.replace("0.0.0.0", "127.0.0.1");
+    const made = await runMix([url]);
+    await checkCalls(url, made, { bodies: false });
+  } finally {
+    await basalt.stop();
+  }
+});
+
+test("the ledger survives kill -9: every call older than a second is there after a restart", async () => {
+  const dir = dataDir();
+  const config = writeConfig(`server: { dataDir: "${dir}" }\n${MIX_CONFIG_MODELS}`);
+  let basalt = await startBasalt({ config });
+  const client = h2Client(basalt.url);
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const out = await client.send(new ConverseCommand({ modelId: "basalt.echo", messages: [{ role: "user", content: [{ text: `call ${i}` }] }] }));
+    ids.push(out.$metadata.requestId!);
+  }
+  client.destroy();
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal(await basalt.stop("SIGKILL"), null);
+  basalt = await startBasalt({ config });
+  try {
+    const calls = await getJson<{ requestId: string }[]>(`${basalt.url}/_basalt/calls?limit=100`);
+    assert.deepEqual(calls.map((c) => c.requestId).sort(), [...ids].sort());
+    const [row] = await getJson<{ requests: number; inputTokens: number }[]>(`${basalt.url}/_basalt/usage?groupBy=model`);
+    assert.equal(row.requests, 20);
+  } finally {
+    await basalt.stop();
+  }
+});
+
+test("ledger off: no database file, /_basalt/calls answers from the history ring, usage says why it has nothing", async () => {
+  const dir = dataDir();
+  const basalt = await startBasalt({ config: writeConfig(`server: { dataDir: "${dir}/data", ledger: { enabled: false }, metrics: { enabled: false } }\n${MIX_CONFIG_MODELS}`) });
+  try {
+    const made = await runMix([basalt.url]);
+    await checkCalls(basalt.url, made, { bodies: true });
+    const res = await fetch(`${basalt.url}/_basalt/usage`);
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { message: string }).message, /ledger is off/);
+    assert.equal((await fetch(`${basalt.url}/metrics`)).status, 404);
+    const { existsSync } = await import("node:fs");
+    assert.equal(existsSync(`${dir}/data`), false);
+  } finally {
+    await basalt.stop();
+  }
+});

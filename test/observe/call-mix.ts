@@ -10,7 +10,7 @@ import { h2Client, h1Client } from "../helpers/clients.js";
 
 export const MIX_CONFIG_MODELS = `models:
   - { id: basalt.echo, provider: echo, price: { inputPerMillion: 1000, outputPerMillion: 2000 } }
-  - { id: test.cheap, provider: echo, price: { inputPerMillion: 3, outputPerMillion: 15, cacheReadPerMillion: 0.3 } }
+  - { id: test.cheap, provider: echo, family: echo, price: { inputPerMillion: 3, outputPerMillion: 15, cacheReadPerMillion: 0.3 } }
   - { id: test.unpriced, provider: echo }
 `;
 const PRICES: Record<string, { input: number; output: number } | undefined> = {

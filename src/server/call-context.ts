@@ -124,13 +124,20 @@ function teeResponse(res: Response, onContentType: (type: string) => void): Buff
   };
   const write = res.write;
   const end = res.end;
+  // HTTP/2's end(chunk) writes the chunk through write(): keep it once.
+  let ending = false;
   res.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
-    keep(chunk, rest[0]);
+    if (!ending) keep(chunk, rest[0]);
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   } as Response["write"];
   res.end = function (this: Response, chunk?: unknown, ...rest: unknown[]) {
     if (typeof chunk !== "function") keep(chunk, rest[0]);
-    return (end as (...a: unknown[]) => Response).call(this, chunk, ...rest);
+    ending = true;
+    try {
+      return (end as (...a: unknown[]) => Response).call(this, chunk, ...rest);
+    } finally {
+      ending = false;
+    }
   } as Response["end"];
   return chunks;
 }

@@ -9,7 +9,7 @@ import pg from "pg";
 import { startBasalt, writeConfig } from "../helpers/start-basalt.js";
 import { startPostgres } from "../helpers/services.js";
 import { MIX_CONFIG_MODELS, runMix, servedModel } from "./call-mix.js";
-import { checkCalls, checkMetrics, checkUsage, getJson } from "./ledger-checks.js";
+import { checkMetrics, checkUsage, getJson } from "./ledger-checks.js";
 
 test("two nodes, one Postgres ledger: usage, calls and metrics agree with the calls made on both", async () => {
   const postgres = await startPostgres();
@@ -28,7 +28,6 @@ test("two nodes, one Postgres ledger: usage, calls and metrics agree with the ca
       assert.deepEqual(calls.map((c) => c.requestId), [...made].reverse().map((m) => m.requestId));
     }
     // Node a's own calls (even steps) carry their bodies when listed there.
-    await checkCalls(a.url, made, { bodies: false }).catch(() => undefined);
     const onA = await getJson<{ requestId: string; request?: unknown }[]>(`${a.url}/_basalt/calls?limit=100`);
     const aIds = new Set(made.filter((_, i) => i % 4 < 2).map((m) => m.requestId));
     for (const c of onA) assert.equal(c.request !== undefined, aIds.has(c.requestId), `bodies of ${c.requestId} only where it ran`);

@@ -17,6 +17,8 @@ import { openEventStreams } from "./api/bedrock/write-event-stream.js";
 import { openDatabase } from "./storage/open-database.js";
 import type { SqlDatabase } from "./storage/sql-database.js";
 import { log } from "./log.js";
+import { createAuthenticator } from "./auth/authenticate.js";
+import { openAccessWarning } from "./auth/open-access-warning.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import type { Request, Response } from "./server/http-types.js";
@@ -68,6 +70,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     shutdown: shutdown.signal,
     onEnd: (record) => notifyObservers(observers, record),
     keepBodies: settings.options.history.bodies,
+    authenticator: createAuthenticator(config.auth),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
   const controlPlane = createControlPlaneDoor();
@@ -90,6 +93,8 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     handler: (req, res) => dispatcher.handle(req as Request, res as Response),
     tls: s.tlsCert && s.tlsKey ? { certFile: s.tlsCert, keyFile: s.tlsKey } : undefined,
   });
+  const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
+  if (openWarning) log.warn({ host: server.host }, openWarning);
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
   return {
     server,

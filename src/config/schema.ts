@@ -1,5 +1,6 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
+import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { dataDirSchema, historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 
 const timeoutMs = z.number().int().positive();
@@ -61,6 +62,8 @@ export const modelSchema = z
     /** The upstream's own model name; defaults to `id`. */
     model: z.string().min(1).optional(),
     family: familySchema.optional(),
+    /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
+    limits: limitsSchema.optional(),
     /** USD per million tokens, for the ledger's cost (src/observe/observe-config.ts). */
     price: priceSchema.optional(),
   })
@@ -97,6 +100,8 @@ export const configSchema = z
     storage: storageSchema.optional(),
     providers: z.record(providerSchema).default({}),
     models: z.array(modelSchema).optional(),
+    /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
+    auth: authConfigSchema.optional(),
   })
   .strict();
 

@@ -17,7 +17,12 @@ export type BedrockErrorName =
   | "ValidationException"
   // Not in the model, but what the AWS front end answers for unparsable bodies and unknown routes.
   | "SerializationException"
-  | "UnknownOperationException";
+  | "UnknownOperationException"
+  // What the AWS front end answers before a request reaches the service: authentication (auth/).
+  | "MissingAuthenticationTokenException"
+  | "IncompleteSignatureException"
+  | "UnrecognizedClientException"
+  | "InvalidSignatureException";
 
 /** Extra members some error shapes carry (ModelErrorException, ModelStreamErrorException). */
 export interface BedrockErrorFields {

@@ -15,6 +15,7 @@ import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
 import { recordAttempts } from "../observe/record-attempts.js";
+import { modelAccessPolicy } from "./policies/model-access.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
@@ -22,8 +23,9 @@ export interface PolicyDeps {
 }
 
 /** The policies that wrap one served model, outermost first. */
-export function composePolicies(info: ModelInfo, _deps: PolicyDeps): ModelMiddleware[] {
+export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddleware[] {
   return [
+    ...(deps.config.auth ? [modelAccessPolicy(info)] : []),
     recordAttempts(info), // innermost: one attempt per upstream try, in the call record (observe/)
   ];
 }

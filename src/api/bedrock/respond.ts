@@ -4,12 +4,21 @@ import type { CallRecord } from "../../core/call-record.js";
 import { noteError } from "../../core/record-outcome.js";
 import { logUnexpected } from "../../log.js";
 import type { Headers, Response } from "../../server/http-types.js";
+import type { IncomingCall } from "../../server/call-context.js";
 import { errorStatus } from "./validation/service-model.js";
 
 // The real service sends the long form; every SDK cuts it at the first ':'.
 const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
 
-const EXTRA_STATUS: Record<string, number> = { SerializationException: 400, UnknownOperationException: 404 };
+// Errors the AWS front end sends before a request reaches Bedrock (unknown routes, authentication).
+const EXTRA_STATUS: Record<string, number> = {
+  SerializationException: 400,
+  UnknownOperationException: 404,
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignatureException: 400,
+  UnrecognizedClientException: 403,
+  InvalidSignatureException: 403,
+};
 
 export function httpStatusOf(err: BedrockError): number {
   return errorStatus(err.errorName) ?? EXTRA_STATUS[err.errorName] ?? 500;
@@ -48,4 +57,13 @@ export function sendError(res: Response, error: unknown, requestId: string, reco
     "x-amzn-requestid": requestId,
     "x-amzn-errortype": err.errorName + ERROR_TYPE_SUFFIX,
   });
+}
+
+/**
+ * Answers a call refused before its door served it (authentication). The body is drained first, as for an
+ * unknown route, so an HTTP/1.1 client that writes its whole body before reading sees the error, not a reset.
+ */
+export async function sendRefusal(call: IncomingCall, error: unknown): Promise<void> {
+  await call.readBody().catch(() => undefined);
+  sendError(call.res, error, call.requestId, call.record);
 }

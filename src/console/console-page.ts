@@ -1,6 +1,7 @@
 // GET /_basalt/console: one self-contained page (markup, style and script inline; no build step, no CDN).
-// The served models are embedded at request time; everything else the script fetches from the admin API
-// (/_basalt/usage, /_basalt/calls) and the playground streams a real ConverseStream through the front door.
+// The page holds no data, so it is served without the admin key; its script fetches everything from the
+// admin API with the key (/_basalt/console/models, /_basalt/usage, /_basalt/calls), and the playground
+// streams a real ConverseStream through the runtime front door.
 import { CONSOLE_SCRIPT } from "./console-script.js";
 import { CONSOLE_STYLE } from "./console-style.js";
 
@@ -11,13 +12,10 @@ export interface ConsoleModel {
   upstreamModel: string;
 }
 
-// JSON inside <script type="application/json">: only "<" can end the element early.
-const embedJson = (value: unknown): string => JSON.stringify(value).replace(/</g, "\\u003c");
-
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-export function renderConsolePage(opts: { models: readonly ConsoleModel[]; version: string }): string {
+export function renderConsolePage(opts: { version: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -33,7 +31,9 @@ export function renderConsolePage(opts: { models: readonly ConsoleModel[]; versi
   <form id="key-form" class="key-form" hidden>
     <label for="admin-key">Admin key</label>
     <input id="admin-key" type="password" autocomplete="off">
-    <button type="submit">Use key</button>
+    <label for="api-key">API key</label>
+    <input id="api-key" type="password" autocomplete="off" placeholder="for the playground">
+    <button type="submit">Use keys</button>
   </form>
 </header>
 <p id="notice" class="notice" role="status" hidden></p>
@@ -97,7 +97,6 @@ export function renderConsolePage(opts: { models: readonly ConsoleModel[]; versi
     <section id="call-detail" class="detail" aria-label="Call detail" hidden></section>
   </section>
 </main>
-<script id="basalt-models" type="application/json">${embedJson(opts.models)}</script>
 <script>${CONSOLE_SCRIPT}</script>
 </body>
 </html>

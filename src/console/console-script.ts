@@ -4,8 +4,7 @@
 export const CONSOLE_SCRIPT = String.raw`
 (function () {
   "use strict";
-  var models = JSON.parse(document.getElementById("basalt-models").textContent);
-  var KEY = "basaltAdminKey";
+  var KEY = "basaltAdminKey", API_KEY = "basaltApiKey";
   var COLORS = ["#2a6ebb", "#e07b00", "#2e8b57", "#b3261e", "#7b4fb8", "#00838f", "#c2185b", "#6d7a00", "#5d4037", "#455a64"];
   var RANGES = { "1h": [3600e3, "minute", 60e3], "24h": [86400e3, "hour", 3600e3], "7d": [7 * 86400e3, "day", 86400e3], "30d": [30 * 86400e3, "day", 86400e3] };
   var SVGNS = "http://www.w3.org/2000/svg";
@@ -25,9 +24,10 @@ export const CONSOLE_SCRIPT = String.raw`
     for (var k in attrs) node.setAttribute(k, attrs[k]);
     return node;
   }
-  function authHeaders(extra) {
+  // Admin routes take the admin key; the playground's model call takes an API key (auth.keys[].apiKey).
+  function authHeaders(extra, which) {
     var h = extra || {};
-    var key = sessionStorage.getItem(KEY);
+    var key = sessionStorage.getItem(which || KEY);
     if (key) h.authorization = "Bearer " + key;
     return h;
   }
@@ -61,12 +61,19 @@ export const CONSOLE_SCRIPT = String.raw`
   // ---- served models
   var modelBody = document.querySelector("#models-table tbody");
   var pgModel = document.getElementById("pg-model");
-  models.forEach(function (m) {
-    modelBody.appendChild(el("tr", {}, [el("td", { text: m.id }), el("td", { text: m.provider }), el("td", { text: m.providerType }), el("td", { text: m.upstreamModel })]));
-    pgModel.appendChild(el("option", { value: m.id, text: m.id }));
-  });
-  var echo = models.filter(function (m) { return m.id === "basalt.echo"; })[0];
-  if (echo) pgModel.value = echo.id;
+  function loadModels() {
+    return getJson("/_basalt/console/models").then(function (models) {
+      var chosen = pgModel.value;
+      modelBody.textContent = "";
+      pgModel.textContent = "";
+      models.forEach(function (m) {
+        modelBody.appendChild(el("tr", {}, [el("td", { text: m.id }), el("td", { text: m.provider }), el("td", { text: m.providerType }), el("td", { text: m.upstreamModel })]));
+        pgModel.appendChild(el("option", { value: m.id, text: m.id }));
+      });
+      var pick = models.filter(function (m) { return m.id === chosen; })[0] || models.filter(function (m) { return m.id === "basalt.echo"; })[0];
+      if (pick) pgModel.value = pick.id;
+    }).catch(function (err) { notice(err.message); });
+  }
 
   // ---- usage charts
   function metricOf(row, metric) {
@@ -258,7 +265,7 @@ export const CONSOLE_SCRIPT = String.raw`
     var started = performance.now(), first = 0, stop = "", usage = null;
     fetch("/model/" + encodeURIComponent(modelId) + "/converse-stream", {
       method: "POST",
-      headers: authHeaders({ "content-type": "application/json", accept: "application/vnd.amazon.eventstream" }),
+      headers: authHeaders({ "content-type": "application/json", accept: "application/vnd.amazon.eventstream" }, API_KEY),
       body: JSON.stringify({ messages: [{ role: "user", content: [{ text: prompt }] }] }),
     }).then(function (res) {
       if (!res.ok) {
@@ -304,12 +311,13 @@ export const CONSOLE_SCRIPT = String.raw`
   document.getElementById("key-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     sessionStorage.setItem(KEY, document.getElementById("admin-key").value);
+    sessionStorage.setItem(API_KEY, document.getElementById("api-key").value);
     refresh();
   });
   document.getElementById("range").addEventListener("change", loadUsage);
   document.getElementById("metric").addEventListener("change", loadUsage);
   document.getElementById("calls-refresh").addEventListener("click", function () { loadCalls(); loadUsage(); });
-  function refresh() { return Promise.all([loadUsage(), loadCalls()]); }
+  function refresh() { return Promise.all([loadModels(), loadUsage(), loadCalls()]); }
   refresh().then(function () { document.body.setAttribute("data-ready", "true"); });
   setInterval(function () { if (!document.hidden) refresh(); }, 15000);
 })();

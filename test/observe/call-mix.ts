@@ -21,6 +21,8 @@ const PRICES: Record<string, { input: number; output: number } | undefined> = {
 
 export interface MadeCall {
   requestId: string;
+  /** The auth key name the call was made with ("anonymous" without auth). */
+  caller: string;
   operation: string;
   model: string;
   /** "ok" or the exception name. */
@@ -39,9 +41,11 @@ export interface ExpectedUsage {
   costUsd: number | null;
 }
 
+type Step = Omit<MadeCall, "caller">;
+
 const text = (t: string) => [{ role: "user" as const, content: [{ text: t }] }];
 
-async function converse(c: BedrockRuntimeClient, model: string, prompt: string): Promise<MadeCall> {
+async function converse(c: BedrockRuntimeClient, model: string, prompt: string): Promise<Step> {
   const request = { messages: text(prompt) };
   try {
     const out = await c.send(new ConverseCommand({ modelId: model, ...request }));
@@ -52,7 +56,7 @@ async function converse(c: BedrockRuntimeClient, model: string, prompt: string):
   }
 }
 
-async function converseStream(c: BedrockRuntimeClient, model: string, prompt: string): Promise<MadeCall> {
+async function converseStream(c: BedrockRuntimeClient, model: string, prompt: string): Promise<Step> {
   const request = { messages: text(prompt) };
   const out = await c.send(new ConverseStreamCommand({ modelId: model, ...request }));
   let inputTokens = 0;
@@ -68,14 +72,14 @@ async function converseStream(c: BedrockRuntimeClient, model: string, prompt: st
   return { requestId: out.$metadata.requestId!, operation: "ConverseStream", model, status, inputTokens, outputTokens, request };
 }
 
-async function invoke(c: BedrockRuntimeClient, model: string, inputText: string): Promise<MadeCall> {
+async function invoke(c: BedrockRuntimeClient, model: string, inputText: string): Promise<Step> {
   const request = { inputText };
   const out = await c.send(new InvokeModelCommand({ modelId: model, body: JSON.stringify(request), contentType: "application/json" }));
   const body = JSON.parse(Buffer.from(out.body).toString()) as { usage: { inputTokens: number; outputTokens: number } };
   return { requestId: out.$metadata.requestId!, operation: "InvokeModel", model, status: "ok", inputTokens: body.usage.inputTokens, outputTokens: body.usage.outputTokens, request };
 }
 
-async function invokeStream(c: BedrockRuntimeClient, model: string, inputText: string): Promise<MadeCall> {
+async function invokeStream(c: BedrockRuntimeClient, model: string, inputText: string): Promise<Step> {
   const request = { inputText };
   const out = await c.send(new InvokeModelWithResponseStreamCommand({ modelId: model, body: JSON.stringify(request), contentType: "application/json" }));
   let usage = { inputTokens: 0, outputTokens: 0 };
@@ -86,18 +90,41 @@ async function invokeStream(c: BedrockRuntimeClient, model: string, inputText: s
   return { requestId: out.$metadata.requestId!, operation: "InvokeModelWithResponseStream", model, status: "ok", ...usage, request };
 }
 
-async function countTokens(c: BedrockRuntimeClient, model: string, prompt: string): Promise<MadeCall> {
+async function countTokens(c: BedrockRuntimeClient, model: string, prompt: string): Promise<Step> {
   const request = { input: { converse: { messages: text(prompt) } } };
   const out = await c.send(new CountTokensCommand({ modelId: model, ...request }));
   // CountTokens is free and its count is not usage: the ledger records the request with no tokens.
   return { requestId: out.$metadata.requestId!, operation: "CountTokens", model, status: "ok", inputTokens: 0, outputTokens: 0, request };
 }
 
-/** Runs the mix one call at a time (so "newest first" has one right answer), alternating nodes and transports. */
-export async function runMix(urls: readonly string[]): Promise<MadeCall[]> {
-  const clients = urls.flatMap((u) => [h2Client(u), h1Client(u)]);
-  const at = (i: number) => clients[i % clients.length];
-  const steps: ((c: BedrockRuntimeClient) => Promise<MadeCall>)[] = [
+/** An auth key of the config (SigV4 credentials), or anonymous. */
+export interface MixCaller {
+  name: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** Two SigV4 keys and the admin key, for `auth:` in a test config. */
+export const MIX_AUTH = `auth:
+  adminKey: "admin-key-0123456789abcdef"
+  keys:
+    - { name: alice, accessKeyId: AKIDALICE0001, secretAccessKey: alice-secret-key }
+    - { name: bob, accessKeyId: AKIDBOB00001, secretAccessKey: bob-secret-key }
+`;
+export const MIX_ADMIN_KEY = "admin-key-0123456789abcdef";
+export const MIX_CALLERS: MixCaller[] = [
+  { name: "alice", credentials: { accessKeyId: "AKIDALICE0001", secretAccessKey: "alice-secret-key" } },
+  { name: "bob", credentials: { accessKeyId: "AKIDBOB00001", secretAccessKey: "bob-secret-key" } },
+  { name: "alice", credentials: { accessKeyId: "AKIDALICE0001", secretAccessKey: "alice-secret-key" } },
+];
+
+/**
+ * Runs the mix one call at a time (so "newest first" has one right answer), alternating nodes and transports
+ * (step i on node ⌊i/2⌋ mod n, HTTP/2 on even steps) and callers (step i as callers[i mod k]).
+ */
+export async function runMix(urls: readonly string[], callers: readonly MixCaller[] = [{ name: "anonymous" }]): Promise<MadeCall[]> {
+  const clients = urls.flatMap((u) => callers.map((c) => [h2Client(u, c.credentials ? { credentials: c.credentials } : {}), h1Client(u, c.credentials ? { credentials: c.credentials } : {})] as const));
+  const at = (i: number) => clients[(Math.floor(i / 2) % urls.length) * callers.length + (i % callers.length)][i % 2];
+  const steps: ((c: BedrockRuntimeClient) => Promise<Step>)[] = [
     (c) => converse(c, "basalt.echo", "one two three"),
     (c) => converseStream(c, "basalt.echo", "four five"),
     (c) => invoke(c, "basalt.echo", "six seven eight nine"),
@@ -111,8 +138,8 @@ export async function runMix(urls: readonly string[]): Promise<MadeCall[]> {
     (c) => converse(c, "us.test.cheap", "via a profile prefix"),
   ];
   const made: MadeCall[] = [];
-  for (const [i, step] of steps.entries()) made.push(await step(at(i)));
-  for (const c of clients) c.destroy();
+  for (const [i, step] of steps.entries()) made.push({ ...(await step(at(i))), caller: callers[i % callers.length].name });
+  for (const pair of clients) for (const c of pair) c.destroy();
   return made;
 }
 

@@ -3,8 +3,21 @@
 import assert from "node:assert/strict";
 import { expectedUsage, servedModel, type MadeCall } from "./call-mix.js";
 
-export async function getJson<T = unknown>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, init);
+/** A Basalt node as the admin API sees it: its URL and the admin key when auth is on. */
+export interface AdminTarget {
+  url: string;
+  adminKey?: string;
+}
+
+export function adminFetch(node: AdminTarget, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (node.adminKey) headers.set("authorization", `Bearer ${node.adminKey}`);
+  return fetch(node.url + path, { ...init, headers });
+}
+
+export async function getJson<T = unknown>(node: AdminTarget, path: string, init?: RequestInit): Promise<T> {
+  const url = node.url + path;
+  const res = await adminFetch(node, path, init);
   const body = await res.text();
   assert.equal(res.status, 200, `${init?.method ?? "GET"} ${url}: ${res.status} ${body}`);
   return JSON.parse(body) as T;
@@ -23,8 +36,8 @@ interface UsageRow {
   p95LatencyMs: number | null;
 }
 
-export async function checkUsage(url: string, made: readonly MadeCall[], groupBy: "model" | "caller" | "operation", key: (m: MadeCall) => string): Promise<void> {
-  const rows = await getJson<UsageRow[]>(`${url}/_basalt/usage?groupBy=${groupBy}`);
+export async function checkUsage(node: AdminTarget, made: readonly MadeCall[], groupBy: "model" | "caller" | "operation", key: (m: MadeCall) => string): Promise<void> {
+  const rows = await getJson<UsageRow[]>(node, `/_basalt/usage?groupBy=${groupBy}`);
   const expected = expectedUsage(made, key);
   assert.deepEqual(rows.map((r) => r.group).sort(), [...expected.keys()].sort(), `groups by ${groupBy}`);
   for (const row of rows) {
@@ -40,8 +53,8 @@ export async function checkUsage(url: string, made: readonly MadeCall[], groupBy
   }
 }
 
-export async function checkUsageCsv(url: string, made: readonly MadeCall[]): Promise<void> {
-  const res = await fetch(`${url}/_basalt/usage?groupBy=model&format=csv`);
+export async function checkUsageCsv(node: AdminTarget, made: readonly MadeCall[]): Promise<void> {
+  const res = await adminFetch(node, "/_basalt/usage?groupBy=model&format=csv");
   assert.equal(res.status, 200);
   assert.match(res.headers.get("content-type")!, /^text\/csv/);
   const lines = (await res.text()).trimEnd().split("\r\n");
@@ -53,6 +66,7 @@ export async function checkUsageCsv(url: string, made: readonly MadeCall[]): Pro
 
 interface CallView {
   requestId: string;
+  caller: string;
   operation: string;
   modelId?: string;
   requestedModelId?: string;
@@ -65,12 +79,13 @@ interface CallView {
 }
 
 /** Newest first, each with the right operation, model, outcome and (bodies on) the request as sent. */
-export async function checkCalls(url: string, made: readonly MadeCall[], opts: { bodies: boolean }): Promise<CallView[]> {
-  const calls = await getJson<CallView[]>(`${url}/_basalt/calls?limit=${made.length}`);
+export async function checkCalls(node: AdminTarget, made: readonly MadeCall[], opts: { bodies: boolean }): Promise<CallView[]> {
+  const calls = await getJson<CallView[]>(node, `/_basalt/calls?limit=${made.length}`);
   assert.deepEqual(calls.map((c) => c.requestId), [...made].reverse().map((m) => m.requestId), "newest first, one per call");
   for (const c of calls) {
     const m = made.find((x) => x.requestId === c.requestId)!;
     assert.equal(c.operation, m.operation);
+    assert.equal(c.caller, m.caller);
     assert.equal(c.requestedModelId, m.model);
     assert.equal(c.errorName ?? "ok", m.status, `outcome of ${m.operation} ${m.model}`);
     if (m.status === "ok" && m.operation !== "CountTokens") {
@@ -100,8 +115,8 @@ export function parsePrometheus(text: string): Map<string, number> {
 }
 
 /** basalt_requests_total and basalt_tokens_total agree with the calls made on this node. */
-export async function checkMetrics(url: string, made: readonly MadeCall[]): Promise<Map<string, number>> {
-  const res = await fetch(`${url}/metrics`);
+export async function checkMetrics(node: AdminTarget, made: readonly MadeCall[]): Promise<Map<string, number>> {
+  const res = await adminFetch(node, "/metrics");
   assert.equal(res.status, 200);
   assert.match(res.headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
   const samples = parsePrometheus(await res.text());

@@ -9,20 +9,21 @@ import { join } from "node:path";
 import { startBasalt, writeConfig } from "../helpers/start-basalt.js";
 import { h2Client } from "../helpers/clients.js";
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
-import { MIX_CONFIG_MODELS, runMix, servedModel } from "./call-mix.js";
-import { checkCalls, checkMetrics, checkUsage, checkUsageCsv, getJson } from "./ledger-checks.js";
+import { MIX_ADMIN_KEY, MIX_AUTH, MIX_CALLERS, MIX_CONFIG_MODELS, runMix, servedModel } from "./call-mix.js";
+import { adminFetch, checkCalls, checkMetrics, checkUsage, checkUsageCsv, getJson, type AdminTarget } from "./ledger-checks.js";
 
 const dataDir = () => mkdtempSync(join(tmpdir(), "basalt-observe-"));
 
-test("usage, calls and metrics agree with a mix of calls (SQLite ledger, history bodies on loopback)", async () => {
-  const basalt = await startBasalt({ config: writeConfig(`server: { dataDir: "${dataDir()}" }\n${MIX_CONFIG_MODELS}`) });
+test("usage, calls and metrics agree with a mix of calls by two callers (SQLite ledger, auth on, history bodies on loopback)", async () => {
+  const basalt = await startBasalt({ config: writeConfig(`server: { dataDir: "${dataDir()}" }\n${MIX_CONFIG_MODELS}${MIX_AUTH}`) });
+  const node: AdminTarget = { url: basalt.url, adminKey: MIX_ADMIN_KEY };
   try {
-    const made = await runMix([basalt.url]);
-    await checkUsage(basalt.url, made, "model", servedModel);
-    await checkUsage(basalt.url, made, "caller", () => "anonymous");
-    await checkUsage(basalt.url, made, "operation", (m) => m.operation);
-    await checkUsageCsv(basalt.url, made);
-    const calls = await checkCalls(basalt.url, made, { bodies: true });
+    const made = await runMix([basalt.url], MIX_CALLERS);
+    await checkUsage(node, made, "model", servedModel);
+    await checkUsage(node, made, "caller", (m) => m.caller);
+    await checkUsage(node, made, "operation", (m) => m.operation);
+    await checkUsageCsv(node, made);
+    const calls = await checkCalls(node, made, { bodies: true });
 
     // Bodies: a Converse answer as JSON, a stream as its events, an error as its JSON body.
     const byId = new Map(calls.map((c) => [c.requestId, c]));
@@ -35,41 +36,54 @@ test("usage, calls and metrics agree with a mix of calls (SQLite ledger, history
     assert.deepEqual(byId.get(made[7].requestId)!.response, { message: "The provided model identifier is invalid." });
 
     // Filters.
-    const streams = await getJson<{ requestId: string }[]>(`${basalt.url}/_basalt/calls?operation=ConverseStream`);
+    const streams = await getJson<{ requestId: string }[]>(node, "/_basalt/calls?operation=ConverseStream");
     assert.deepEqual(streams.map((c) => c.requestId), [made[8].requestId, made[1].requestId]);
-    const throttled = await getJson<{ requestId: string }[]>(`${basalt.url}/_basalt/calls?status=ThrottlingException`);
+    const throttled = await getJson<{ requestId: string }[]>(node, "/_basalt/calls?status=ThrottlingException");
     assert.equal(throttled.length, 2);
-    const cheap = await getJson<{ requestId: string }[]>(`${basalt.url}/_basalt/calls?model=test.cheap&status=ok`);
+    const cheap = await getJson<{ requestId: string }[]>(node, "/_basalt/calls?model=test.cheap&status=ok");
     assert.equal(cheap.length, 3);
+    const bob = await getJson<{ requestId: string }[]>(node, "/_basalt/calls?caller=bob");
+    assert.deepEqual(bob.map((c) => c.requestId), made.filter((m) => m.caller === "bob").reverse().map((m) => m.requestId));
 
-    await checkMetrics(basalt.url, made);
+    await checkMetrics(node, made);
+
+    // The admin routes (and /metrics) want the admin key when auth is on; the console page is a data-free shell.
+    for (const path of ["/_basalt/usage", "/_basalt/calls", "/metrics", "/_basalt/console/models"]) {
+      const res = await fetch(basalt.url + path);
+      assert.equal(res.status, 403, path);
+      assert.doesNotMatch(await res.text(), /basalt\.echo|alice/);
+    }
+    const page = await fetch(basalt.url + "/_basalt/console");
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(await page.text(), /test\.cheap|alice/);
 
     // DELETE clears the history (the list starts after it) but not the ledger.
-    const cleared = await getJson<{ cleared: number }>(`${basalt.url}/_basalt/calls`, { method: "DELETE" });
+    const cleared = await getJson<{ cleared: number }>(node, "/_basalt/calls", { method: "DELETE" });
     assert.equal(cleared.cleared, made.length);
-    assert.deepEqual(await getJson(`${basalt.url}/_basalt/calls`), []);
-    const client = h2Client(basalt.url);
+    assert.deepEqual(await getJson(node, "/_basalt/calls"), []);
+    const client = h2Client(basalt.url, { credentials: MIX_CALLERS[1].credentials });
     const after = await client.send(new ConverseCommand({ modelId: "basalt.echo", messages: [{ role: "user", content: [{ text: "after the clear" }] }] }));
     client.destroy();
-    const list = await getJson<{ requestId: string; request: unknown }[]>(`${basalt.url}/_basalt/calls`);
-    assert.deepEqual(list.map((c) => c.requestId), [after.$metadata.requestId]);
-    const usage = await getJson<{ requests: number }[]>(`${basalt.url}/_basalt/usage?groupBy=caller`);
-    assert.equal(usage[0].requests, made.length + 1, "the ledger keeps every call");
+    const list = await getJson<{ requestId: string; caller: string }[]>(node, "/_basalt/calls");
+    assert.deepEqual(list.map((c) => [c.requestId, c.caller]), [[after.$metadata.requestId, "bob"]]);
+    const usage = await getJson<{ requests: number }[]>(node, "/_basalt/usage?groupBy=operation");
+    assert.equal(usage.reduce((n, r) => n + r.requests, 0), made.length + 1, "the ledger keeps every call, and no admin call");
 
     // Bad parameters are typed 400s naming the parameter.
     for (const [path, word] of [["/_basalt/usage?groupBy=colour", "groupBy"], ["/_basalt/usage?from=yesterday", "from"], ["/_basalt/calls?limit=0", "limit"], ["/_basalt/calls?modle=x", "modle"]]) {
-      const res = await fetch(basalt.url + path);
+      const res = await adminFetch(node, path);
       assert.equal(res.status, 400, path);
       assert.match(res.headers.get("x-amzn-errortype")!, /^ValidationException/);
       assert.match(((await res.json()) as { message: string }).message, new RegExp(word));
     }
 
-    // The admin API's own requests are not usage.
-    const ops = await getJson<{ group: string }[]>(`${basalt.url}/_basalt/usage?groupBy=operation`);
-    assert.ok(ops.every((r) => r.group !== ""), "no admin calls in the ledger");
-
-    // One log line per call, carrying the id the client got.
-    for (const m of made) assert.ok(basalt.output().includes(`"requestId":"${m.requestId}"`), `log line for ${m.requestId}`);
+    // One log line per call, carrying the id the client got and the caller; no secret in the log.
+    for (const m of made) {
+      const line = basalt.output().split("\n").find((l) => l.includes(`"requestId":"${m.requestId}"`));
+      assert.ok(line, `log line for ${m.requestId}`);
+      assert.match(line, new RegExp(`"caller":"${m.caller}"`));
+    }
+    for (const secret of ["alice-secret-key", "bob-secret-key", MIX_ADMIN_KEY]) assert.ok(!basalt.output().includes(secret), "no secret in the log");
   } finally {
     await basalt.stop();
   }
@@ -80,7 +94,7 @@ test("history bodies are off when the server is exposed (0.0.0.0) unless configu
   try {
     const url = basalt.url.replace("0.0.0.0", "127.0.0.1");
     const made = await runMix([url]);
-    await checkCalls(url, made, { bodies: false });
+    await checkCalls({ url }, made, { bodies: false });
   } finally {
     await basalt.stop();
   }
@@ -101,9 +115,9 @@ test("the ledger survives kill -9: every call older than a second is there after
   assert.equal(await basalt.stop("SIGKILL"), null);
   basalt = await startBasalt({ config });
   try {
-    const calls = await getJson<{ requestId: string }[]>(`${basalt.url}/_basalt/calls?limit=100`);
+    const calls = await getJson<{ requestId: string }[]>(basalt, "/_basalt/calls?limit=100");
     assert.deepEqual(calls.map((c) => c.requestId).sort(), [...ids].sort());
-    const [row] = await getJson<{ requests: number; inputTokens: number }[]>(`${basalt.url}/_basalt/usage?groupBy=model`);
+    const [row] = await getJson<{ requests: number; inputTokens: number }[]>(basalt, "/_basalt/usage?groupBy=model");
     assert.equal(row.requests, 20);
   } finally {
     await basalt.stop();
@@ -115,7 +129,7 @@ test("ledger off: no database file, /_basalt/calls answers from the history ring
   const basalt = await startBasalt({ config: writeConfig(`server: { dataDir: "${dir}/data", ledger: { enabled: false }, metrics: { enabled: false } }\n${MIX_CONFIG_MODELS}`) });
   try {
     const made = await runMix([basalt.url]);
-    await checkCalls(basalt.url, made, { bodies: true });
+    await checkCalls(basalt, made, { bodies: true });
     const res = await fetch(`${basalt.url}/_basalt/usage`);
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { message: string }).message, /ledger is off/);

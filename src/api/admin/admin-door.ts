@@ -28,7 +28,9 @@ export function createAdminDoor(): AdminDoor {
         sendError(call.res, err, call.requestId, call.record);
       }
     },
-    authentication: { admin: true, openPaths: ["/_basalt/health"] },
+    // The console page is a static shell (no data in it): a browser cannot send the admin key on navigation,
+    // so the page opens for anyone and its script asks for the key before it fetches anything.
+    authentication: { admin: true, openPaths: ["/_basalt/health", "/_basalt/console"] },
     refuse: (call, error) => void sendRefusal(call, error),
     route(method, pattern, handler) {
       if (!pattern.startsWith("/_basalt/") && pattern !== "/metrics") throw new Error(`admin routes live under /_basalt/ (or are /metrics): ${pattern}`);

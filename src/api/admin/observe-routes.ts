@@ -3,7 +3,7 @@ import type { ConsoleModel } from "../../console/console-page.js";
 import type { ObserveStack } from "../../observe/observe-stack.js";
 import type { AdminRoute } from "./admin-route.js";
 import { callsRoutes } from "./calls-route.js";
-import { consoleRoute } from "./console-route.js";
+import { consoleRoutes } from "./console-route.js";
 import { metricsRoute } from "./metrics-route.js";
 import { usageRoute } from "./usage-route.js";
 
@@ -16,6 +16,6 @@ export function observeAdminRoutes(opts: {
     usageRoute(opts.stack),
     ...callsRoutes(opts.stack),
     metricsRoute(opts.stack),
-    consoleRoute({ listModels: opts.listModels, version: opts.version }),
+    ...consoleRoutes({ listModels: opts.listModels, version: opts.version }),
   ];
 }

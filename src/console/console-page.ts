@@ -22,6 +22,7 @@ export function renderConsolePage(opts: { version: string }): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Basalt console</title>
+<link rel="icon" href="data:,">
 <style>${CONSOLE_STYLE}</style>
 </head>
 <body>

@@ -47,12 +47,24 @@ export function renderConsolePage(opts: { version: string }): string {
     </table>
   </section>
 
+  <section class="card" aria-labelledby="playground-title">
+    <h2 id="playground-title">Playground</h2>
+    <form id="playground" class="playground">
+      <label for="pg-model">Model</label>
+      <select id="pg-model"></select>
+      <label for="pg-prompt">Prompt</label>
+      <textarea id="pg-prompt" rows="3" placeholder="Say something to the model"></textarea>
+      <div class="row"><button id="pg-send" type="submit">Send</button><span id="pg-status" class="muted small"></span></div>
+    </form>
+    <pre id="pg-output" class="output" aria-live="polite" aria-label="Answer"></pre>
+  </section>
+
   <section class="card" aria-labelledby="usage-title">
     <div class="card-head">
       <h2 id="usage-title">Usage</h2>
       <div class="controls">
         <label>Range <select id="range">
-          <option value="1h">last hour</option><option value="24h">last 24 hours</option>
+          <option value="15m">last 15 minutes</option><option value="1h">last hour</option><option value="24h">last 24 hours</option>
           <option value="7d">last 7 days</option><option value="30d">last 30 days</option>
         </select></label>
         <label>Show <select id="metric">
@@ -66,18 +78,6 @@ export function renderConsolePage(opts: { version: string }): string {
       <figure><figcaption>By model</figcaption><div id="chart-model" class="chart"></div></figure>
       <figure><figcaption>By caller</figcaption><div id="chart-caller" class="chart"></div></figure>
     </div>
-  </section>
-
-  <section class="card" aria-labelledby="playground-title">
-    <h2 id="playground-title">Playground</h2>
-    <form id="playground" class="playground">
-      <label for="pg-model">Model</label>
-      <select id="pg-model"></select>
-      <label for="pg-prompt">Prompt</label>
-      <textarea id="pg-prompt" rows="3" placeholder="Say something to the model"></textarea>
-      <div class="row"><button id="pg-send" type="submit">Send</button><span id="pg-status" class="muted small"></span></div>
-    </form>
-    <pre id="pg-output" class="output" aria-live="polite" aria-label="Answer"></pre>
   </section>
 
   <section class="card" aria-labelledby="calls-title">

@@ -6,7 +6,7 @@ export const CONSOLE_SCRIPT = String.raw`
   "use strict";
   var KEY = "basaltAdminKey", API_KEY = "basaltApiKey";
   var COLORS = ["#2a6ebb", "#e07b00", "#2e8b57", "#b3261e", "#7b4fb8", "#00838f", "#c2185b", "#6d7a00", "#5d4037", "#455a64"];
-  var RANGES = { "1h": [3600e3, "minute", 60e3], "24h": [86400e3, "hour", 3600e3], "7d": [7 * 86400e3, "day", 86400e3], "30d": [30 * 86400e3, "day", 86400e3] };
+  var RANGES = { "15m": [900e3, "minute", 60e3], "1h": [3600e3, "minute", 60e3], "24h": [86400e3, "hour", 3600e3], "7d": [7 * 86400e3, "day", 86400e3], "30d": [30 * 86400e3, "day", 86400e3] };
   var SVGNS = "http://www.w3.org/2000/svg";
 
   function el(tag, attrs, children) {

@@ -9,7 +9,7 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 .key-form { margin-left: auto; display: flex; gap: 6px; align-items: center; }
 main { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; padding: 16px 24px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; min-width: 0; }
-.card:nth-child(2), .card:nth-child(4) { grid-column: 1 / -1; }
+.card:nth-child(3), .card:nth-child(4) { grid-column: 1 / -1; }
 .card-head { display: flex; align-items: center; gap: 12px; }
 .card-head h2 { margin-right: auto; }
 h2 { font-size: 15px; margin: 4px 0 10px; }

@@ -14,8 +14,7 @@ import { observeSettings } from "./observe/observe-config.js";
 import { observeAdminRoutes } from "./api/admin/observe-routes.js";
 import { requestUrl } from "./api/admin/admin-route.js";
 import { openEventStreams } from "./api/bedrock/write-event-stream.js";
-import { openDatabase } from "./storage/open-database.js";
-import type { SqlDatabase } from "./storage/sql-database.js";
+import { openStores, type Stores } from "./storage/open-stores.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
@@ -45,6 +44,8 @@ export interface Basalt {
   readonly doors: Doors;
   /** Ledger, call history, metrics and traces. */
   readonly observe: ObserveStack;
+  /** Key-value store, SQL database and blob store (storage/open-stores.ts). */
+  readonly stores: Stores;
   readonly url: string;
   /** Graceful stop: streams end with an exception event, other requests finish. */
   stop(): Promise<void>;
@@ -59,8 +60,13 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   const registry = new ModelRegistry(config, { config });
   const s = config.server;
   const settings = observeSettings(config, DEFAULT_HOST);
-  const database: SqlDatabase | undefined = settings.options.ledger.enabled ? await openDatabase(config, settings.options.dataDir) : undefined;
-  const observe = await createObserveStack({ ...settings, logger: log, db: database, openStreams: () => openEventStreams.count });
+  const stores = await openStores({ dataDir: settings.options.dataDir, ...config.storage, log });
+  const observe = await createObserveStack({
+    ...settings, logger: log, db: settings.options.ledger.enabled ? stores.sql : undefined, openStreams: () => openEventStreams.count,
+  }).catch(async (err: unknown) => {
+    await stores.close();
+    throw err;
+  });
   const extraObservers = opts.observers ?? [];
   const observers = [observe.observer, ...extraObservers];
   const shutdown = new AbortController();
@@ -101,6 +107,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     registry,
     doors: { runtime, controlPlane, admin, plug: dispatcher.plug },
     observe,
+    stores,
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();
@@ -109,7 +116,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       // The ledger's last batch is written before its database closes.
       await Promise.allSettled(extraObservers.map((o) => o.close?.()));
       await observe.close();
-      await database?.close();
+      await stores.close();
     },
   };
 }

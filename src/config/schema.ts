@@ -1,7 +1,8 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
-import { dataDirSchema, historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
+import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
+import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -79,18 +80,12 @@ export const serverSchema = z
     shutdownGraceMs: z.number().int().nonnegative().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
-    // Observability (src/observe/observe-config.ts): local state, call history, ledger, metrics.
-    dataDir: dataDirSchema.optional(),
+    /** Where the embedded stores live: the SQLite ledger, local blobs (storage/storage-config.ts). */
+    dataDir: dataDirSchema,
+    // Observability (src/observe/observe-config.ts): call history, ledger, metrics.
     history: historySchema.optional(),
     ledger: ledgerSchema.optional(),
     metrics: metricsSchema.optional(),
-  })
-  .strict();
-
-export const storageSchema = z
-  .object({
-    /** postgres://user:password@host:port/database — one database for several Basalt nodes (ledger, jobs). */
-    postgres: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   })
   .strict();
 

@@ -21,6 +21,8 @@ export interface AttemptRecord {
 export interface CallRecord {
   /** Epoch ms at arrival. */
   readonly startedAtMs: number;
+  /** Epoch µs at arrival (monotonic clock): orders calls made within one millisecond. */
+  readonly arrivalUs?: number;
   readonly requestId: string;
   /** "bedrock" | "control-plane" | "openai" | "anthropic" | "admin" | "batch" | "async" | … */
   frontDoor: string;
@@ -72,6 +74,7 @@ export interface CallRecord {
 export function newCallRecord(init: { requestId: string; frontDoor: string; operation?: string; caller?: string }): CallRecord {
   return {
     startedAtMs: Date.now(),
+    arrivalUs: Math.round((performance.timeOrigin + performance.now()) * 1000),
     requestId: init.requestId,
     frontDoor: init.frontDoor,
     operation: init.operation ?? "",

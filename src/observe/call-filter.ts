@@ -14,7 +14,7 @@ export interface CallFilter {
   limit: number;
   /** Only calls that ended at or after this epoch ms (?since=). */
   endedSinceMs?: number;
-  /** Only calls whose CallSequence number is at least this (the last DELETE /_basalt/calls). */
+  /** Only calls that arrived at or after this epoch µs (the last DELETE /_basalt/calls). */
   fromSeq?: number;
 }
 

@@ -5,12 +5,13 @@ import type { CallRecord } from "../core/call-record.js";
 import type { CallObserver } from "./call-observer.js";
 import { matchesFilter, type CallFilter } from "./call-filter.js";
 import { recordToView, type CallView } from "./call-view.js";
-import { CallSequence } from "./call-sequence.js";
+import { arrivalUs, nowUs } from "./call-order.js";
 import { decodeRequestBody, decodeResponseBody } from "./decode-bodies.js";
 
 interface HistoryEntry {
   readonly record: Readonly<CallRecord>;
   readonly endedAtMs: number;
+  /** Arrival in µs: the list's order. */
   readonly seq: number;
 }
 
@@ -22,22 +23,22 @@ export class CallHistory implements CallObserver {
 
   constructor(
     readonly options: { bodies: boolean; max: number },
-    private readonly sequence: CallSequence = new CallSequence(),
     private readonly now: () => number = Date.now,
   ) {}
 
   observe(record: Readonly<CallRecord>): void {
     this.entries.delete(record.requestId);
-    this.entries.set(record.requestId, { record, endedAtMs: this.now(), seq: this.sequence.next() });
+    this.entries.set(record.requestId, { record, endedAtMs: this.now(), seq: arrivalUs(record) });
     if (this.entries.size > this.options.max) this.entries.delete(this.entries.keys().next().value!);
   }
 
-  /** Newest first. */
+  /** Newest first (by arrival). */
   list(filter: CallFilter): CallView[] {
     const out: CallView[] = [];
-    const all = [...this.entries.values()];
-    for (let i = all.length - 1; i >= 0 && out.length < filter.limit; i--) {
-      const e = all[i];
+    // Reversed first, so calls that arrived in the same microsecond keep newest-observed first (sort is stable).
+    const all = [...this.entries.values()].reverse().sort((a, b) => b.seq - a.seq);
+    for (const e of all) {
+      if (out.length >= filter.limit) break;
       if (matchesFilter(e.record, e.endedAtMs, e.seq, filter)) out.push(this.view(e));
     }
     return out;
@@ -54,11 +55,11 @@ export class CallHistory implements CallObserver {
   /** Empties the ring; /_basalt/calls then lists (ledger) calls that finished after this point only. */
   clear(): { ms: number; seq: number } {
     this.entries.clear();
-    this.clearedAt = { ms: this.now(), seq: this.sequence.next() };
+    this.clearedAt = { ms: this.now(), seq: nowUs() };
     return this.clearedAt;
   }
 
-  /** The last clear, if any: its time and its CallSequence number. */
+  /** The last clear, if any: its time, and in µs (calls that arrived since are listed). */
   get lastClear(): { ms: number; seq: number } | undefined {
     return this.clearedAt;
   }

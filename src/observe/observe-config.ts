@@ -1,6 +1,5 @@
 // The config keys observability reads. config/schema.ts takes each schema into its place with one line:
 //   models[].price   → priceSchema.optional()
-//   server.dataDir   → dataDirSchema.optional()
 //   server.history   → historySchema.optional()
 //   server.ledger    → ledgerSchema.optional()
 //   server.metrics   → metricsSchema.optional()
@@ -19,9 +18,6 @@ export const priceSchema = z
     cacheWritePerMillion: usdPerMillion.optional(),
   })
   .strict();
-
-/** Where the SQLite ledger (and other local state) lives; default `./.basalt/`. */
-export const dataDirSchema = z.string().min(1);
 
 export const historySchema = z
   .object({
@@ -53,7 +49,8 @@ export type HistoryConfig = z.infer<typeof historySchema>;
 export type LedgerConfig = z.infer<typeof ledgerSchema>;
 export type MetricsConfig = z.infer<typeof metricsSchema>;
 
-export const DEFAULT_DATA_DIR = "./.basalt";
+/** As storage/storage-config.ts defaults `server.dataDir`. */
+export const DEFAULT_DATA_DIR = "./.basalt/";
 export const DEFAULT_HISTORY_MAX = 1000;
 export const DEFAULT_RETENTION_DAYS = 90;
 

@@ -6,7 +6,6 @@ import type { CallRecord } from "../core/call-record.js";
 import type { SqlDatabase } from "../storage/sql-database.js";
 import type { CallObserver } from "./call-observer.js";
 import { CallHistory } from "./history.js";
-import { CallSequence } from "./call-sequence.js";
 import { CallLogLine } from "./log-line.js";
 import { CallMetrics } from "./metrics.js";
 import { LedgerWriter } from "./ledger/ledger-writer.js";
@@ -83,8 +82,7 @@ export async function createObserveStack(opts: ObserveStackOptions): Promise<Obs
   const providerTypes = opts.providerTypes ?? new Map<string, string>();
   const echoProviders = [...providerTypes].filter(([, type]) => type === "echo").map(([name]) => name);
   const prices = new PriceTable(opts.prices ?? [], echoProviders);
-  const sequence = new CallSequence();
-  const history = new CallHistory(options.history, sequence);
+  const history = new CallHistory(options.history);
   const metrics = options.metrics.enabled ? new CallMetrics({ openStreams: opts.openStreams }) : undefined;
   let ledger: LedgerWriter | undefined;
   let stopRetention = () => undefined as void;
@@ -92,7 +90,6 @@ export async function createObserveStack(opts: ObserveStackOptions): Promise<Obs
     if (!opts.db) throw new Error("the ledger is enabled but no database was given");
     ledger = await LedgerWriter.open({
       db: opts.db,
-      sequence,
       onError: (err, pendingRows) => logger.error({ err, pendingRows }, "ledger write failed; calls are kept in memory and retried"),
     });
     stopRetention = startRetention({

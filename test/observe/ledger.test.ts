@@ -10,14 +10,14 @@ import type { SqlDatabase } from "../../src/storage/sql-database.js";
 import { LedgerWriter } from "../../src/observe/ledger/ledger-writer.js";
 import { queryUsage, usageToCsv } from "../../src/observe/ledger/usage-query.js";
 import { queryCalls } from "../../src/observe/ledger/calls-query.js";
-import { openTestSqlite } from "./sqlite-for-tests.js";
+import { SqliteDatabase } from "../../src/storage/sqlite-database.js";
 
 function call(over: Partial<CallRecord> & { requestId: string }): CallRecord {
   return { ...newCallRecord({ requestId: over.requestId, frontDoor: "bedrock", operation: "Converse" }), ...over };
 }
 
 async function freshDb(): Promise<SqlDatabase> {
-  return openTestSqlite(join(mkdtempSync(join(tmpdir(), "basalt-ledger-")), "ledger.db"));
+  return new SqliteDatabase(join(mkdtempSync(join(tmpdir(), "basalt-ledger-")), "ledger.db"));
 }
 
 const DAY = 86_400_000;

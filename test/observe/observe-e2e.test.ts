@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { startBasalt, writeConfig } from "../helpers/start-basalt.js";
 import { h2Client } from "../helpers/clients.js";
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { SqliteDatabase } from "../../src/storage/sqlite-database.js";
 import { MIX_ADMIN_KEY, MIX_AUTH, MIX_CALLERS, MIX_CONFIG_MODELS, runMix, servedModel } from "./call-mix.js";
 import { adminFetch, checkCalls, checkMetrics, checkUsage, checkUsageCsv, getJson, type AdminTarget } from "./ledger-checks.js";
 
@@ -124,7 +125,7 @@ test("the ledger survives kill -9: every call older than a second is there after
   }
 });
 
-test("ledger off: no database file, /_basalt/calls answers from the history ring, usage says why it has nothing", async () => {
+test("ledger off: no ledger table, /_basalt/calls answers from the history ring, usage says why it has nothing", async () => {
   const dir = dataDir();
   const basalt = await startBasalt({ config: writeConfig(`server: { dataDir: "${dir}/data", ledger: { enabled: false }, metrics: { enabled: false } }\n${MIX_CONFIG_MODELS}`) });
   try {
@@ -134,8 +135,9 @@ test("ledger off: no database file, /_basalt/calls answers from the history ring
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { message: string }).message, /ledger is off/);
     assert.equal((await fetch(`${basalt.url}/metrics`)).status, 404);
-    const { existsSync } = await import("node:fs");
-    assert.equal(existsSync(`${dir}/data`), false);
+    const db = new SqliteDatabase(`${dir}/data/basalt.db`);
+    assert.deepEqual(await db.query("SELECT name FROM sqlite_master WHERE name = 'basalt_call_ledger'"), []);
+    await db.close();
   } finally {
     await basalt.stop();
   }

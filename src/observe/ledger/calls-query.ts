@@ -1,4 +1,4 @@
-// GET /_basalt/calls from the ledger: the newest calls first (by CallSequence: the order they finished).
+// GET /_basalt/calls from the ledger: the newest calls first (by arrival in µs, see call-order.ts).
 import type { SqlDatabase, SqlValue } from "../../storage/sql-database.js";
 import { parseStatus, type CallFilter } from "../call-filter.js";
 import { ledgerRowToView, type CallView } from "../call-view.js";
@@ -28,7 +28,7 @@ export async function queryCalls(db: SqlDatabase, f: CallFilter): Promise<CallVi
   }
   const sql =
     `SELECT * FROM ${LEDGER_TABLE}${where.length ? ` WHERE ${where.join(" AND ")}` : ""}` +
-    ` ORDER BY seq DESC LIMIT ${bind(f.limit)}`;
+    ` ORDER BY seq DESC, request_id DESC LIMIT ${bind(f.limit)}`;
   const rows = await db.query(sql, params);
   return rows.map(ledgerRowToView);
 }

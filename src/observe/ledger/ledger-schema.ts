@@ -54,7 +54,7 @@ export const LEDGER_COLUMNS = [
 /** A finished call as the ledger stores it: the record plus what the observer stamps at the end. */
 export interface LedgerEntry {
   readonly record: Readonly<CallRecord>;
-  /** CallSequence number: the order calls finished in. */
+  /** Arrival in epoch µs: the order of /_basalt/calls. */
   readonly seq: number;
   readonly endedAtMs: number;
 }

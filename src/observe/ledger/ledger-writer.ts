@@ -5,7 +5,7 @@
 import type { CallRecord } from "../../core/call-record.js";
 import type { SqlDatabase, SqlValue } from "../../storage/sql-database.js";
 import type { CallObserver } from "../call-observer.js";
-import { CallSequence } from "../call-sequence.js";
+import { arrivalUs } from "../call-order.js";
 import { entryToRow, LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, type LedgerEntry } from "./ledger-schema.js";
 
 export interface LedgerWriterOptions {
@@ -19,8 +19,6 @@ export interface LedgerWriterOptions {
   /** Told once per failure streak (the logger). */
   onError?: (err: unknown, pendingRows: number) => void;
   now?: () => number;
-  /** Shared with the history, so a history clear is a point in the same order. */
-  sequence?: CallSequence;
 }
 
 export const FLUSH_MS = 500;
@@ -42,7 +40,6 @@ export class LedgerWriter implements CallObserver {
   private writing: Promise<void> | undefined;
   private failing = false;
   private closed = false;
-  private readonly sequence: CallSequence;
 
   private constructor(opts: LedgerWriterOptions) {
     this.db = opts.db;
@@ -51,7 +48,6 @@ export class LedgerWriter implements CallObserver {
     this.maxPending = opts.maxPending ?? MAX_PENDING;
     this.onError = opts.onError;
     this.now = opts.now ?? Date.now;
-    this.sequence = opts.sequence ?? new CallSequence(this.now);
   }
 
   /** Creates the table (once per database) and returns a writer. */
@@ -62,7 +58,7 @@ export class LedgerWriter implements CallObserver {
 
   observe(record: Readonly<CallRecord>): void {
     if (this.closed) return;
-    this.pending.push({ record, seq: this.sequence.next(), endedAtMs: this.now() });
+    this.pending.push({ record, seq: arrivalUs(record), endedAtMs: this.now() });
     if (this.pending.length > this.maxPending) this.pending.splice(0, this.pending.length - this.maxPending);
     if (this.pending.length >= this.batchRows && !this.writing) this.startWrite();
     else this.timer ??= setTimeout(() => this.onTimer(), this.flushMs).unref();

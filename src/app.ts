@@ -8,6 +8,8 @@ import { ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
+import { registerScriptRoutes } from "./api/admin/script-routes.js";
+import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
 import type { CallObserver } from "./observe/call-observer.js";
 import { createObserveStack, type ObserveStack } from "./observe/observe-stack.js";
 import { observeSettings } from "./observe/observe-config.js";
@@ -57,7 +59,8 @@ export interface StartOptions {
 }
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
-  const registry = new ModelRegistry(config, { config });
+  const scripts = new ScriptStore(config.scripts ?? []);
+  const registry = new ModelRegistry(config, { config, scripts });
   const s = config.server;
   const settings = observeSettings(config, DEFAULT_HOST);
   const stores = await openStores({ dataDir: settings.options.dataDir, ...config.storage, log });
@@ -84,6 +87,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  registerScriptRoutes(admin, scripts);
   for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
     admin.route(route.method, route.path, (call) => route.handle(call, requestUrl(call)));
   }

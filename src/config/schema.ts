@@ -1,12 +1,14 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
+import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
+import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
 
-export const echoProviderSchema = z.object({ type: z.literal("echo") }).strict();
+export const echoProviderSchema = z.object({ type: z.literal("echo"), cassettes: cassetteConfigSchema.optional() }).strict();
 
 export const openaiProviderSchema = z
   .object({
@@ -17,6 +19,8 @@ export const openaiProviderSchema = z
     /** Extra headers sent upstream (e.g. OpenAI-Organization). */
     headers: z.record(z.string()).optional(),
     timeoutMs: timeoutMs.optional(),
+    /** Record / replay this provider's answers (test doubles). */
+    cassettes: cassetteConfigSchema.optional(),
   })
   .strict();
 
@@ -29,6 +33,8 @@ export const anthropicProviderSchema = z
     version: z.string().default("2023-06-01"),
     headers: z.record(z.string()).optional(),
     timeoutMs: timeoutMs.optional(),
+    /** Record / replay this provider's answers (test doubles). */
+    cassettes: cassetteConfigSchema.optional(),
   })
   .strict();
 
@@ -41,6 +47,8 @@ export const bedrockProviderSchema = z
     /** A profile of the shared credentials/config files; else the default AWS credential chain. */
     profile: z.string().optional(),
     timeoutMs: timeoutMs.optional(),
+    /** Record / replay this provider's answers (test doubles). */
+    cassettes: cassetteConfigSchema.optional(),
   })
   .strict();
 
@@ -63,6 +71,8 @@ export const modelSchema = z
     /** The upstream's own model name; defaults to `id`. */
     model: z.string().min(1).optional(),
     family: familySchema.optional(),
+    /** Record / replay this model's answers; overrides the provider's. */
+    cassettes: cassetteConfigSchema.optional(),
     /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
     limits: limitsSchema.optional(),
     /** USD per million tokens, for the ledger's cost (src/observe/observe-config.ts). */
@@ -95,6 +105,8 @@ export const configSchema = z
     storage: storageSchema.optional(),
     providers: z.record(providerSchema).default({}),
     models: z.array(modelSchema).optional(),
+    /** Test-double scripts, oldest first (POST /_basalt/scripts adds more at run time). */
+    scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
   })

@@ -32,6 +32,9 @@ export interface BedrockErrorFields {
 }
 
 export class BedrockError extends Error {
+  /** HTTP status to answer with instead of the exception's own (a test-double script may choose one). */
+  httpStatus?: number;
+
   constructor(
     readonly errorName: BedrockErrorName,
     message: string,

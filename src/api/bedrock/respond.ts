@@ -21,7 +21,7 @@ const EXTRA_STATUS: Record<string, number> = {
 };
 
 export function httpStatusOf(err: BedrockError): number {
-  return errorStatus(err.errorName) ?? EXTRA_STATUS[err.errorName] ?? 500;
+  return err.httpStatus ?? errorStatus(err.errorName) ?? EXTRA_STATUS[err.errorName] ?? 500;
 }
 
 export function sendJson(res: Response, status: number, body: string | Uint8Array, headers: Headers): void {

@@ -6,6 +6,8 @@ import { httpStatusOf, reportError, sendError } from "./respond.js";
 import { shape } from "./validation/service-model.js";
 import type { CallRecord } from "../../core/call-record.js";
 import { noteStreamEvent } from "../../core/record-outcome.js";
+import { isStreamCut } from "../../core/stream-cut.js";
+import { breakResponse } from "../../server/break-response.js";
 import type { Headers, Response } from "../../server/http-types.js";
 
 export interface EventStreamOptions {
@@ -111,7 +113,8 @@ export async function writeEventStream(
       }
       first = r;
     } catch (err) {
-      sendError(res, err, opts.requestId, opts.record);
+      if (isStreamCut(err)) breakResponse(res, opts.record);
+      else sendError(res, err, opts.requestId, opts.record);
       return;
     }
 
@@ -174,6 +177,10 @@ export async function writeEventStream(
       }
     } catch (err) {
       flush();
+      if (isStreamCut(err)) {
+        breakResponse(res, opts.record);
+        return;
+      }
       if (!res.destroyed) res.write(endFrame(err, opts));
     }
     if (!res.destroyed) res.end();

@@ -14,6 +14,7 @@ import { converseEcho } from "./scenarios/converse-echo.js";
 import { converseStreamEcho } from "./scenarios/converse-stream-echo.js";
 import { gatewayOverhead } from "./scenarios/gateway-overhead.js";
 import { memoryOpenStreams } from "./scenarios/memory-open-streams.js";
+import { authOverhead } from "./scenarios/auth-overhead.js";
 import { observabilityOverhead } from "./scenarios/observability-overhead.js";
 
 const SCENARIOS: Record<string, { title: string; run: (o: RunOptions) => Promise<ScenarioResult> }> = {
@@ -21,7 +22,8 @@ const SCENARIOS: Record<string, { title: string; run: (o: RunOptions) => Promise
   "converse-stream-echo": { title: "2. ConverseStream, echo model", run: converseStreamEcho },
   "gateway-overhead": { title: "3. Gateway overhead", run: gatewayOverhead },
   "memory-open-streams": { title: "4. Memory, 1,000 open streams", run: memoryOpenStreams },
-  "observability-overhead": { title: "5. Observability: ledger + metrics on vs off", run: observabilityOverhead },
+  "auth-overhead": { title: "5. SigV4 verification on vs off", run: authOverhead },
+  "observability-overhead": { title: "6. Observability: ledger + metrics on vs off", run: observabilityOverhead },
 };
 
 const { values } = parseArgs({

@@ -2,6 +2,7 @@
 // table → transport. Used by the CLI, the tests' helpers and the benchmarks. A later front door, operation
 // or admin route is one line here (see the README's design section).
 import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
 import { ModelRegistry } from "./gateway/model-registry.js";
@@ -16,10 +17,12 @@ import { observeSettings } from "./observe/observe-config.js";
 import { observeAdminRoutes } from "./api/admin/observe-routes.js";
 import { requestUrl } from "./api/admin/admin-route.js";
 import { openEventStreams } from "./api/bedrock/write-event-stream.js";
-import { openStores, type Stores } from "./storage/open-stores.js";
+import { PostgresDatabase, SqliteDatabase, type SqlDatabase } from "./storage/index.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
+import { openCounterStore } from "./gateway/open-counter-store.js";
+import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import type { Request, Response } from "./server/http-types.js";
@@ -46,8 +49,8 @@ export interface Basalt {
   readonly doors: Doors;
   /** Ledger, call history, metrics and traces. */
   readonly observe: ObserveStack;
-  /** Key-value store, SQL database and blob store (storage/open-stores.ts). */
-  readonly stores: Stores;
+  /** The SQL database (ledger; jobs and guardrails as they arrive): SQLite in dataDir, or storage.postgres. */
+  readonly sql: SqlDatabase;
   readonly url: string;
   /** Graceful stop: streams end with an exception event, other requests finish. */
   stop(): Promise<void>;
@@ -60,14 +63,20 @@ export interface StartOptions {
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
-  const registry = new ModelRegistry(config, { config, scripts });
+  const counters = await openCounterStore({ redis: config.storage?.redis, log });
+  const registry = new ModelRegistry(config, {
+    config,
+    scripts,
+    counters: counters.store,
+    onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
+  });
   const s = config.server;
   const settings = observeSettings(config, DEFAULT_HOST);
-  const stores = await openStores({ dataDir: settings.options.dataDir, ...config.storage, log });
+  const sql = openSqlDatabase(settings.options.dataDir, config.storage?.postgres);
   const observe = await createObserveStack({
-    ...settings, logger: log, db: settings.options.ledger.enabled ? stores.sql : undefined, openStreams: () => openEventStreams.count,
+    ...settings, logger: log, db: settings.options.ledger.enabled ? sql : undefined, openStreams: () => openEventStreams.count,
   }).catch(async (err: unknown) => {
-    await stores.close();
+    await sql.close();
     throw err;
   });
   const extraObservers = opts.observers ?? [];
@@ -87,6 +96,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
   for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
     admin.route(route.method, route.path, (call) => route.handle(call, requestUrl(call)));
@@ -94,7 +104,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
-  //   admin.route("GET", "/_basalt/health", health);
+  //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 
   const server = await listen({
@@ -111,16 +121,17 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     registry,
     doors: { runtime, controlPlane, admin, plug: dispatcher.plug },
     observe,
-    stores,
+    sql,
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();
       await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await registry.close();
+      await counters.store.close();
       // The ledger's last batch is written before its database closes.
       await Promise.allSettled(extraObservers.map((o) => o.close?.()));
       await observe.close();
-      await stores.close();
+      await sql.close();
     },
   };
 }
@@ -142,4 +153,9 @@ function servedModels(registry: ModelRegistry, providerTypes: ReadonlyMap<string
     const info = registry.resolve(id)!.info;
     return { id, provider: info.provider, providerType: providerTypes.get(info.provider) ?? "unknown", upstreamModel: info.model ?? id };
   });
+}
+
+/** SQLite at `<dataDir>/basalt.db` (the file storage/open-stores.ts names too), or the shared Postgres. */
+function openSqlDatabase(dataDir: string, postgres: string | undefined): SqlDatabase {
+  return postgres ? new PostgresDatabase({ url: postgres }) : new SqliteDatabase(join(resolve(dataDir), "basalt.db"));
 }

@@ -1,4 +1,4 @@
-// Scenario 5: what the ledger and the metrics cost. The same Basalt (echo model, Converse, default log line
+// Scenario 6: what the ledger and the metrics cost. The same Basalt (echo model, Converse, default log line
 // per call, history as configured) with `server.ledger` + `server.metrics` on (the default) and off, over
 // HTTP/1.1 (autocannon) and cleartext HTTP/2 (h2load). Issue 13's aim: on ≥ 0.85× off.
 import { mkdtempSync } from "node:fs";
@@ -85,7 +85,7 @@ export async function observabilityOverhead(opts: RunOptions): Promise<ScenarioR
     if (written === 0) throw new Error("the ledger recorded nothing during the run");
     notes.push(`The "on" server's ledger holds ${written} calls after the runs (every request answered, batched off the response path).`);
     notes.push("Both servers log one line per call (the default) and keep call history bodies (loopback default); only the ledger and metrics differ.");
-    return { id: "observability-overhead", title: "5. Observability: ledger + metrics on vs off", tables: [table], targets, notes };
+    return { id: "observability-overhead", title: "6. Observability: ledger + metrics on vs off", tables: [table], targets, notes };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }

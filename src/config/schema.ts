@@ -102,13 +102,14 @@ export const serverSchema = z
 export const configSchema = z
   .object({
     server: serverSchema.default({}),
-    storage: storageSchema.optional(),
     providers: z.record(providerSchema).default({}),
     models: z.array(modelSchema).optional(),
     /** Test-double scripts, oldest first (POST /_basalt/scripts adds more at run time). */
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
+    storage: storageSchema.optional(),
   })
   .strict();
 

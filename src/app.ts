@@ -2,7 +2,6 @@
 // table → transport. Used by the CLI, the tests' helpers and the benchmarks. A later front door, operation
 // or admin route is one line here (see the README's design section).
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
 import { ModelRegistry } from "./gateway/model-registry.js";
@@ -17,7 +16,7 @@ import { observeSettings } from "./observe/observe-config.js";
 import { observeAdminRoutes } from "./api/admin/observe-routes.js";
 import { requestUrl } from "./api/admin/admin-route.js";
 import { openEventStreams } from "./api/bedrock/write-event-stream.js";
-import { PostgresDatabase, SqliteDatabase, type SqlDatabase } from "./storage/index.js";
+import type { SqlDatabase } from "./storage/index.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
@@ -25,6 +24,11 @@ import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
+import { openStores } from "./storage/open-stores.js";
+import { createJobs } from "./jobs/index.js";
+import { checkNativeBody, invokeThroughCatalog } from "./jobs/invoke-through-catalog.js";
+import { plugAsyncInvokes } from "./api/bedrock/operations/async-invoke-operations.js";
+import { plugBatchJobs } from "./api/control-plane/jobs/batch-job-handlers.js";
 import type { Request, Response } from "./server/http-types.js";
 
 export const DEFAULT_PORT = 4599;
@@ -49,7 +53,7 @@ export interface Basalt {
   readonly doors: Doors;
   /** Ledger, call history, metrics and traces. */
   readonly observe: ObserveStack;
-  /** The SQL database (ledger; jobs and guardrails as they arrive): SQLite in dataDir, or storage.postgres. */
+  /** The SQL database (ledger, jobs): SQLite in dataDir, or storage.postgres. */
   readonly sql: SqlDatabase;
   readonly url: string;
   /** Graceful stop: streams end with an exception event, other requests finish. */
@@ -72,21 +76,22 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   const s = config.server;
   const settings = observeSettings(config, DEFAULT_HOST);
-  const sql = openSqlDatabase(settings.options.dataDir, config.storage?.postgres);
+  const stores = await openStores({ dataDir: settings.options.dataDir, postgres: config.storage?.postgres, s3: config.storage?.s3, log });
   const observe = await createObserveStack({
-    ...settings, logger: log, db: settings.options.ledger.enabled ? sql : undefined, openStreams: () => openEventStreams.count,
+    ...settings, logger: log, db: settings.options.ledger.enabled ? stores.sql : undefined, openStreams: () => openEventStreams.count,
   }).catch(async (err: unknown) => {
-    await sql.close();
+    await stores.close();
     throw err;
   });
   const extraObservers = opts.observers ?? [];
   const observers = [observe.observer, ...extraObservers];
   const shutdown = new AbortController();
+  const onEnd = (record: CallRecord) => notifyObservers(observers, record);
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdown: shutdown.signal,
-    onEnd: (record) => notifyObservers(observers, record),
+    onEnd,
     keepBodies: settings.options.history.bodies,
     authenticator: createAuthenticator(config.auth),
   });
@@ -101,6 +106,13 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
     admin.route(route.method, route.path, (call) => route.handle(call, requestUrl(call)));
   }
+  // Async invocations and batch jobs: their model calls take InvokeModel's path, policies included.
+  const jobs = await createJobs({
+    db: stores.sql, blobs: stores.blobs, config: config.jobs, invoke: invokeThroughCatalog({ catalog: registry, onEnd }),
+    knowsModel: (id) => registry.resolve(id) !== undefined, checkModelInput: checkNativeBody(registry),
+  });
+  plugAsyncInvokes(runtime, jobs.asyncInvokes);
+  plugBatchJobs(controlPlane, jobs.batchJobs);
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
@@ -115,23 +127,25 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);
+  jobs.start();
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
   return {
     server,
     registry,
     doors: { runtime, controlPlane, admin, plug: dispatcher.plug },
     observe,
-    sql,
+    sql: stores.sql,
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();
-      await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      const grace = s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+      await Promise.all([server.close(grace), jobs.stop(grace)]);
       await registry.close();
       await counters.store.close();
       // The ledger's last batch is written before its database closes.
       await Promise.allSettled(extraObservers.map((o) => o.close?.()));
       await observe.close();
-      await sql.close();
+      await stores.close();
     },
   };
 }
@@ -153,9 +167,4 @@ function servedModels(registry: ModelRegistry, providerTypes: ReadonlyMap<string
     const info = registry.resolve(id)!.info;
     return { id, provider: info.provider, providerType: providerTypes.get(info.provider) ?? "unknown", upstreamModel: info.model ?? id };
   });
-}
-
-/** SQLite at `<dataDir>/basalt.db` (the file storage/open-stores.ts names too), or the shared Postgres. */
-function openSqlDatabase(dataDir: string, postgres: string | undefined): SqlDatabase {
-  return postgres ? new PostgresDatabase({ url: postgres }) : new SqliteDatabase(join(resolve(dataDir), "basalt.db"));
 }

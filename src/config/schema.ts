@@ -3,6 +3,7 @@ import { z } from "zod";
 import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
 import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { jobsConfigSchema } from "../jobs/jobs-config.js";
 import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
@@ -90,8 +91,8 @@ export const serverSchema = z
     shutdownGraceMs: z.number().int().nonnegative().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
-    /** Where the embedded stores live: the SQLite ledger, local blobs (storage/storage-config.ts). */
-    dataDir: dataDirSchema,
+    /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
+    dataDir: dataDirSchema.optional(),
     // Observability (src/observe/observe-config.ts): call history, ledger, metrics.
     history: historySchema.optional(),
     ledger: ledgerSchema.optional(),
@@ -110,6 +111,8 @@ export const configSchema = z
     auth: authConfigSchema.optional(),
     /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
     storage: storageSchema.optional(),
+    /** Async invocations and batch jobs (jobs/jobs-config.ts). */
+    jobs: jobsConfigSchema.default({}),
   })
   .strict();
 

@@ -5,6 +5,7 @@ import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.j
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
 import { jobsConfigSchema } from "../jobs/jobs-config.js";
+import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
@@ -76,6 +77,8 @@ export const modelSchema = z
     cassettes: cassetteConfigSchema.optional(),
     /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
     limits: limitsSchema.optional(),
+    /** USD per million tokens, for the ledger's cost (src/observe/observe-config.ts). */
+    price: priceSchema.optional(),
   })
   .strict();
 
@@ -91,6 +94,10 @@ export const serverSchema = z
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
     dataDir: dataDirSchema.optional(),
+    // Observability (src/observe/observe-config.ts): call history, ledger, metrics.
+    history: historySchema.optional(),
+    ledger: ledgerSchema.optional(),
+    metrics: metricsSchema.optional(),
   })
   .strict();
 

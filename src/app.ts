@@ -23,6 +23,7 @@ import { openAccessWarning } from "./auth/open-access-warning.js";
 import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
+import { createBrowserGate } from "./server/browser-gate.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
 import { catalogOperations } from "./api/control-plane/catalog/catalog-operations.js";
 import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
@@ -104,6 +105,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     onEnd,
     keepBodies: settings.options.history.bodies,
     authenticator: createAuthenticator(config.auth),
+    browserGate: createBrowserGate({ boundHost: s.host ?? DEFAULT_HOST, allowedHosts: s.allowedHosts }),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
   const controlPlane = createControlPlaneDoor();

@@ -8,6 +8,7 @@
 //   text/plain, form or multipart bodies, so those types are refused; any other cross-origin request from a
 //   browser carries an Origin header naming another host, and is refused too. Official clients send
 //   neither. No CORS headers are sent, so nothing opens the door again.
+import { isLoopbackHost } from "../auth/open-access-warning.js";
 import { BedrockError } from "../core/errors.js";
 import type { Request } from "./http-types.js";
 
@@ -24,10 +25,10 @@ export type BrowserGate = (req: Request) => BedrockError | undefined;
 // The request body types a browser sends cross-origin without a CORS preflight (Fetch standard).
 const SIMPLE_BODY_TYPES = new Set(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]);
 
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
-  return h === "localhost" || h.endsWith(".localhost") || h === "::1" || h === "0:0:0:0:0:0:0:1" ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+/** A name a Host header may use for this machine: a loopback address, `localhost` or a `.localhost` name (RFC 6761). */
+function isLoopbackName(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, "");
+  return isLoopbackHost(h) || h.endsWith(".localhost") || /^\[?::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}\]?$/.test(h);
 }
 
 /** `example.com:4599` → `example.com`; `[::1]:4599` → `[::1]`. */
@@ -46,7 +47,7 @@ export function createBrowserGate(opts: BrowserGateOptions): BrowserGate {
   const allowed = new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const checkHost = opts.allowedHosts !== undefined || isLoopbackHost(opts.boundHost);
   const hostAllowed = (host: string) =>
-    isLoopbackHost(hostnameOf(host)) || allowed.has(host.toLowerCase()) || allowed.has(hostnameOf(host));
+    isLoopbackName(hostnameOf(host)) || allowed.has(host.toLowerCase()) || allowed.has(hostnameOf(host));
 
   return (req) => {
     // HTTP/2 names the host in :authority; Node's compatibility layer leaves `host` unset then.

@@ -8,7 +8,7 @@
 //   5. guardrails  — screen the request and the answer
 //   6. fallback → retry → circuit breaker — around each upstream try
 //   7. cassettes   — record / replay what the provider answered (test doubles)
-//   8. attempts    — times each upstream try into the call record (observe/)        changes nothing
+//   8. attempts    — each upstream try (and a relayed answer's tokens) into the call record  changes nothing
 //   9. the provider's model
 //
 // Admission-only policies (see core/model-middleware.ts) leave a pass-through model's relay in place; any
@@ -17,13 +17,13 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
-import { recordAttempts } from "../observe/record-attempts.js";
 import type { KeyValueStore } from "../storage/index.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
 import type { ScriptStore } from "./policies/scripts/script-store.js";
 import { modelAccessPolicy } from "./policies/model-access.js";
 import { quotaPolicy, quotasApply } from "./policies/quotas.js";
+import { recordAttempts } from "./policies/record-attempts.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
@@ -45,7 +45,7 @@ export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddlew
   if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));
   const cassettes = cassettesFor(info, deps.config);
   if (cassettes) policies.push(cassettes);
-  // Innermost: one attempt per upstream try in the call record (observe/); a script or a replay makes none.
+  // Innermost: one attempt per upstream try in the call record; a script or a replay makes none.
   policies.push(recordAttempts(info));
   return policies;
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
-import { ModelRegistry } from "./gateway/model-registry.js";
+import { DEFAULT_MODELS, ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
@@ -23,7 +23,13 @@ import { openAccessWarning } from "./auth/open-access-warning.js";
 import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
-import { listen, type RunningServer } from "./server/listen.js";
+import { openGuardrails } from "./guardrails/open-guardrails.js";
+import { createAnthropicDoor } from "./api/anthropic/anthropic-door.js";
+import { catalogOperations } from "./api/control-plane/catalog/catalog-operations.js";
+import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
+import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
+import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
+import { DEFAULT_CONNECTION_TIMEOUTS, listen, type RunningServer } from "./server/listen.js";
 import { openStores } from "./storage/open-stores.js";
 import { createJobs } from "./jobs/index.js";
 import { checkNativeBody, invokeThroughCatalog } from "./jobs/invoke-through-catalog.js";
@@ -36,6 +42,7 @@ export const DEFAULT_HOST = "127.0.0.1";
 // Bedrock's InvokeModel body limit is 25,000,000 bytes; leave room for JSON framing around it.
 export const DEFAULT_MAX_BODY_BYTES = 26 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The front doors, for plugging in operations, admin routes and doors (app.ts does; so may an embedder). */
@@ -68,15 +75,18 @@ export interface StartOptions {
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
   const counters = await openCounterStore({ redis: config.storage?.redis, log });
-  const registry = new ModelRegistry(config, {
-    config,
-    scripts,
-    counters: counters.store,
-    onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
-  });
   const s = config.server;
   const settings = observeSettings(config, DEFAULT_HOST);
   const stores = await openStores({ dataDir: settings.options.dataDir, postgres: config.storage?.postgres, s3: config.storage?.s3, log });
+  // The judge model is looked up when asked (the registry's models are wrapped by these guardrails).
+  const guardrails = await openGuardrails({ config, db: stores.sql, catalog: () => registry, warn: (f, m) => log.warn(f, m) });
+  const registry = new ModelRegistry(config, {
+    config,
+    scripts,
+    guardrails,
+    counters: counters.store,
+    onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
+  });
   const observe = await createObserveStack({
     ...settings, logger: log, db: settings.options.ledger.enabled ? stores.sql : undefined, openStreams: () => openEventStreams.count,
   }).catch(async (err: unknown) => {
@@ -90,6 +100,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyTimeoutMs: s.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     shutdown: shutdown.signal,
     onEnd,
     keepBodies: settings.options.history.bodies,
@@ -101,6 +112,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  dispatcher.plug("anthropic", createAnthropicDoor({ catalog: registry }));
   addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
   for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
@@ -113,9 +125,12 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   plugAsyncInvokes(runtime, jobs.asyncInvokes);
   plugBatchJobs(controlPlane, jobs.batchJobs);
+  for (const [name, handler] of catalogOperations(config.models ?? DEFAULT_MODELS)) controlPlane.handle(name, handler);
+  for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
+  runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
+  runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
-  //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 
@@ -124,6 +139,10 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     host: s.host ?? DEFAULT_HOST,
     handler: (req, res) => dispatcher.handle(req as Request, res as Response),
     tls: s.tlsCert && s.tlsKey ? { certFile: s.tlsCert, keyFile: s.tlsKey } : undefined,
+    timeouts: {
+      headersMs: s.headersTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUTS.headersMs,
+      idleMs: s.idleTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUTS.idleMs,
+    },
   });
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);

@@ -1,5 +1,7 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
+import { MODEL_FAMILIES, type ModelInfo } from "../core/model-info.js";
+import type { ProviderOptions } from "../core/provider-options.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -49,7 +51,7 @@ export const providerSchema = z.discriminatedUnion("type", [
 ]);
 
 /** The native InvokeModel body a model speaks, when its id prefix does not say. */
-export const familySchema = z.enum(["anthropic", "nova", "llama", "titan", "mistral", "cohere", "openai", "echo"]);
+export const familySchema = z.enum(MODEL_FAMILIES);
 
 export const modelSchema = z
   .object({
@@ -91,3 +93,10 @@ export type OpenAIProviderConfig = z.infer<typeof openaiProviderSchema>;
 export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
 export type BedrockProviderConfig = z.infer<typeof bedrockProviderSchema>;
 export type ModelFamily = z.infer<typeof familySchema>;
+
+// The core's types are what the rest of the code sees; a config entry must be exactly one of them, so the
+// registry can hand it on. These lines stop the build if the schema and the core's types drift apart.
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Same<A, B> = Mutual<A, B> extends true ? Mutual<keyof A, keyof B> : false;
+export const providerOptionsMatch: Same<ProviderConfig, ProviderOptions> = true;
+export const modelInfoMatches: Same<ModelConfig, ModelInfo> = true;

@@ -5,9 +5,9 @@
 //   not permitted, please reformat your input and try again.
 import { BedrockError } from "../core/errors.js";
 
-export type JsonObject = Record<string, unknown>;
+import { isObject, type JsonObject } from "../core/json.js";
 
-export const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+export { isObject, type JsonObject };
 
 /** The ValidationException for a list of schema errors (each already starting with its `#…:` pointer). */
 export function malformed(errors: string[]): BedrockError {

@@ -2,6 +2,7 @@
 // the stop reason in Anthropic's words, and the usage object.
 import { randomBytes } from "node:crypto";
 import type { ConverseInput } from "../../core/model.js";
+import { arnResource } from "../../core/model-id.js";
 import type { StopReason, TokenUsage } from "../../core/shapes.generated.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -19,7 +20,7 @@ export function messageId(): string {
  * version suffix (`us.anthropic.claude-3-5-haiku-20241022-v1:0` → `claude-3-5-haiku-20241022`).
  */
 export function modelName(modelId: string): string {
-  const tail = modelId.startsWith("arn:") ? modelId.slice(modelId.lastIndexOf("/") + 1) : modelId;
+  const tail = arnResource(modelId);
   const at = tail.indexOf("anthropic.");
   if (at === -1) return tail;
   return tail.slice(at + "anthropic.".length).replace(/-v\d+(:\d+)?$/, "");

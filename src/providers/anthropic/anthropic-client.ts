@@ -1,7 +1,7 @@
 // The HTTP side of one `anthropic` provider: one keep-alive connection pool to its base URL, shared by
 // all its models, with the provider's headers (x-api-key, anthropic-version) computed once.
 import { Pool, type Dispatcher } from "undici";
-import type { AnthropicProviderConfig } from "../../config/schema.js";
+import type { AnthropicProviderOptions } from "../../core/provider-options.js";
 import type { AnthropicRequest } from "./anthropic-api-types.js";
 import { mapAnthropicHttpError, mapTransportError, upstreamError } from "./map-anthropic-error.js";
 
@@ -24,7 +24,7 @@ export class AnthropicClient {
   private readonly jsonHeaders: Record<string, string>;
   private readonly streamHeaders: Record<string, string>;
 
-  constructor(config: AnthropicProviderConfig) {
+  constructor(config: AnthropicProviderOptions) {
     const base = new URL(config.baseUrl);
     // Both "https://api.anthropic.com" and ".../v1" are accepted as the base URL.
     const prefix = base.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");

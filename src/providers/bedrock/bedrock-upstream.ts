@@ -5,7 +5,7 @@ import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { Agent } from "undici";
-import type { BedrockProviderConfig } from "../../config/schema.js";
+import type { BedrockProviderOptions } from "../../core/provider-options.js";
 import { BedrockError } from "../../core/errors.js";
 import { mapUpstreamFailure } from "./map-upstream-failure.js";
 
@@ -37,7 +37,7 @@ export class BedrockUpstream {
   private readonly agent: Agent;
   private readonly signer: SignatureV4;
 
-  constructor(private readonly providerName: string, config: BedrockProviderConfig) {
+  constructor(private readonly providerName: string, config: BedrockProviderOptions) {
     this.url = new URL(config.endpoint ?? `https://bedrock-runtime.${config.region}.amazonaws.com`);
     this.origin = this.url.origin;
     this.basePath = this.url.pathname.replace(/\/+$/, "");

@@ -1,13 +1,6 @@
 // A non-200 answer from a Bedrock(-compatible) upstream as a BedrockError, for the calls that are not relayed.
 // Name as the SDKs read it (DIGEST §2.3): x-amzn-errortype up to ':', else __type / code in the body.
-import { BedrockError, type BedrockErrorFields, type BedrockErrorName } from "../../core/errors.js";
-
-const KNOWN = new Set<string>([
-  "AccessDeniedException", "ConflictException", "InternalServerException", "ModelErrorException",
-  "ModelNotReadyException", "ModelStreamErrorException", "ModelTimeoutException", "ResourceNotFoundException",
-  "ServiceQuotaExceededException", "ServiceUnavailableException", "ThrottlingException", "ValidationException",
-  "SerializationException", "UnknownOperationException",
-]);
+import { BedrockError, isBedrockErrorName, type BedrockErrorFields, type BedrockErrorName } from "../../core/errors.js";
 
 // For names outside the model (InvalidSignatureException, UnrecognizedClientException, …): by status.
 function nameForStatus(status: number): BedrockErrorName {
@@ -39,5 +32,5 @@ export function parseUpstreamError(status: number, errorType: string | undefined
   if (typeof body.originalStatusCode === "number") fields.originalStatusCode = body.originalStatusCode;
   if (typeof body.originalMessage === "string") fields.originalMessage = body.originalMessage;
   if (typeof body.resourceName === "string") fields.resourceName = body.resourceName;
-  return new BedrockError(KNOWN.has(name) ? (name as BedrockErrorName) : nameForStatus(status), message, fields);
+  return new BedrockError(isBedrockErrorName(name) ? name : nameForStatus(status), message, fields);
 }

@@ -1,7 +1,7 @@
 // The HTTP side of one `openai` provider: one keep-alive connection pool to its base URL, shared by
 // all its models, with the provider's headers computed once.
 import { Pool, type Dispatcher } from "undici";
-import type { OpenAIProviderConfig } from "../../config/schema.js";
+import type { OpenAIProviderOptions } from "../../core/provider-options.js";
 import { mapOpenAIHttpError, mapTransportError } from "./map-openai-error.js";
 import type { OpenAIRequest } from "./openai-api-types.js";
 
@@ -19,7 +19,7 @@ export class OpenAIClient {
   private readonly jsonHeaders: Record<string, string>;
   private readonly streamHeaders: Record<string, string>;
 
-  constructor(config: OpenAIProviderConfig) {
+  constructor(config: OpenAIProviderOptions) {
     const base = new URL(config.baseUrl);
     this.path = `${base.pathname.replace(/\/+$/, "")}/chat/completions${base.search}`;
     const timeout = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;

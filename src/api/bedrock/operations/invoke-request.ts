@@ -1,6 +1,7 @@
 // What InvokeModel and InvokeModelWithResponseStream share: the header members of the request (checked
 // against the service model), the family that reads the native body, and the Converse input it becomes.
 import { BedrockError, validationError } from "../../../core/errors.js";
+import { isObject, parseJsonSafely } from "../../../core/json.js";
 import type { ConverseInput } from "../../../core/model.js";
 import type { ModelInfo } from "../../../core/model-info.js";
 import type { RequestMetadata } from "../../../core/shapes.generated.js";
@@ -129,15 +130,10 @@ function applyHeaderOptions(req: Request, input: ConverseInput, guardrailId: str
 }
 
 function parseRequestMetadata(text: string): RequestMetadata {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw requestMetadataError();
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw requestMetadataError();
+  const parsed = parseJsonSafely(text);
+  if (!parsed || !isObject(parsed.value)) throw requestMetadataError();
   const out: RequestMetadata = {};
-  for (const [k, v] of Object.entries(parsed)) {
+  for (const [k, v] of Object.entries(parsed.value)) {
     if (typeof v !== "string") throw requestMetadataError();
     out[k] = v;
   }

@@ -3,6 +3,7 @@
 //   1 validation error detected: Value at 'messages.1.member.content.2.member.document.name' failed to
 //   satisfy constraint: Member must have length less than or equal to 200
 // List indices in these paths are 1-based with `.member`, as in the recordings of the real service.
+import { isObject } from "../../../core/json.js";
 import { shape, type Shape } from "./service-model.js";
 
 export interface ConstraintIssue { kind: "constraint"; path: string; rule: string }
@@ -27,7 +28,6 @@ export function validatorFor(shapeName: string): Check {
 
 const join = (path: string, member: string) => (path ? `${path}.${member}` : member);
 const fail = (issues: Issue[], path: string, rule: string) => issues.push({ kind: "constraint", path, rule });
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function lengthChecks(s: Shape, issues: Issue[], path: string, length: number): void {
   if (s.min !== undefined && length < s.min) fail(issues, path, `Member must have length greater than or equal to ${s.min}`);

@@ -9,6 +9,8 @@ import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
 import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
+import { createAuthenticator } from "./auth/authenticate.js";
+import { openAccessWarning } from "./auth/open-access-warning.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import type { Request, Response } from "./server/http-types.js";
@@ -52,6 +54,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdown: shutdown.signal,
     onEnd: observers.length ? (record) => notifyObservers(observers, record) : undefined,
+    authenticator: createAuthenticator(config.auth),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
   const controlPlane = createControlPlaneDoor();
@@ -71,6 +74,8 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     handler: (req, res) => dispatcher.handle(req as Request, res as Response),
     tls: s.tlsCert && s.tlsKey ? { certFile: s.tlsCert, keyFile: s.tlsKey } : undefined,
   });
+  const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
+  if (openWarning) log.warn({ host: server.host }, openWarning);
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
   return {
     server,

@@ -1,15 +1,24 @@
 // Verifies an AWS Signature Version 4 `Authorization` header as the server sees the request (DIGEST §12.1).
-// Used by the tests to check what an upstream received, and by the coming inbound auth. Deliberately
+// Used by inbound auth (authenticate.ts) and by the tests to check what an upstream received. Deliberately
 // independent of @smithy/signature-v4 so a signing bug there cannot hide behind the same bug here.
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import {
+  canonicalHeaderValue, canonicalQuery, canonicalUri, sha256Hex, EMPTY_SHA256, type RawHeaders,
+} from "./canonical-request.js";
+import { ALGORITHM, formatAmzDate, parseAmzDate, parseCredential, signatureMatches } from "./signature.js";
+
+export { canonicalUri, canonicalQuery } from "./canonical-request.js";
+export { signingKey } from "./signature.js";
 
 export interface SignedRequest {
   method: string;
   /** The request target exactly as received: percent-encoded path plus optional `?query`. */
   path: string;
   /** Header names lower-case, as Node gives them; HTTP/2 requests include `:authority`. */
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  body: Uint8Array;
+  headers: RawHeaders;
+  /** The body; may be omitted when `bodySha256` is given. */
+  body?: Uint8Array;
+  /** Hex SHA-256 of the body, when the caller has already computed it. */
+  bodySha256?: string;
 }
 
 export interface VerifyOptions {
@@ -34,92 +43,46 @@ export type SigV4Result =
   | { ok: true; accessKeyId: string; region: string; service: string; signedHeaders: string[] }
   | { ok: false; error: SigV4ErrorName; message: string };
 
-const ALGORITHM = "AWS4-HMAC-SHA256";
 const AUTH_HEADER = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/;
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
-const SPACES = /\s+/g;
-const RESERVED = /[!'()*]/g;
-const FIFTEEN_MINUTES = 15 * 60_000;
+export const FIFTEEN_MINUTES = 15 * 60_000;
 
-const MISMATCH =
+export const SIGNATURE_MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+export const UNRECOGNIZED_CLIENT = "The security token included in the request is invalid.";
 
-const fail = (error: SigV4ErrorName, message: string): SigV4Result => ({ ok: false, error, message });
+export const fail = (error: SigV4ErrorName, message: string): SigV4Result => ({ ok: false, error, message });
 
-/** RFC 3986 encoding as AWS applies it: everything but A–Z a–z 0–9 - _ . ~ */
-function escape(text: string): string {
-  return encodeURIComponent(text).replace(RESERVED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export function bodyHash(req: SignedRequest): string {
+  if (req.bodySha256 !== undefined) return req.bodySha256;
+  return req.body && req.body.length > 0 ? sha256Hex(req.body) : EMPTY_SHA256;
 }
 
-/** Non-S3 services encode the already-encoded path a second time, after removing empty, `.` and `..` segments. */
-export function canonicalUri(rawPath: string): string {
-  const segments: string[] = [];
-  for (const segment of rawPath.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") segments.pop();
-    else segments.push(escape(segment));
+/** The skew check AWS applies to X-Amz-Date, with its messages. */
+export function checkSkew(amzDateText: string, amzDate: Date, now: Date, skew: number): SigV4Result | undefined {
+  const minutes = Math.round(skew / 60_000);
+  if (amzDate.getTime() < now.getTime() - skew) {
+    return fail("InvalidSignatureException", `Signature expired: ${amzDateText} is now earlier than ${formatAmzDate(new Date(now.getTime() - skew))} (${formatAmzDate(now)} - ${minutes} min.)`);
   }
-  const trailing = segments.length > 0 && rawPath.endsWith("/") ? "/" : "";
-  return "/" + segments.join("/") + trailing;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, " "));
-  } catch {
-    return text;
+  if (amzDate.getTime() > now.getTime() + skew) {
+    return fail("InvalidSignatureException", `Signature not yet current: ${amzDateText} is still later than ${formatAmzDate(new Date(now.getTime() + skew))} (${formatAmzDate(now)} + ${minutes} min.)`);
   }
+  return undefined;
 }
 
-export function canonicalQuery(rawQuery: string): string {
-  if (rawQuery === "") return "";
-  const pairs = rawQuery
-    .split("&")
-    .filter((p) => p !== "")
-    .map((p) => {
-      const eq = p.indexOf("=");
-      const key = eq === -1 ? p : p.slice(0, eq);
-      const value = eq === -1 ? "" : p.slice(eq + 1);
-      return [escape(safeDecode(key)), escape(safeDecode(value))] as const;
-    });
-  pairs.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join("&");
-}
-
-function headerValue(headers: SignedRequest["headers"], name: string): string | undefined {
-  let v = headers[name];
-  // HTTP/2 carries the host as :authority; a client may have signed either name.
-  if (v === undefined && name === "host") v = headers[":authority"];
-  if (v === undefined && name === ":authority") v = headers.host;
-  if (v === undefined) return undefined;
-  return (Array.isArray(v) ? v : [v]).map((x) => x.trim().replace(SPACES, " ")).join(",");
-}
-
-function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac("sha256", key).update(data, "utf8").digest();
-}
-
-function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
-export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), "aws4_request");
-}
-
-function parseAmzDate(text: string): Date | undefined {
-  const m = AMZ_DATE.exec(text);
-  if (!m) return undefined;
-  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
-}
-
-function formatAmzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+/** Canonical header block for the signed header names, or undefined when one of them is missing. */
+export function canonicalHeaders(headers: RawHeaders, signedHeaders: readonly string[]): string | undefined {
+  let block = "";
+  for (const name of signedHeaders) {
+    const v = canonicalHeaderValue(headers, name);
+    if (v === undefined) return undefined;
+    block += `${name}:${v}\n`;
+  }
+  return block;
 }
 
 export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Result {
-  const authorization = headerValue(req.headers, "authorization");
+  const authorization = canonicalHeaderValue(req.headers, "authorization");
   if (!authorization) return fail("MissingAuthenticationTokenException", "Missing Authentication Token");
   const auth = AUTH_HEADER.exec(authorization);
   if (!auth) {
@@ -128,57 +91,48 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
       : fail("IncompleteSignatureException", "Unsupported authorization scheme; expected AWS4-HMAC-SHA256.");
   }
   const [, credential, signedHeaderList, signature] = auth;
-  const scopeParts = credential.split("/");
-  if (scopeParts.length !== 5 || scopeParts[4] !== "aws4_request") {
-    return fail("IncompleteSignatureException", `Credential should be scoped to a valid region: ${credential}`);
-  }
-  const [accessKeyId, scopeDate, region, service] = scopeParts;
-  if (opts.service !== undefined && service !== opts.service) {
+  const scope = parseCredential(credential);
+  if (!scope) return fail("IncompleteSignatureException", `Credential should be scoped to a valid region: ${credential}`);
+  if (opts.service !== undefined && scope.service !== opts.service) {
     return fail("InvalidSignatureException", `Credential should be scoped to correct service: '${opts.service}'.`);
   }
-  if (opts.region !== undefined && region !== opts.region) {
+  if (opts.region !== undefined && scope.region !== opts.region) {
     return fail("InvalidSignatureException", `Credential should be scoped to a valid region. `);
   }
 
-  const amzDateText = headerValue(req.headers, "x-amz-date");
+  const amzDateText = canonicalHeaderValue(req.headers, "x-amz-date");
   const amzDate = amzDateText ? parseAmzDate(amzDateText) : undefined;
   if (!amzDateText || !amzDate) {
     return fail("IncompleteSignatureException", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
-  if (!amzDateText.startsWith(scopeDate)) {
-    return fail("InvalidSignatureException", `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDateText.slice(0, 8)}'`);
+  if (!amzDateText.startsWith(scope.date)) {
+    return fail("InvalidSignatureException", `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${amzDateText.slice(0, 8)}'`);
   }
-  const now = opts.now ?? new Date();
-  const skew = opts.maxSkewMs ?? FIFTEEN_MINUTES;
-  const minutes = Math.round(skew / 60_000);
-  if (amzDate.getTime() < now.getTime() - skew) {
-    return fail("InvalidSignatureException", `Signature expired: ${amzDateText} is now earlier than ${formatAmzDate(new Date(now.getTime() - skew))} (${formatAmzDate(now)} - ${minutes} min.)`);
-  }
-  if (amzDate.getTime() > now.getTime() + skew) {
-    return fail("InvalidSignatureException", `Signature not yet current: ${amzDateText} is still later than ${formatAmzDate(new Date(now.getTime() + skew))} (${formatAmzDate(now)} + ${minutes} min.)`);
-  }
+  const skewed = checkSkew(amzDateText, amzDate, opts.now ?? new Date(), opts.maxSkewMs ?? FIFTEEN_MINUTES);
+  if (skewed) return skewed;
 
-  const secret = opts.secretFor(accessKeyId);
-  if (secret === undefined) return fail("UnrecognizedClientException", "The security token included in the request is invalid.");
+  const secret = opts.secretFor(scope.accessKeyId);
+  if (secret === undefined) return fail("UnrecognizedClientException", UNRECOGNIZED_CLIENT);
 
   const signedHeaders = signedHeaderList.split(";");
   if (!signedHeaders.includes("host") && !signedHeaders.includes(":authority")) {
     return fail("InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
-  let canonicalHeaders = "";
-  for (const name of signedHeaders) {
-    const v = headerValue(req.headers, name);
-    if (v === undefined) return fail("InvalidSignatureException", MISMATCH);
-    canonicalHeaders += `${name}:${v}\n`;
-  }
+  const headerBlock = canonicalHeaders(req.headers, signedHeaders);
+  if (headerBlock === undefined) return fail("InvalidSignatureException", SIGNATURE_MISMATCH);
 
   // The declared payload hash is signed, so it must also be the body's real hash (or the body could be swapped).
-  const declared = headerValue(req.headers, "x-amz-content-sha256");
+  const declared = canonicalHeaderValue(req.headers, "x-amz-content-sha256");
   let payloadHash: string;
   if (declared !== undefined && !HEX_SHA256.test(declared)) {
-    payloadHash = declared; // UNSIGNED-PAYLOAD, STREAMING-…: the body is not covered by this signature.
+    // UNSIGNED-PAYLOAD, STREAMING-…: the body is not covered by this signature (the event stream's
+    // frames carry their own); anything else is not a payload hash at all.
+    if (declared !== "UNSIGNED-PAYLOAD" && !declared.startsWith("STREAMING-")) {
+      return fail("InvalidSignatureException", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-EVENTS or a valid sha256 value.");
+    }
+    payloadHash = declared;
   } else {
-    payloadHash = sha256Hex(req.body);
+    payloadHash = bodyHash(req);
     if (declared !== undefined && declared !== payloadHash) {
       return fail("InvalidSignatureException", "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
@@ -188,14 +142,13 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
   const canonicalRequest = [
     req.method.toUpperCase(),
     canonicalUri(q === -1 ? req.path : req.path.slice(0, q)),
-    canonicalQuery(q === -1 ? "" : req.path.slice(q + 1)),
-    canonicalHeaders,
+    q === -1 ? "" : canonicalQuery(req.path.slice(q + 1)),
+    headerBlock,
     signedHeaderList,
     payloadHash,
   ].join("\n");
-  const scope = `${scopeDate}/${region}/${service}/aws4_request`;
-  const stringToSign = `${ALGORITHM}\n${amzDateText}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  const expected = createHmac("sha256", signingKey(secret, scopeDate, region, service)).update(stringToSign, "utf8").digest();
-  if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) return fail("InvalidSignatureException", MISMATCH);
-  return { ok: true, accessKeyId, region, service, signedHeaders };
+  if (!signatureMatches({ canonicalRequest, amzDate: amzDateText, scope, secret, signatureHex: signature })) {
+    return fail("InvalidSignatureException", SIGNATURE_MISMATCH);
+  }
+  return { ok: true, accessKeyId: scope.accessKeyId, region: scope.region, service: scope.service, signedHeaders };
 }

@@ -1,5 +1,6 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
+import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { MODEL_FAMILIES, type ModelInfo } from "../core/model-info.js";
 import type { ProviderOptions } from "../core/provider-options.js";
 
@@ -62,6 +63,8 @@ export const modelSchema = z
     /** The upstream's own model name; defaults to `id`. */
     model: z.string().min(1).optional(),
     family: familySchema.optional(),
+    /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
+    limits: limitsSchema.optional(),
   })
   .strict();
 
@@ -83,6 +86,8 @@ export const configSchema = z
     server: serverSchema.default({}),
     providers: z.record(providerSchema).default({}),
     models: z.array(modelSchema).optional(),
+    /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
+    auth: authConfigSchema.optional(),
   })
   .strict();
 

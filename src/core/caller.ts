@@ -9,6 +9,8 @@ export interface Caller {
   readonly models?: readonly string[];
   /** Per-caller limits, when configured. */
   readonly limits?: { readonly requestsPerMinute?: number; readonly tokensPerMinute?: number };
+  /** The region the client signed for (SigV4 scope, short-term key), for ARNs in error messages. */
+  readonly region?: string;
 }
 
 export const ANONYMOUS: Caller = Object.freeze({ name: "anonymous", via: "none" as const });

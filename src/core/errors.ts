@@ -6,8 +6,15 @@ import { ERROR_SHAPES } from "./error-shapes.generated.js";
 /** Exception shapes of the Bedrock Runtime model (spec/bedrock-runtime.service-2.json), sorted by name. */
 export type ModelledErrorName = keyof typeof ERROR_SHAPES;
 
-/** The modelled names plus what the AWS front end answers for unparsable bodies and unknown routes. */
-export type BedrockErrorName = ModelledErrorName | "SerializationException" | "UnknownOperationException";
+/** What the AWS front end answers before a request reaches Bedrock: authentication (auth/). */
+export type AuthErrorName =
+  | "MissingAuthenticationTokenException"
+  | "IncompleteSignatureException"
+  | "UnrecognizedClientException"
+  | "InvalidSignatureException";
+
+/** The modelled names plus what the AWS front end answers for unparsable bodies, unknown routes and auth. */
+export type BedrockErrorName = ModelledErrorName | "SerializationException" | "UnknownOperationException" | AuthErrorName;
 
 export interface ErrorKind {
   /** HTTP status of the error response (the model's httpStatusCode). */
@@ -34,8 +41,16 @@ for (const [name, shape] of Object.entries(ERROR_SHAPES)) {
     modelled: true,
   });
 }
-kinds.set("SerializationException", { status: 400, retryable: false, streamMember: "serializationException", modelled: false });
-kinds.set("UnknownOperationException", { status: 404, retryable: false, streamMember: "unknownOperationException", modelled: false });
+// Not in the model: what the AWS front end answers before a request reaches the service.
+const FRONT_END_ERRORS: readonly (readonly [Exclude<BedrockErrorName, ModelledErrorName>, number])[] = [
+  ["SerializationException", 400],
+  ["UnknownOperationException", 404],
+  ["MissingAuthenticationTokenException", 403],
+  ["IncompleteSignatureException", 400],
+  ["UnrecognizedClientException", 403],
+  ["InvalidSignatureException", 403],
+];
+for (const [name, status] of FRONT_END_ERRORS) kinds.set(name, { status, retryable: false, streamMember: streamMember(name), modelled: false });
 
 /** The ERROR table, by exception name. */
 export const ERROR_KINDS: ReadonlyMap<string, ErrorKind> = kinds;

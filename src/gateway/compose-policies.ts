@@ -14,6 +14,7 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
+import { modelAccessPolicy } from "./policies/model-access.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
@@ -21,6 +22,8 @@ export interface PolicyDeps {
 }
 
 /** The policies that wrap one served model, outermost first. */
-export function composePolicies(_info: ModelInfo, _deps: PolicyDeps): ModelMiddleware[] {
-  return [];
+export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddleware[] {
+  return [
+    ...(deps.config.auth ? [modelAccessPolicy(info)] : []),
+  ];
 }

@@ -22,8 +22,10 @@ export class IncomingCall {
   readonly requestId = randomUUID();
   readonly startedAt = process.hrtime.bigint();
   readonly record: CallRecord;
-  /** Who is calling; authentication (later) replaces it before the call reaches a model. */
-  readonly caller: Caller = ANONYMOUS;
+  #caller: Caller = ANONYMOUS;
+  // Read once and kept: authentication may need the body before the door reads it.
+  #body?: Promise<Buffer>;
+  #checkBody?: (body: Buffer) => void;
   // Made on first use (an echo Converse never asks), and not aborted after a complete response:
   // AbortController and abort()'s DOMException were together the largest per-request cost of a unary call.
   private controller?: AbortController;
@@ -54,9 +56,31 @@ export class IncomingCall {
     return this.setup.shutdown;
   }
 
+  /** Who is calling: ANONYMOUS until the dispatcher's authentication says otherwise. */
+  get caller(): Caller {
+    return this.#caller;
+  }
+
+  /**
+   * Sets the caller authentication found. `checkBody` runs on the body when it is read and throws if it is
+   * not the body that was signed (a SigV4 signature over a declared payload hash is checked before the body
+   * has arrived).
+   */
+  identify(caller: Caller, checkBody?: (body: Buffer) => void): void {
+    this.#caller = caller;
+    this.record.caller = caller.name;
+    this.#checkBody = checkBody;
+  }
+
   /** The request body, up to the server's limit (a larger one is a ValidationException). */
   readBody(): Promise<Buffer> {
-    return readBody(this.req, this.setup.maxBodyBytes);
+    this.#body ??= readBody(this.req, this.setup.maxBodyBytes);
+    const check = this.#checkBody;
+    if (!check) return this.#body;
+    return this.#body.then((body) => {
+      check(body);
+      return body;
+    });
   }
 
   /** The CallContext a model sees for this request. */

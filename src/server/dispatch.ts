@@ -3,6 +3,8 @@
 // plane), then the Bedrock Runtime door, which takes everything else — including a reserved prefix whose
 // door is not plugged in — and answers a path it does not know as Bedrock does (404 UnknownOperationException).
 import type { CallRecord } from "../core/call-record.js";
+import type { Authenticator } from "../auth/authenticate.js";
+import { authenticateCall, type DoorAuthentication } from "./authenticate-call.js";
 import { IncomingCall, type CallSetup } from "./call-context.js";
 import type { Request, Response } from "./http-types.js";
 
@@ -14,6 +16,10 @@ export interface FrontDoor {
   claims?(method: string, path: string): boolean;
   /** Answers the request; never throws (errors become the protocol's error response). */
   serve(call: IncomingCall): Promise<void>;
+  /** How its callers prove who they are when auth is on; runtime credentials (SigV4, Bedrock API keys) by default. */
+  readonly authentication?: DoorAuthentication;
+  /** Answers a call refused before the door saw it (authentication), as the door's protocol words errors. */
+  refuse(call: IncomingCall, error: unknown): void;
 }
 
 export type DoorName = "admin" | "openai" | "anthropic" | "runtime" | "controlPlane";
@@ -56,9 +62,19 @@ const NOTHING: FrontDoor = {
   async serve({ res }) {
     res.writeHead(404).end();
   },
+  refuse({ res }) {
+    res.writeHead(403).end();
+  },
 };
 
-export function createDispatcher(setup: CallSetup): Dispatcher {
+/** What the dispatcher needs besides the per-call setup. */
+export interface DispatchSetup extends CallSetup {
+  /** Authentication for every request (auth/); absent or disabled: every caller is anonymous. */
+  readonly authenticator?: Authenticator;
+}
+
+export function createDispatcher(setup: DispatchSetup): Dispatcher {
+  const auth = setup.authenticator?.enabled ? setup.authenticator : undefined;
   const doors = new Map<DoorName, FrontDoor>();
 
   function doorFor(method: string, path: string): FrontDoor {
@@ -83,7 +99,12 @@ export function createDispatcher(setup: CallSetup): Dispatcher {
       const q = url.indexOf("?");
       const path = q === -1 ? url : url.slice(0, q);
       const door = doorFor(req.method ?? "", path);
-      void door.serve(new IncomingCall(req, res, path, door.name, setup));
+      const call = new IncomingCall(req, res, path, door.name, setup);
+      if (!auth) return void door.serve(call);
+      authenticateCall(auth, call, door.authentication).then(
+        () => door.serve(call),
+        (err: unknown) => door.refuse(call, err),
+      );
     },
   };
 }

@@ -75,6 +75,7 @@ test("OpenAI and Anthropic paths are reserved: 404 until a door is plugged in, t
       served.push(call.path);
       call.res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ door: "anthropic", path: call.path }));
     },
+    refuse: (call) => void call.res.writeHead(403).end(),
   });
   const r = await post("/v1/messages");
   assert.equal(r.status, 200);

@@ -5,7 +5,7 @@ import type { IncomingCall } from "../../server/call-context.js";
 import type { FrontDoor } from "../../server/dispatch.js";
 import { RouteTable } from "../../server/route-table.js";
 import { unknownOperation } from "../bedrock/runtime-door.js";
-import { sendError } from "../bedrock/respond.js";
+import { sendError, sendRefusal } from "../bedrock/respond.js";
 
 /** Answers one admin route; `labels` are the decoded `{label}` segments of its pattern. */
 export type AdminHandler = (call: IncomingCall, labels: Readonly<Record<string, string>>) => Promise<void>;
@@ -28,6 +28,8 @@ export function createAdminDoor(): AdminDoor {
         sendError(call.res, err, call.requestId, call.record);
       }
     },
+    authentication: { admin: true, openPaths: ["/_basalt/health"] },
+    refuse: (call, error) => void sendRefusal(call, error),
     route(method, pattern, handler) {
       if (!pattern.startsWith("/_basalt/")) throw new Error(`admin routes live under /_basalt/: ${pattern}`);
       routes.add({ method, path: pattern, value: handler });

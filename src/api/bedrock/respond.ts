@@ -4,6 +4,7 @@ import type { CallRecord } from "../../core/call-record.js";
 import { noteError } from "../../core/record-outcome.js";
 import { logUnexpected } from "../../log.js";
 import type { Headers, Response } from "../../server/http-types.js";
+import type { IncomingCall } from "../../server/call-context.js";
 
 // The real service sends the long form; every SDK cuts it at the first ':'.
 const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
@@ -41,4 +42,13 @@ export function sendError(res: Response, error: unknown, requestId: string, reco
     "x-amzn-requestid": requestId,
     "x-amzn-errortype": err.errorName + ERROR_TYPE_SUFFIX,
   });
+}
+
+/**
+ * Answers a call refused before its door served it (authentication). The body is drained first, as for an
+ * unknown route, so an HTTP/1.1 client that writes its whole body before reading sees the error, not a reset.
+ */
+export async function sendRefusal(call: IncomingCall, error: unknown): Promise<void> {
+  await call.readBody().catch(() => undefined);
+  sendError(call.res, error, call.requestId, call.record);
 }

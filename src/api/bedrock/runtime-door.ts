@@ -15,7 +15,7 @@ import { countTokens } from "./operations/count-tokens.js";
 import { invokeModel } from "./operations/invoke-model.js";
 import { invokeModelStream } from "./operations/invoke-model-stream.js";
 import { relayOperation } from "./relay-response.js";
-import { sendError } from "./respond.js";
+import { sendError, sendRefusal } from "./respond.js";
 import { ROUTES, type RuntimeOperationName, type RuntimeRoute } from "./routes.generated.js";
 
 /** The operations Basalt serves today; the others answer 404 until a handler is plugged in by name. */
@@ -81,6 +81,7 @@ export function createRuntimeDoor(opts: RuntimeDoorOptions): RuntimeDoor {
   return {
     name: "bedrock",
     serve,
+    refuse: (call, error) => void sendRefusal(call, error),
     handle(name, operation) {
       handlers.set(name, operation);
     },

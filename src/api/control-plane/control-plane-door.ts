@@ -5,7 +5,7 @@ import { BedrockError } from "../../core/errors.js";
 import type { IncomingCall } from "../../server/call-context.js";
 import type { FrontDoor } from "../../server/dispatch.js";
 import { RouteTable } from "../../server/route-table.js";
-import { sendError } from "../bedrock/respond.js";
+import { sendError, sendRefusal } from "../bedrock/respond.js";
 import { ROUTES, type ControlPlaneOperationName, type ControlPlaneRoute } from "./routes.generated.js";
 
 /** Answers one control-plane operation; `labels` are the decoded path labels (`modelIdentifier`, …). */
@@ -39,6 +39,7 @@ export function createControlPlaneDoor(): ControlPlaneDoor {
         sendError(call.res, err, call.requestId, call.record);
       }
     },
+    refuse: (call, error) => void sendRefusal(call, error),
     handle(name, handler) {
       handlers.set(name, handler);
     },

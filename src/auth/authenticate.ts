@@ -1,0 +1,130 @@
+// Who is calling: turns the parts of a request (method, target as sent, headers, body or its hash) into a
+// Caller, or throws the BedrockError the real service would send. One authenticator serves every front
+// door; without an `auth` section everyone is ANONYMOUS.
+import { ANONYMOUS, type Caller } from "../core/caller.js";
+import { BedrockError } from "../core/errors.js";
+import type { RawHeaders } from "./canonical-request.js";
+import type { AuthConfig } from "./auth-config.js";
+import { adminClosed, expiredApiKey, invalidApiKey, missingAuthenticationToken } from "./auth-errors.js";
+import { KeyRing, type KeyEntry } from "./key-ring.js";
+import { bodyHash, verifySigV4, type SigV4Result } from "./verify-sigv4.js";
+import { hasPresignedSignature, verifyPresignedQuery } from "./verify-presigned-query.js";
+import { SHORT_TERM_PREFIX, verifyShortTermKey } from "./verify-short-term-key.js";
+
+export interface AuthRequest {
+  method: string;
+  /** The request target exactly as sent: percent-encoded path plus optional `?query`. */
+  target: string;
+  /** Lower-case names as Node gives them; HTTP/2 requests include `:authority`. */
+  headers: RawHeaders;
+  body?: Uint8Array;
+  /** Hex SHA-256 of the body, when already known. */
+  bodySha256?: string;
+}
+
+export interface AuthenticateOptions {
+  /** Also accept an API key in this header (the Anthropic door's `x-api-key`). */
+  apiKeyHeader?: string;
+}
+
+export interface Authenticator {
+  /** False without an `auth` section: every call is ANONYMOUS. */
+  readonly enabled: boolean;
+  /** Runtime calls: SigV4 (header or presigned query) or a Bedrock API key (long- or short-term). */
+  authenticate(req: AuthRequest, opts?: AuthenticateOptions): Caller;
+  /** The admin routes: the admin key as a Bearer token. */
+  authenticateAdmin(req: AuthRequest): Caller;
+}
+
+const SIGNING_NAME = "bedrock";
+const BEARER = /^Bearer\s+(\S*)\s*$/i;
+export const ADMIN_CALLER: Caller = Object.freeze({ name: "admin", via: "admin-key" as const });
+
+const OPEN: Authenticator = {
+  enabled: false,
+  authenticate: () => ANONYMOUS,
+  authenticateAdmin: () => ANONYMOUS,
+};
+
+function header(headers: RawHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function refusal(r: Extract<SigV4Result, { ok: false }>): BedrockError {
+  return new BedrockError(r.error, r.message);
+}
+
+export function createAuthenticator(config: AuthConfig | undefined, opts: { now?: () => Date } = {}): Authenticator {
+  if (!config) return OPEN;
+  const ring = new KeyRing(config);
+  const now = opts.now ?? (() => new Date());
+  const callerOf = (entry: KeyEntry, via: Caller["via"], region?: string): Caller =>
+    region === undefined ? { ...entry.caller, via } : { ...entry.caller, via, region };
+
+  function fromApiKey(token: string): Caller {
+    if (token.startsWith(SHORT_TERM_PREFIX)) {
+      const r = verifyShortTermKey(token, { secretFor: ring.secretFor, now: now() });
+      if (!r.ok) throw r.reason === "expired" ? expiredApiKey() : invalidApiKey();
+      return callerOf(ring.entryForAccessKey(r.accessKeyId)!, "short-term-key", r.region);
+    }
+    const entry = ring.entryForApiKey(token);
+    if (!entry) throw invalidApiKey();
+    return callerOf(entry, "api-key");
+  }
+
+  function fromSigV4(req: AuthRequest): Caller {
+    const r = verifySigV4(
+      { method: req.method, path: req.target, headers: req.headers, body: req.body, bodySha256: req.bodySha256 },
+      { secretFor: ring.secretFor, service: SIGNING_NAME, now: now() },
+    );
+    if (!r.ok) throw refusal(r);
+    return callerOf(ring.entryForAccessKey(r.accessKeyId)!, "sigv4", r.region);
+  }
+
+  function fromPresignedQuery(req: AuthRequest, q: number): Caller {
+    const r = verifyPresignedQuery(
+      {
+        method: req.method,
+        rawPath: req.target.slice(0, q),
+        rawQuery: req.target.slice(q + 1),
+        headers: req.headers,
+        // A presigned request may declare its payload hash (UNSIGNED-PAYLOAD) like a header-signed one.
+        payloadHashes: () => {
+          const declared = header(req.headers, "x-amz-content-sha256");
+          return [declared !== undefined && !/^[0-9a-f]{64}$/.test(declared) ? declared : bodyHash({ ...req, path: req.target })];
+        },
+      },
+      { secretFor: ring.secretFor, service: SIGNING_NAME, now: now() },
+    );
+    if (!r.ok) throw refusal(r);
+    return callerOf(ring.entryForAccessKey(r.accessKeyId)!, "sigv4", r.region);
+  }
+
+  return {
+    enabled: true,
+    authenticate(req, options = {}) {
+      const authorization = header(req.headers, "authorization");
+      if (authorization !== undefined && authorization !== "") {
+        const bearer = BEARER.exec(authorization);
+        if (bearer) return fromApiKey(bearer[1]);
+        return fromSigV4(req);
+      }
+      if (options.apiKeyHeader) {
+        const key = header(req.headers, options.apiKeyHeader);
+        if (key !== undefined && key !== "") return fromApiKey(key);
+      }
+      const q = req.target.indexOf("?");
+      if (q !== -1 && hasPresignedSignature(req.target.slice(q + 1))) return fromPresignedQuery(req, q);
+      throw missingAuthenticationToken();
+    },
+    authenticateAdmin(req) {
+      const authorization = header(req.headers, "authorization");
+      if (authorization === undefined || authorization === "") throw missingAuthenticationToken();
+      if (!ring.hasAdminKey) throw adminClosed();
+      const bearer = BEARER.exec(authorization);
+      if (!bearer || !ring.isAdminKey(bearer[1])) throw invalidApiKey();
+      return ADMIN_CALLER;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// The pieces of a SigV4 canonical request as AWS (non-S3) builds them from what arrived on the wire
+// (DIGEST §12.1): the already-encoded path encoded again, the query sorted and RFC 3986-encoded, header
+// values trimmed with inner whitespace folded.
+import { createHash } from "node:crypto";
+
+export type RawHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+const SPACES = /\s+/g;
+const RESERVED = /[!'()*]/g;
+
+/** RFC 3986 encoding as AWS applies it: everything but A–Z a–z 0–9 - _ . ~ */
+export function escape(text: string): string {
+  return encodeURIComponent(text).replace(RESERVED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Non-S3 services encode the already-encoded path a second time, after removing empty, `.` and `..` segments. */
+export function canonicalUri(rawPath: string): string {
+  const segments: string[] = [];
+  for (const segment of rawPath.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(escape(segment));
+  }
+  const trailing = segments.length > 0 && rawPath.endsWith("/") ? "/" : "";
+  return "/" + segments.join("/") + trailing;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
+}
+
+/** The query's parameters, decoded, in arrival order. */
+export function parseQuery(rawQuery: string): Array<[key: string, value: string]> {
+  if (rawQuery === "") return [];
+  const pairs: Array<[string, string]> = [];
+  for (const p of rawQuery.split("&")) {
+    if (p === "") continue;
+    const eq = p.indexOf("=");
+    pairs.push(eq === -1 ? [safeDecode(p), ""] : [safeDecode(p.slice(0, eq)), safeDecode(p.slice(eq + 1))]);
+  }
+  return pairs;
+}
+
+/** Keys sorted, values RFC 3986-encoded; `omit` drops a parameter (the signature of a presigned URL). */
+export function canonicalQueryOf(pairs: ReadonlyArray<readonly [string, string]>, omit?: string): string {
+  const encoded = pairs.filter(([k]) => k !== omit).map(([k, v]) => [escape(k), escape(v)] as const);
+  encoded.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  return encoded.map(([k, v]) => `${k}=${v}`).join("&");
+}
+
+export function canonicalQuery(rawQuery: string): string {
+  return rawQuery === "" ? "" : canonicalQueryOf(parseQuery(rawQuery));
+}
+
+/** One header as it enters the canonical request; HTTP/2's `:authority` and `host` stand in for each other. */
+export function canonicalHeaderValue(headers: RawHeaders, name: string): string | undefined {
+  let v = headers[name];
+  if (v === undefined && name === "host") v = headers[":authority"];
+  if (v === undefined && name === ":authority") v = headers.host;
+  if (v === undefined) return undefined;
+  if (typeof v === "string") return v.trim().replace(SPACES, " ");
+  return v.map((x) => x.trim().replace(SPACES, " ")).join(",");
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** SHA-256 of an empty payload: what signers use when there is no body. */
+export const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

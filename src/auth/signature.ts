@@ -1,0 +1,74 @@
+// The SigV4 signature itself: the derived signing key (cached: it changes once a day per key, region and
+// service, and deriving it is four HMACs) and the HMAC of the string to sign.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { sha256Hex } from "./canonical-request.js";
+
+export const ALGORITHM = "AWS4-HMAC-SHA256";
+
+export interface CredentialScope {
+  readonly accessKeyId: string;
+  /** YYYYMMDD */
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
+}
+
+function hmac(key: string | Buffer, data: string): Buffer {
+  return createHmac("sha256", key).update(data, "utf8").digest();
+}
+
+export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), "aws4_request");
+}
+
+// Bounded: only requests naming a configured key reach it, but their scope (region) is the client's choice.
+const MAX_CACHED_KEYS = 512;
+const keyCache = new Map<string, Buffer>();
+
+function cachedSigningKey(secret: string, scope: CredentialScope): Buffer {
+  const id = `${scope.accessKeyId}\n${scope.date}\n${scope.region}\n${scope.service}\n${secret}`;
+  let key = keyCache.get(id);
+  if (!key) {
+    if (keyCache.size >= MAX_CACHED_KEYS) keyCache.clear();
+    key = signingKey(secret, scope.date, scope.region, scope.service);
+    keyCache.set(id, key);
+  }
+  return key;
+}
+
+/** Parses `AKID/YYYYMMDD/region/service/aws4_request`. */
+export function parseCredential(credential: string): CredentialScope | undefined {
+  const parts = credential.split("/");
+  if (parts.length !== 5 || parts[4] !== "aws4_request" || !/^\d{8}$/.test(parts[1]) || !parts[2] || !parts[3] || !parts[0]) {
+    return undefined;
+  }
+  return { accessKeyId: parts[0], date: parts[1], region: parts[2], service: parts[3] };
+}
+
+/** True when `signatureHex` is the signature of `canonicalRequest` under `secret` (compared in constant time). */
+export function signatureMatches(opts: {
+  canonicalRequest: string;
+  amzDate: string;
+  scope: CredentialScope;
+  secret: string;
+  signatureHex: string;
+}): boolean {
+  const { scope } = opts;
+  const stringToSign = `${ALGORITHM}\n${opts.amzDate}\n${scope.date}/${scope.region}/${scope.service}/aws4_request\n${sha256Hex(opts.canonicalRequest)}`;
+  const expected = createHmac("sha256", cachedSigningKey(opts.secret, scope)).update(stringToSign, "utf8").digest();
+  const given = Buffer.from(opts.signatureHex, "hex");
+  return given.length === expected.length && timingSafeEqual(expected, given);
+}
+
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+export function parseAmzDate(text: string): Date | undefined {
+  const m = AMZ_DATE.exec(text);
+  if (!m) return undefined;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+export function formatAmzDate(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}

@@ -1,0 +1,176 @@
+// Requests and tokens per minute, per key (auth.keys[].limits) and per model (models[].limits, all callers
+// together); every limit that applies must admit a call. Counters live in the KeyValueStore: a sliding
+// window, atomic per counter (one Lua script on Redis), shared by every node on the same Redis. Input
+// tokens are counted at admission with the model's own CountTokens; output tokens are charged when the
+// answer ends (streams and relays too). A failing counter store never fails a call: the store degrades to
+// local counters (DegradingKeyValueStore) and anything else it throws lets the call through.
+import { BedrockError } from "../../core/errors.js";
+import type { ModelMiddleware } from "../../core/model-middleware.js";
+import type { CallContext, ConverseInput, Model, RelayCall, StreamEvent } from "../../core/model.js";
+import type { CountTokensInput } from "../../core/shapes.generated.js";
+import type { KeyValueStore } from "../../storage/key-value-store.js";
+import type { Limits } from "../../auth/auth-config.js";
+import { estimateCountTokens, estimateTextTokens } from "../../providers/shared/estimate-tokens.js";
+import { watchRelayedUsage } from "./read-relayed-usage.js";
+
+export const TOO_MANY_REQUESTS = "Too many requests, please wait before trying again.";
+export const TOO_MANY_TOKENS = "Too many tokens, please wait before trying again.";
+const MINUTE_MS = 60_000;
+
+export interface QuotaPolicyOptions {
+  store: KeyValueStore;
+  /** Limits of a served model (all callers together), by its id; read once per model when it is wrapped. */
+  modelLimits: (servedModelId: string) => Limits | undefined;
+  /** The store failed in a way it did not absorb itself; the call went through uncounted. */
+  onStoreError?: (err: unknown) => void;
+  /** Window length; one minute unless a test says otherwise. */
+  windowMs?: number;
+}
+
+interface Counter {
+  readonly key: string;
+  readonly limit: number;
+  readonly unit: "requests" | "tokens";
+}
+
+/** What an admitted call still owes: its output tokens, to the token counters that apply to it. */
+interface Admitted {
+  chargeOutput(tokens: number | undefined): void;
+}
+
+const NOTHING_OWED: Admitted = { chargeOutput: () => undefined };
+
+function converseTokensInput(input: ConverseInput): CountTokensInput {
+  const { messages, system, toolConfig, additionalModelRequestFields } = input;
+  return { converse: { messages, system, toolConfig, additionalModelRequestFields } };
+}
+
+function relayTokensInput(call: RelayCall): CountTokensInput | undefined {
+  if (call.action === "invoke" || call.action === "invoke-with-response-stream") {
+    return { invokeModel: { body: Buffer.from(call.body).toString("base64") } };
+  }
+  if (call.action === "converse" || call.action === "converse-stream") {
+    try {
+      return converseTokensInput(JSON.parse(Buffer.from(call.body).toString("utf8")) as ConverseInput);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined; // count-tokens: a request, but no tokens spent
+}
+
+function textOf(event: StreamEvent): number {
+  if (!("contentBlockDelta" in event)) return 0;
+  const delta = event.contentBlockDelta?.delta as Record<string, unknown> | undefined;
+  return typeof delta?.text === "string" ? delta.text.length : 0;
+}
+
+export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
+  const { store } = options;
+  const windowMs = options.windowMs ?? MINUTE_MS;
+  const throttled = (unit: Counter["unit"]) =>
+    new BedrockError("ThrottlingException", unit === "requests" ? TOO_MANY_REQUESTS : TOO_MANY_TOKENS);
+
+  return (inner: Model): Model => {
+    const model = options.modelLimits(inner.id);
+    const modelRequests: Counter | undefined = model?.requestsPerMinute
+      ? { key: `quota:model:${inner.id}:requests`, limit: model.requestsPerMinute, unit: "requests" } : undefined;
+    const modelTokens: Counter | undefined = model?.tokensPerMinute
+      ? { key: `quota:model:${inner.id}:tokens`, limit: model.tokensPerMinute, unit: "tokens" } : undefined;
+
+    async function countInput(input: CountTokensInput | undefined, ctx: CallContext): Promise<number> {
+      if (!input) return 0;
+      try {
+        return await inner.countTokens(input, ctx);
+      } catch {
+        // A backend without a usable CountTokens: the shared estimate, rather than refusing the call.
+        return estimateCountTokens(input);
+      }
+    }
+
+    /** Admits the call against every limit that applies, or throws ThrottlingException. */
+    async function admit(ctx: CallContext, tokensInput: (() => CountTokensInput | undefined) | undefined): Promise<Admitted> {
+      const caller = ctx.caller;
+      const requests: Counter[] = [];
+      const tokens: Counter[] = [];
+      if (caller.limits?.requestsPerMinute) requests.push({ key: `quota:key:${caller.name}:requests`, limit: caller.limits.requestsPerMinute, unit: "requests" });
+      if (modelRequests) requests.push(modelRequests);
+      if (tokensInput) {
+        if (caller.limits?.tokensPerMinute) tokens.push({ key: `quota:key:${caller.name}:tokens`, limit: caller.limits.tokensPerMinute, unit: "tokens" });
+        if (modelTokens) tokens.push(modelTokens);
+      }
+      if (requests.length === 0 && tokens.length === 0) return NOTHING_OWED;
+
+      const inputTokens = tokens.length > 0 ? await countInput(tokensInput!(), ctx) : 0;
+      const checks = [...requests.map((c) => [c, 1] as const), ...tokens.map((c) => [c, inputTokens] as const)];
+      try {
+        // Several counters cannot be admitted in one atomic step, and a refusal by a later one would leave the
+        // earlier ones charged for a call that never ran. So look first (cost 0 records nothing); only a race
+        // with another node between the look and the admission can still over-count.
+        if (checks.length > 1) {
+          const seen = await Promise.all(checks.map(([c]) => store.admit(c.key, 0, c.limit, windowMs)));
+          seen.forEach((s, i) => {
+            if (s.used + checks[i][1] > checks[i][0].limit) throw throttled(checks[i][0].unit);
+          });
+        }
+        for (const [counter, cost] of checks) {
+          const r = await store.admit(counter.key, cost, counter.limit, windowMs);
+          if (!r.admitted) throw throttled(counter.unit);
+        }
+      } catch (err) {
+        if (err instanceof BedrockError) throw err;
+        options.onStoreError?.(err);
+        return NOTHING_OWED;
+      }
+      if (tokens.length === 0) return NOTHING_OWED;
+      return {
+        chargeOutput(output) {
+          if (!output || output <= 0) return;
+          for (const counter of tokens) {
+            store.charge(counter.key, output, windowMs).catch((err: unknown) => options.onStoreError?.(err));
+          }
+        },
+      };
+    }
+
+    const wrapped: Model = {
+      id: inner.id,
+      async converse(input, ctx) {
+        const owed = await admit(ctx, () => converseTokensInput(input));
+        const output = await inner.converse(input, ctx);
+        owed.chargeOutput(output.usage?.outputTokens);
+        return output;
+      },
+      converseStream(input, ctx) {
+        return (async function* () {
+          const owed = await admit(ctx, () => converseTokensInput(input));
+          let reported: number | undefined;
+          let textChars = 0;
+          try {
+            for await (const event of inner.converseStream(input, ctx)) {
+              if ("metadata" in event) reported = event.metadata?.usage?.outputTokens;
+              else textChars += textOf(event);
+              yield event;
+            }
+          } finally {
+            // A stream cut short has no metadata: charge what was produced, estimated from its text.
+            owed.chargeOutput(reported ?? estimateTextTokens(textChars));
+          }
+        })();
+      },
+      async countTokens(input, ctx) {
+        await admit(ctx, undefined);
+        return inner.countTokens(input, ctx);
+      },
+    };
+    if (inner.relay) {
+      const relay = inner.relay.bind(inner);
+      wrapped.relay = async (call, ctx) => {
+        const owed = await admit(ctx, call.action === "count-tokens" ? undefined : () => relayTokensInput(call));
+        const response = await relay(call, ctx);
+        return owed === NOTHING_OWED ? response : watchRelayedUsage(response, (n) => owed.chargeOutput(n));
+      };
+    }
+    return wrapped;
+  };
+}

@@ -1,0 +1,62 @@
+// Authentication in the request path, once per request, before any front door sees it (so no door, now or
+// later, can forget it). A door says how its callers prove who they are (FrontDoor.authentication); the
+// checks themselves are auth/. The body is read first only when the signature covers it and no declared
+// payload hash stands in for it (botocore); otherwise the signature is checked at once and the body against
+// the signed hash when it is read, so an unsigned 25 MB upload is refused without being read.
+import { createHash } from "node:crypto";
+import type { Caller } from "../core/caller.js";
+import { BedrockError } from "../core/errors.js";
+import type { Authenticator } from "../auth/authenticate.js";
+import type { IncomingCall } from "./call-context.js";
+
+/** How callers prove who they are at one front door. */
+export interface DoorAuthentication {
+  /** The admin key (auth.adminKey) instead of runtime credentials. */
+  readonly admin?: boolean;
+  /** Also accept an API key in this header (`x-api-key` at the Anthropic door). */
+  readonly apiKeyHeader?: string;
+  /** Paths open to anyone (the liveness probe). */
+  readonly openPaths?: readonly string[];
+}
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+const BODY_MISMATCH = "The provided 'x-amz-content-sha256' header does not match what was computed.";
+
+function single(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Whether verifying this request's signature needs the body itself (a SigV4 signature without a declared hash). */
+function needsBody(call: IncomingCall): boolean {
+  const headers = call.req.headers;
+  if (headers["x-amz-content-sha256"] !== undefined) return false;
+  const authorization = single(headers.authorization);
+  if (authorization !== undefined) return authorization.startsWith("AWS4-HMAC-SHA256");
+  const url = call.req.url ?? "";
+  return url.includes("X-Amz-Signature=");
+}
+
+/** Identifies the caller of `call` (call.identify) or throws the refusal the door should send. */
+export async function authenticateCall(auth: Authenticator, call: IncomingCall, door: DoorAuthentication = {}): Promise<void> {
+  if (door.openPaths?.includes(call.path)) return;
+  const req = call.req;
+  const request = { method: req.method ?? "", target: req.url ?? "", headers: req.headers };
+  if (door.admin) {
+    call.identify(auth.authenticateAdmin(request));
+    return;
+  }
+  if (needsBody(call)) {
+    const body = await call.readBody();
+    call.identify(auth.authenticate({ ...request, body }, door));
+    return;
+  }
+  const declared = single(req.headers["x-amz-content-sha256"]);
+  const signedHash = declared !== undefined && HEX_SHA256.test(declared) ? declared : undefined;
+  const caller: Caller = auth.authenticate({ ...request, bodySha256: signedHash }, door);
+  if (caller.via !== "sigv4" || signedHash === undefined) return call.identify(caller);
+  call.identify(caller, (body) => {
+    if (createHash("sha256").update(body).digest("hex") !== signedHash) {
+      throw new BedrockError("InvalidSignatureException", BODY_MISMATCH);
+    }
+  });
+}

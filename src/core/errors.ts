@@ -28,6 +28,11 @@ export interface ErrorKind {
   readonly streamMember: string;
   /** Whether the shape is in the service model (clients know it by name). */
   readonly modelled: boolean;
+  /**
+   * An authentication failure of the caller's credentials. From an upstream it is about Basalt's own
+   * credentials, so it does not pass through under its name (providers map it by status).
+   */
+  readonly authentication: boolean;
 }
 
 const streamMember = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
@@ -39,18 +44,21 @@ for (const [name, shape] of Object.entries(ERROR_SHAPES)) {
     retryable: shape.retryableTrait || shape.fault === "server" || name === "ThrottlingException",
     streamMember: streamMember(name),
     modelled: true,
+    authentication: false,
   });
 }
 // Not in the model: what the AWS front end answers before a request reaches the service.
-const FRONT_END_ERRORS: readonly (readonly [Exclude<BedrockErrorName, ModelledErrorName>, number])[] = [
+const FRONT_END_ERRORS: readonly (readonly [Exclude<BedrockErrorName, ModelledErrorName>, number, "auth"?])[] = [
   ["SerializationException", 400],
   ["UnknownOperationException", 404],
-  ["MissingAuthenticationTokenException", 403],
-  ["IncompleteSignatureException", 400],
-  ["UnrecognizedClientException", 403],
-  ["InvalidSignatureException", 403],
+  ["MissingAuthenticationTokenException", 403, "auth"],
+  ["IncompleteSignatureException", 400, "auth"],
+  ["UnrecognizedClientException", 403, "auth"],
+  ["InvalidSignatureException", 403, "auth"],
 ];
-for (const [name, status] of FRONT_END_ERRORS) kinds.set(name, { status, retryable: false, streamMember: streamMember(name), modelled: false });
+for (const [name, status, auth] of FRONT_END_ERRORS) {
+  kinds.set(name, { status, retryable: false, streamMember: streamMember(name), modelled: false, authentication: auth === "auth" });
+}
 
 /** The ERROR table, by exception name. */
 export const ERROR_KINDS: ReadonlyMap<string, ErrorKind> = kinds;
@@ -68,7 +76,7 @@ export function isModelledErrorName(name: string): name is ModelledErrorName {
 
 /** A name outside the table (an upstream's own exception name passed through) answers as a server fault. */
 export function errorKind(name: string): ErrorKind {
-  return kinds.get(name) ?? { status: 500, retryable: false, streamMember: streamMember(name), modelled: false };
+  return kinds.get(name) ?? { status: 500, retryable: false, streamMember: streamMember(name), modelled: false, authentication: false };
 }
 
 /** Extra members some error shapes carry (ModelErrorException, ModelStreamErrorException). */

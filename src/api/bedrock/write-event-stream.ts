@@ -8,7 +8,7 @@ import { encodeEvent, encodeException } from "../../formats/event-stream/encode.
 import type { Headers, Response } from "../../server/http-types.js";
 import { ABORTED, AbortableIterator, pumpToResponse } from "../../server/pump-response.js";
 import { reportError, sendError } from "./respond.js";
-import { shape } from "./validation/service-model.js";
+import { shape } from "../../service-model/service-model.js";
 
 export interface EventStreamOptions {
   /** The stream union shape, e.g. ConverseStreamOutput or ResponseStream: which exceptions it can carry. */

@@ -10,8 +10,8 @@ import { familyFor } from "../../../families/index.js";
 import { parseNativeBody } from "../../../families/native-body.js";
 import type { Headers, Request } from "../../../server/http-types.js";
 import type { OperationCall } from "../operation.js";
-import { shape } from "../validation/service-model.js";
-import { formatIssues, validatorFor, type Issue } from "../validation/validate-shape.js";
+import { shape } from "../../../service-model/service-model.js";
+import { formatIssues, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
 
 type InvokeShape = "InvokeModelRequest" | "InvokeModelWithResponseStreamRequest";
 

@@ -5,7 +5,7 @@ import { BedrockError } from "../../../core/errors.js";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput } from "../../../core/model.js";
 import type { ContentBlock, StopReason, TokenUsage } from "../../../core/shapes.generated.js";
 import { inputTokensOf } from "../../../providers/echo/echo-model.js";
-import { countTokens } from "../../../providers/echo/tokens.js";
+import { countTokens } from "../../../core/text-tokens.js";
 import type { ScriptError, ScriptRespond } from "./script-schema.js";
 
 /** Tokens an answer's content is worth: its text, reasoning text, cited text and tool input JSON. */

@@ -22,7 +22,7 @@ export interface Shape {
 interface ServiceModel { shapes: Record<string, Shape> }
 
 // src/ and dist/ sit at the same depth, so this path works from both.
-const specUrl = new URL("../../../../spec/bedrock-runtime.service-2.json", import.meta.url);
+const specUrl = new URL("../../spec/bedrock-runtime.service-2.json", import.meta.url);
 export const serviceModel: ServiceModel = JSON.parse(readFileSync(specUrl, "utf8"));
 
 export function shape(name: string): Shape {

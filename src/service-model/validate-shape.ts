@@ -3,7 +3,7 @@
 //   1 validation error detected: Value at 'messages.1.member.content.2.member.document.name' failed to
 //   satisfy constraint: Member must have length less than or equal to 200
 // List indices in these paths are 1-based with `.member`, as in the recordings of the real service.
-import { isObject } from "../../../core/json.js";
+import { isObject } from "../core/json.js";
 import { shape, type Shape } from "./service-model.js";
 
 export interface ConstraintIssue { kind: "constraint"; path: string; rule: string }

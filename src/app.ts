@@ -7,6 +7,8 @@ import { ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
+import { registerScriptRoutes } from "./api/admin/script-routes.js";
+import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
 import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
@@ -45,7 +47,8 @@ export interface StartOptions {
 }
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
-  const registry = new ModelRegistry(config, { config });
+  const scripts = new ScriptStore(config.scripts ?? []);
+  const registry = new ModelRegistry(config, { config, scripts });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
@@ -62,6 +65,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  registerScriptRoutes(admin, scripts);
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));

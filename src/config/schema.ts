@@ -1,12 +1,16 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
+import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
+import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { MODEL_FAMILIES, type ModelInfo } from "../core/model-info.js";
-import type { ProviderOptions } from "../core/provider-options.js";
+import type {
+  AnthropicProviderOptions, BedrockProviderOptions, EchoProviderOptions, OpenAIProviderOptions,
+} from "../core/provider-options.js";
 
 const timeoutMs = z.number().int().positive();
 
-export const echoProviderSchema = z.object({ type: z.literal("echo") }).strict();
+export const echoProviderSchema = z.object({ type: z.literal("echo"), cassettes: cassetteConfigSchema.optional() }).strict();
 
 export const openaiProviderSchema = z
   .object({
@@ -17,6 +21,8 @@ export const openaiProviderSchema = z
     /** Extra headers sent upstream (e.g. OpenAI-Organization). */
     headers: z.record(z.string()).optional(),
     timeoutMs: timeoutMs.optional(),
+    /** Record / replay this provider's answers (test doubles). */
+    cassettes: cassetteConfigSchema.optional(),
   })
   .strict();
 
@@ -29,6 +35,8 @@ export const anthropicProviderSchema = z
     version: z.string().default("2023-06-01"),
     headers: z.record(z.string()).optional(),
     timeoutMs: timeoutMs.optional(),
+    /** Record / replay this provider's answers (test doubles). */
+    cassettes: cassetteConfigSchema.optional(),
   })
   .strict();
 
@@ -41,6 +49,8 @@ export const bedrockProviderSchema = z
     /** A profile of the shared credentials/config files; else the default AWS credential chain. */
     profile: z.string().optional(),
     timeoutMs: timeoutMs.optional(),
+    /** Record / replay this provider's answers (test doubles). */
+    cassettes: cassetteConfigSchema.optional(),
   })
   .strict();
 
@@ -63,6 +73,8 @@ export const modelSchema = z
     /** The upstream's own model name; defaults to `id`. */
     model: z.string().min(1).optional(),
     family: familySchema.optional(),
+    /** Record / replay this model's answers; overrides the provider's. */
+    cassettes: cassetteConfigSchema.optional(),
     /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
     limits: limitsSchema.optional(),
   })
@@ -86,6 +98,8 @@ export const configSchema = z
     server: serverSchema.default({}),
     providers: z.record(providerSchema).default({}),
     models: z.array(modelSchema).optional(),
+    /** Test-double scripts, oldest first (POST /_basalt/scripts adds more at run time). */
+    scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
   })
@@ -99,9 +113,14 @@ export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
 export type BedrockProviderConfig = z.infer<typeof bedrockProviderSchema>;
 export type ModelFamily = z.infer<typeof familySchema>;
 
-// The core's types are what the rest of the code sees; a config entry must be exactly one of them, so the
-// registry can hand it on. These lines stop the build if the schema and the core's types drift apart.
-type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Same<A, B> = Mutual<A, B> extends true ? Mutual<keyof A, keyof B> : false;
-export const providerOptionsMatch: Same<ProviderConfig, ProviderOptions> = true;
-export const modelInfoMatches: Same<ModelConfig, ModelInfo> = true;
+// The core's types are what the rest of the code sees; the registry hands config entries on as them. Each
+// entry must carry every field of its core type with the same type (it may carry more: policy settings such
+// as `cassettes`). These lines stop the build if the schema and the core's types drift apart.
+type Covers<Config, Core> = [Config] extends [Core] ? ([Exclude<keyof Core, keyof Config>] extends [never] ? true : false) : false;
+export const schemaCoversCoreTypes: [
+  Covers<ModelConfig, ModelInfo>,
+  Covers<z.infer<typeof echoProviderSchema>, EchoProviderOptions>,
+  Covers<OpenAIProviderConfig, OpenAIProviderOptions>,
+  Covers<AnthropicProviderConfig, AnthropicProviderOptions>,
+  Covers<BedrockProviderConfig, BedrockProviderOptions>,
+] = [true, true, true, true, true];

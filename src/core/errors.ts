@@ -95,6 +95,8 @@ export interface BedrockErrorOptions {
 
 export class BedrockError extends Error {
   readonly retryable: boolean;
+  /** HTTP status to answer with instead of the exception's own (a test-double script may choose one). */
+  httpStatus?: number;
 
   constructor(
     readonly errorName: BedrockErrorName,
@@ -107,9 +109,9 @@ export class BedrockError extends Error {
     this.retryable = options.retryable ?? errorKind(errorName).retryable;
   }
 
-  /** HTTP status of the error response. */
+  /** HTTP status of the error response: the override if one was set, else the table's. */
   get status(): number {
-    return errorKind(this.errorName).status;
+    return this.httpStatus ?? errorKind(this.errorName).status;
   }
 }
 

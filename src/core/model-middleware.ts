@@ -5,13 +5,17 @@
 // A pass-through model (Model.relay) sends the client's bytes upstream unchanged, so a policy that reads or
 // changes requests or answers would be bypassed by it. Hence: a middleware that merely admits or refuses a
 // call declares `admissionOnly` (build it with `admissionMiddleware`) and the relay stays behind it; behind
-// any other middleware the relay is dropped, and the front door translates the call through converse().
+// any other middleware the relay is dropped, and the front door translates the call through converse(). A
+// middleware whose model serves relayed calls itself (it sees the raw request and answer: cassettes, or
+// scripts that step aside when none can match) declares `handlesRelay` and keeps the relay it exposes.
 import type { CallContext, ConverseInput, Model, RelayCall, StreamEvent } from "./model.js";
 import type { CountTokensInput } from "./shapes.generated.js";
 
 export type ModelMiddleware = ((inner: Model) => Model) & {
   /** True for a policy that only admits or refuses calls and never changes a request or an answer. */
   readonly admissionOnly?: boolean;
+  /** True for a policy whose model implements `relay` itself, so relayed calls still pass through it. */
+  readonly handlesRelay?: boolean;
 };
 
 /** Which model method a call is; what an admission check gets besides the context. */
@@ -38,12 +42,14 @@ export function admissionMiddleware(admit: Admit): ModelMiddleware {
         return inner.countTokens(input, ctx);
       },
     };
-    const relay = inner.relay?.bind(inner);
-    if (relay) {
-      wrapped.relay = async (call: RelayCall, ctx: CallContext) => {
+    if (inner.relay) {
+      const admitted = async (call: RelayCall, ctx: CallContext) => {
         await admit(ctx, "relay");
-        return relay(call, ctx);
+        return inner.relay!(call, ctx);
       };
+      // Read per call: a policy inside may offer its relay only some of the time (scripts step aside when
+      // none can match), so whether the call is relayed is decided when it arrives, not when models are built.
+      Object.defineProperty(wrapped, "relay", { enumerable: true, get: () => (inner.relay ? admitted : undefined) });
     }
     return wrapped;
   };
@@ -65,7 +71,8 @@ export function wrapModel(model: Model, middlewares: readonly ModelMiddleware[])
   let wrapped = model;
   for (let i = middlewares.length - 1; i >= 0; i--) {
     const next = middlewares[i](wrapped);
-    wrapped = next.relay && !middlewares[i].admissionOnly ? withoutRelay(next) : next;
+    const keepsRelay = middlewares[i].admissionOnly || middlewares[i].handlesRelay;
+    wrapped = next.relay && !keepsRelay ? withoutRelay(next) : next;
   }
   return wrapped;
 }

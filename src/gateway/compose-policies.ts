@@ -7,23 +7,33 @@
 //   4. cache       — a stored answer skips everything below
 //   5. guardrails  — screen the request and the answer
 //   6. fallback → retry → circuit breaker — around each upstream try
-//   7. the provider's model
+//   7. cassettes   — record / replay what the provider answered (test doubles)
+//   8. the provider's model
 //
 // Admission-only policies (see core/model-middleware.ts) leave a pass-through model's relay in place; any
-// other policy drops it, so relayed calls go through converse() and the policy sees them.
+// other policy drops it, so relayed calls go through converse() and the policy sees them — unless it handles
+// relayed calls itself (scripts, cassettes).
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
+import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
+import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
+import type { ScriptStore } from "./policies/scripts/script-store.js";
 import { modelAccessPolicy } from "./policies/model-access.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
   readonly config: BasaltConfig;
+  /** Test-double scripts: one store per server, shared with /_basalt/scripts. */
+  readonly scripts?: ScriptStore;
 }
 
 /** The policies that wrap one served model, outermost first. */
 export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddleware[] {
-  return [
-    ...(deps.config.auth ? [modelAccessPolicy(info)] : []),
-  ];
+  const policies: ModelMiddleware[] = [];
+  if (deps.config.auth) policies.push(modelAccessPolicy(info));
+  if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));
+  const cassettes = cassettesFor(info, deps.config);
+  if (cassettes) policies.push(cassettes);
+  return policies;
 }

@@ -200,5 +200,5 @@ test("a relayed Bedrock answer (event stream and JSON) is taped and played back;
   assert.equal(upstreamCalls, 2);
   const text = files(dir).map((f) => readFileSync(join(dir, f), "utf8")).join("\n");
   assert.ok(!text.includes("rid-123") && !text.includes("rid-456"), "no request ids");
-  assert.match(text, /"chunk": \{\s+"type": "message_start"/, "chunk bytes are stored decoded");
+  assert.match(text, /"payload":\{"chunk":\{"type":"message_start"\}\}/, "chunk bytes are stored decoded");
 });

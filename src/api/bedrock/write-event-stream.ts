@@ -5,6 +5,8 @@ import type { CallRecord } from "../../core/call-record.js";
 import { BedrockError, errorKind, toBedrockError } from "../../core/errors.js";
 import { noteStreamEvent } from "../../core/record-outcome.js";
 import { encodeEvent, encodeException } from "../../formats/event-stream/encode.js";
+import { isStreamCut } from "../../core/stream-cut.js";
+import { breakResponse } from "../../server/break-response.js";
 import type { Headers, Response } from "../../server/http-types.js";
 import { ABORTED, AbortableIterator, pumpToResponse } from "../../server/pump-response.js";
 import { reportError, sendError } from "./respond.js";
@@ -91,7 +93,8 @@ export async function writeEventStream(
       }
       first = r;
     } catch (err) {
-      sendError(res, err, opts.requestId, opts.record);
+      if (isStreamCut(err)) breakResponse(res, opts.record);
+      else sendError(res, err, opts.requestId, opts.record);
       return;
     }
 
@@ -108,6 +111,7 @@ export async function writeEventStream(
       const reason = outcome === ABORTED ? shutdownReason() : undefined;
       if (reason && !res.destroyed) res.write(endFrame(reason, opts));
     } catch (err) {
+      if (isStreamCut(err)) return breakResponse(res, opts.record);
       if (!res.destroyed) res.write(endFrame(err, opts));
     }
     if (!res.destroyed) res.end();

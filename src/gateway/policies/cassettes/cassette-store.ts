@@ -2,9 +2,10 @@
 // on a miss (files recorded by another process or edited by hand are found without a restart); a hit reads
 // its file again, so an edited answer replays as edited.
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { asCassette, CASSETTE_VERSION, type CassetteFile, type CassetteResponse } from "./cassette-file.js";
 import { canonicalJson, normalizeRequest, requestKey, type CassetteRequest } from "./normalize-request.js";
+import { formatCassette } from "./format-cassette.js";
 import type { Scrub } from "./scrub-secrets.js";
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 120) || "_";
@@ -45,7 +46,8 @@ export class CassetteStore {
     const file: CassetteFile = {
       basaltCassette: CASSETTE_VERSION,
       recordedAt: new Date().toISOString(),
-      request: normalized,
+      // Matching uses the canonical form; the file lists the members in the order a reader wants them.
+      request: { call: normalized.call, model: normalized.model, action: normalized.action, headers: normalized.headers, body: normalized.body },
       response: this.scrub(response),
     };
     const dir = join(this.dir, slug(normalized.model));
@@ -53,7 +55,7 @@ export class CassetteStore {
     await mkdir(dir, { recursive: true });
     // Written aside and renamed, so a concurrent replay never reads half a file.
     const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, JSON.stringify(file, null, 2) + "\n");
+    await writeFile(tmp, formatCassette(file));
     await rename(tmp, path);
     (this.index ??= new Map()).set(key, path);
     return path;
@@ -65,10 +67,6 @@ export class CassetteStore {
     let body = canonicalJson({ ...(normalized.action ? { action: normalized.action } : {}), body: normalized.body });
     if (body.length > 600) body = `${body.slice(0, 600)}…`;
     return `${normalized.call} ${normalized.model} (key ${key}) ${body}`;
-  }
-
-  relativePath(path: string): string {
-    return relative(process.cwd(), path) || path;
   }
 
   private scan(): Promise<Map<string, string>> {

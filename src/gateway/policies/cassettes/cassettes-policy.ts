@@ -24,9 +24,9 @@ export interface CassettesPolicyOptions {
 
 export function cassettesPolicy(opts: CassettesPolicyOptions): ModelMiddleware {
   const store = new CassetteStore(opts.config.dir, createScrub(opts.secrets));
-  return function cassettes(inner: Model): Model {
-    return new CassetteModel(inner, store, opts.config);
-  };
+  const cassettes = (inner: Model): Model => new CassetteModel(inner, store, opts.config);
+  // A Bedrock backend's relayed bytes are taped too, so its relay stays in place.
+  return Object.assign(cassettes, { handlesRelay: true as const });
 }
 
 const recordedError = (err: BedrockError): RecordedError => ({
@@ -61,7 +61,7 @@ class CassetteModel implements Model {
     if (this.config.mode === "record") return undefined;
     const file = await this.store.find(request, { rescan: this.config.mode === "replay" });
     if (file && (file.response.kind === kind || file.response.kind === "error")) return file;
-    if (this.config.mode === "replay") throw new CassetteMissError(this.store.describe(request), this.store.relativePath(this.store.dir));
+    if (this.config.mode === "replay") throw new CassetteMissError(this.store.describe(request), this.store.dir);
     return undefined;
   }
 

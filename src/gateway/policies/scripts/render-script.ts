@@ -54,5 +54,7 @@ export function renderError(error: ScriptError): BedrockError {
   const message = error.message ?? `Injected ${error.type} from a Basalt script.`;
   // Model errors carry the status the "model" answered with, as Bedrock's do.
   const fields = error.type === "ModelErrorException" || error.type === "ModelStreamErrorException" ? { originalStatusCode: 500 } : {};
-  return new BedrockError(error.type, message, fields);
+  const err = new BedrockError(error.type, message, fields);
+  if (error.status !== undefined) err.httpStatus = error.status;
+  return err;
 }

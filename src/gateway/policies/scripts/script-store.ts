@@ -32,6 +32,13 @@ function describe(issue: ZodIssue): string {
   return key ? `${key}: ${issue.message}` : issue.message;
 }
 
+/** A script checked against the schema; a bad one is a ValidationException naming the key at fault. */
+export function parseScript(input: unknown): ScriptSpec {
+  const parsed = scriptSchema.safeParse(input);
+  if (!parsed.success) throw validationError(`Invalid script: ${parsed.error.issues.map(describe).join("; ")}`);
+  return parsed.data;
+}
+
 export class ScriptStore {
   // Oldest first; lookups walk it backwards so the newest wins.
   private scripts: StoredScript[] = [];
@@ -44,9 +51,19 @@ export class ScriptStore {
 
   /** Validates and adds one script (replacing any with the same id); a bad one is a ValidationException. */
   add(input: unknown): ScriptView {
-    const parsed = scriptSchema.safeParse(input);
-    if (!parsed.success) throw validationError(`Invalid script: ${parsed.error.issues.map(describe).join("; ")}`);
-    return view(this.insert(parsed.data));
+    return view(this.insert(parseScript(input)));
+  }
+
+  /** Adds several, in order, or none if any is invalid (the error names its index). */
+  addAll(inputs: readonly unknown[]): ScriptView[] {
+    const specs = inputs.map((input, i) => {
+      try {
+        return parseScript(input);
+      } catch (err) {
+        throw validationError(`scripts[${i}]: ${(err as Error).message}`);
+      }
+    });
+    return specs.map((spec) => view(this.insert(spec)));
   }
 
   private insert(spec: ScriptSpec): StoredScript {

@@ -14,9 +14,9 @@ import type { ScriptStore, StoredScript } from "./script-store.js";
 import { withStreamFaults } from "./stream-faults.js";
 
 export function scriptsPolicy(store: ScriptStore): ModelMiddleware {
-  return function scripts(inner: Model): Model {
-    return new ScriptedModel(inner, store);
-  };
+  const scripts = (inner: Model): Model => new ScriptedModel(inner, store);
+  // Its relay is the backend's own, offered only while no script can match (see `relay` below).
+  return Object.assign(scripts, { handlesRelay: true as const });
 }
 
 const isDelta = (e: StreamEvent) => e.contentBlockDelta !== undefined;
@@ -52,9 +52,13 @@ class ScriptedModel implements Model {
     return script;
   }
 
-  async converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
+  converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
     const script = this.pick(input, ctx, "Converse");
-    if (!script) return this.inner.converse(input, ctx);
+    // Unscripted calls go straight to the model: no extra promise or generator on the hot path.
+    return script ? this.scriptedConverse(script, input, ctx) : this.inner.converse(input, ctx);
+  }
+
+  private async scriptedConverse(script: StoredScript, input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
     const { respond, error, stream } = script.spec;
     if (error) throw renderError(error);
     if (!respond) {
@@ -70,12 +74,12 @@ class ScriptedModel implements Model {
     return output;
   }
 
-  async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
+  converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
     const script = this.pick(input, ctx, "ConverseStream");
-    if (!script) {
-      yield* this.inner.converseStream(input, ctx);
-      return;
-    }
+    return script ? this.scriptedStream(script, input, ctx) : this.inner.converseStream(input, ctx);
+  }
+
+  private async *scriptedStream(script: StoredScript, input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
     const { respond, error, stream } = script.spec;
     // Before the first event: the client gets an ordinary HTTP error.
     if (error) throw renderError(error);

@@ -1,0 +1,62 @@
+// wordPolicyConfig: custom words and phrases plus the PROFANITY managed list, found case-insensitively as whole
+// words (Aho–Corasick, one pass for any number of words). Each distinct word found is reported once, as it
+// appears in the text.
+import type { GuardrailWordPolicyConfig } from "../../core/control-plane-shapes.generated.js";
+import type { GuardrailCustomWord, GuardrailManagedWord, GuardrailWordPolicyAssessment } from "../../core/shapes.generated.js";
+import { settingFor, type GuardrailManagedWordsConfig, type GuardrailSource, type GuardrailWordConfig } from "../guardrail-definition.js";
+import { PROFANITY } from "../lexicons/profanity.js";
+import { PhraseMatcher } from "../text/phrase-matcher.js";
+import { blockAction } from "./actions.js";
+
+type WordEntry =
+  | { readonly kind: "custom"; readonly config: GuardrailWordConfig }
+  | { readonly kind: "managed"; readonly config: GuardrailManagedWordsConfig };
+
+export interface CompiledWordPolicy { readonly matcher: PhraseMatcher<WordEntry>; readonly entries: readonly WordEntry[] }
+
+export function compileWordPolicy(config: GuardrailWordPolicyConfig | undefined): CompiledWordPolicy | undefined {
+  if (!config) return undefined;
+  const entries: WordEntry[] = [];
+  const phrases: [string, WordEntry][] = [];
+  for (const word of config.wordsConfig ?? []) {
+    const entry: WordEntry = { kind: "custom", config: word };
+    entries.push(entry);
+    phrases.push([word.text, entry]);
+  }
+  for (const list of config.managedWordListsConfig ?? []) {
+    const entry: WordEntry = { kind: "managed", config: list };
+    entries.push(entry);
+    if (list.type === "PROFANITY") for (const w of PROFANITY) phrases.push([w, entry]);
+  }
+  return entries.length ? { matcher: new PhraseMatcher(phrases), entries } : undefined;
+}
+
+export interface WordPolicyResult {
+  readonly evaluated: boolean;
+  readonly blocked: boolean;
+  readonly assessment?: GuardrailWordPolicyAssessment;
+}
+
+export function evaluateWordPolicy(policy: CompiledWordPolicy | undefined, texts: readonly string[], source: GuardrailSource): WordPolicyResult {
+  if (!policy || !policy.entries.some((e) => settingFor(e.config, source, "BLOCK").enabled)) return { evaluated: false, blocked: false };
+  const customWords: GuardrailCustomWord[] = [];
+  const managedWordLists: GuardrailManagedWord[] = [];
+  const seen = new Set<string>();
+  let blocked = false;
+  for (const text of texts) {
+    for (const hit of policy.matcher.find(text)) {
+      const setting = settingFor(hit.value.config, source, "BLOCK");
+      if (!setting.enabled) continue;
+      const match = text.slice(hit.start, hit.end);
+      const key = `${hit.value.kind}:${match.toLowerCase()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const action = blockAction(setting.action);
+      if (action === "BLOCKED") blocked = true;
+      if (hit.value.kind === "custom") customWords.push({ match, action, detected: true });
+      else managedWordLists.push({ match, type: hit.value.config.type, action, detected: true });
+    }
+  }
+  const assessment = customWords.length || managedWordLists.length ? { customWords, managedWordLists } : undefined;
+  return { evaluated: true, blocked, assessment };
+}

@@ -1,0 +1,77 @@
+// The embedded key-value store: one process, no set-up. Values and windows are each LRU-bounded, times come
+// from a monotonic clock (a wall-clock step must not expire or revive entries).
+
+import { performance } from "node:perf_hooks";
+import { type Admission, checkTtl, checkWindowArguments, type KeyValueStore } from "./key-value-store.js";
+import { LruMap } from "./lru-map.js";
+import { SlidingWindowLog } from "./sliding-window-log.js";
+
+export interface MemoryKeyValueStoreOptions {
+  /** Most values kept (least recently used go first); the same bound applies to admission windows. */
+  maxEntries?: number;
+}
+
+interface Entry {
+  value: Buffer;
+  expiresAt: number;
+}
+
+export class MemoryKeyValueStore implements KeyValueStore {
+  readonly kind = "memory";
+  readonly #values: LruMap<string, Entry>;
+  readonly #windows: LruMap<string, SlidingWindowLog>;
+
+  constructor(options: MemoryKeyValueStoreOptions = {}) {
+    const maxEntries = options.maxEntries ?? 10_000;
+    this.#values = new LruMap(maxEntries);
+    this.#windows = new LruMap(maxEntries);
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    const entry = this.#values.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= performance.now()) {
+      this.#values.delete(key);
+      return undefined;
+    }
+    return Buffer.from(entry.value);
+  }
+
+  async set(key: string, value: Buffer, ttlMs?: number): Promise<void> {
+    checkTtl(ttlMs);
+    const expiresAt = ttlMs === undefined ? Infinity : performance.now() + ttlMs;
+    this.#values.set(key, { value: Buffer.from(value), expiresAt });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#values.delete(key);
+  }
+
+  async admit(key: string, cost: number, limit: number, windowMs: number): Promise<Admission> {
+    checkWindowArguments(cost, windowMs, limit);
+    return this.#window(key).admit(performance.now(), cost, limit, windowMs);
+  }
+
+  async charge(key: string, cost: number, windowMs: number): Promise<void> {
+    checkWindowArguments(cost, windowMs);
+    this.#window(key).charge(performance.now(), cost, windowMs);
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.#values.clear();
+    this.#windows.clear();
+  }
+
+  #window(key: string): SlidingWindowLog {
+    let log = this.#windows.get(key);
+    if (log === undefined) {
+      log = new SlidingWindowLog();
+      this.#windows.set(key, log);
+    }
+    return log;
+  }
+}

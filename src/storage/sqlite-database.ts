@@ -1,0 +1,128 @@
+// The embedded SQL database: one SQLite file (better-sqlite3) in the data directory.
+// - WAL: readers never block the writer, and a commit is one append to the log.
+// - synchronous=NORMAL: in WAL mode a commit is in the OS once the statement returns, so kill -9 of Basalt
+//   loses nothing and never corrupts the file (SQLite's own guarantee: the WAL is checksummed and replayed
+//   on open). Only a power cut or kernel crash can drop the last commits before a checkpoint — and even
+//   then the file stays consistent. FULL would fsync every commit: slower, and buying only power-loss
+//   durability for a ledger that already accepts losing its last second.
+// - Transactions start with BEGIN IMMEDIATE (the write lock is taken at once, so two writers never deadlock
+//   upgrading a read lock) and run one at a time in this process; busy_timeout covers another process.
+// One SqliteDatabase per file per process.
+
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { LruMap } from "./lru-map.js";
+import { orderParams, rewritePlaceholders } from "./rewrite-placeholders.js";
+import {
+  checkMigrationNames,
+  type Migration,
+  MIGRATIONS_TABLE,
+  migrationSql,
+  type SqlDatabase,
+  type SqlRow,
+  type SqlValue,
+} from "./sql-database.js";
+import { refuseInsideTransaction, runTransaction, type SqlConnection } from "./sql-transaction.js";
+
+interface Prepared {
+  statement: Database.Statement;
+  order: number[];
+}
+
+export class SqliteDatabase implements SqlDatabase {
+  readonly dialect = "sqlite";
+  readonly #db: Database.Database;
+  readonly #statements = new LruMap<string, Prepared>(500);
+  readonly #connection: SqlConnection;
+  /** Settles when the running transaction ends; other work waits for it. */
+  #busy: Promise<void> | undefined;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.#db = new Database(path);
+    this.#db.pragma("journal_mode = WAL");
+    this.#db.pragma("synchronous = NORMAL");
+    this.#db.pragma("busy_timeout = 5000");
+    this.#db.pragma("foreign_keys = ON");
+    this.#connection = {
+      query: async (sql, params) => this.#query(sql, params),
+      execute: async (sql, params) => this.#execute(sql, params),
+    };
+  }
+
+  async query<R extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    refuseInsideTransaction(this);
+    // Checked again right before running, in the same step: after an await, another transaction may have begun.
+    while (this.#busy !== undefined) await this.#busy;
+    return this.#query(sql, params) as R[];
+  }
+
+  async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    refuseInsideTransaction(this);
+    while (this.#busy !== undefined) await this.#busy;
+    return this.#execute(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+    refuseInsideTransaction(this);
+    while (this.#busy !== undefined) await this.#busy;
+    let done!: () => void;
+    this.#busy = new Promise((resolve) => (done = resolve));
+    try {
+      return await runTransaction(this, "sqlite", this.#connection, { begin: "BEGIN IMMEDIATE", commit: "COMMIT", rollback: "ROLLBACK" }, fn);
+    } finally {
+      this.#busy = undefined;
+      done();
+    }
+  }
+
+  async migrate(migrations: readonly Migration[]): Promise<void> {
+    checkMigrationNames(migrations);
+    refuseInsideTransaction(this);
+    while (this.#busy !== undefined) await this.#busy;
+    // Synchronous from BEGIN to COMMIT: nothing else in this process can interleave.
+    this.#db
+      .transaction(() => {
+        this.#db.exec(MIGRATIONS_TABLE);
+        const applied = new Set(this.#db.prepare("SELECT name FROM basalt_migrations").pluck().all() as string[]);
+        for (const migration of migrations) {
+          if (applied.has(migration.name)) continue;
+          this.#db.exec(migrationSql(migration, "sqlite"));
+          this.#db.prepare("INSERT INTO basalt_migrations (name, applied_at) VALUES (?, ?)").run(migration.name, Date.now());
+        }
+      })
+      .immediate();
+  }
+
+  async close(): Promise<void> {
+    refuseInsideTransaction(this);
+    while (this.#busy !== undefined) await this.#busy;
+    this.#db.close();
+  }
+
+
+  #query(sql: string, params: readonly SqlValue[]): SqlRow[] {
+    const { statement, order } = this.#prepare(sql);
+    const values = orderParams(order, params);
+    if (statement.reader) return statement.all(...values) as SqlRow[];
+    statement.run(...values);
+    return [];
+  }
+
+  #execute(sql: string, params: readonly SqlValue[]): number {
+    const { statement, order } = this.#prepare(sql);
+    const values = orderParams(order, params);
+    return statement.reader ? statement.all(...values).length : statement.run(...values).changes;
+  }
+
+  #prepare(sql: string): Prepared {
+    let prepared = this.#statements.get(sql);
+    if (prepared === undefined) {
+      const rewritten = rewritePlaceholders(sql);
+      prepared = { statement: this.#db.prepare(rewritten.sql), order: rewritten.order };
+      this.#statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+}

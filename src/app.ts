@@ -13,8 +13,15 @@ import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
+import { openCounterStore } from "./gateway/open-counter-store.js";
+import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
+import { openStores } from "./storage/open-stores.js";
+import { createJobs } from "./jobs/index.js";
+import { checkNativeBody, invokeThroughCatalog } from "./jobs/invoke-through-catalog.js";
+import { plugAsyncInvokes } from "./api/bedrock/operations/async-invoke-operations.js";
+import { plugBatchJobs } from "./api/control-plane/jobs/batch-job-handlers.js";
 import type { Request, Response } from "./server/http-types.js";
 
 export const DEFAULT_PORT = 4599;
@@ -48,15 +55,23 @@ export interface StartOptions {
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
-  const registry = new ModelRegistry(config, { config, scripts });
+  const counters = await openCounterStore({ redis: config.storage?.redis, log });
+  const registry = new ModelRegistry(config, {
+    config,
+    scripts,
+    counters: counters.store,
+    onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
+  });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
+  const stores = await openStores({ dataDir: s.dataDir ?? "./.basalt/", postgres: config.storage?.postgres, s3: config.storage?.s3, log });
+  const onEnd = observers.length ? (record: CallRecord) => notifyObservers(observers, record) : undefined;
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdown: shutdown.signal,
-    onEnd: observers.length ? (record) => notifyObservers(observers, record) : undefined,
+    onEnd,
     authenticator: createAuthenticator(config.auth),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
@@ -65,11 +80,19 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
+  // Async invocations and batch jobs: their model calls take InvokeModel's path, policies included.
+  const jobs = await createJobs({
+    db: stores.sql, blobs: stores.blobs, config: config.jobs, invoke: invokeThroughCatalog({ catalog: registry, onEnd }),
+    knowsModel: (id) => registry.resolve(id) !== undefined, checkModelInput: checkNativeBody(registry),
+  });
+  plugAsyncInvokes(runtime, jobs.asyncInvokes);
+  plugBatchJobs(controlPlane, jobs.batchJobs);
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
-  //   admin.route("GET", "/_basalt/health", health);
+  //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 
   const server = await listen({
@@ -80,6 +103,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);
+  jobs.start();
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
   return {
     server,
@@ -88,9 +112,12 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();
-      await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      const grace = s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+      await Promise.all([server.close(grace), jobs.stop(grace)]);
       await registry.close();
+      await counters.store.close();
       await Promise.allSettled(observers.map((o) => o.close?.()));
+      await stores.close();
     },
   };
 }

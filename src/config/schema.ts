@@ -1,8 +1,10 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
-import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
-import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
+import { cassetteConfigSchema } from "./cassette-config.js";
+import { scriptsConfigSchema } from "./script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { jobsConfigSchema } from "../jobs/jobs-config.js";
+import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 import { MODEL_FAMILIES, type ModelInfo } from "../core/model-info.js";
 import type {
   AnthropicProviderOptions, BedrockProviderOptions, EchoProviderOptions, OpenAIProviderOptions,
@@ -90,6 +92,8 @@ export const serverSchema = z
     shutdownGraceMs: z.number().int().nonnegative().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
+    /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
+    dataDir: dataDirSchema.optional(),
   })
   .strict();
 
@@ -102,6 +106,10 @@ export const configSchema = z
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
+    storage: storageSchema.optional(),
+    /** Async invocations and batch jobs (jobs/jobs-config.ts). */
+    jobs: jobsConfigSchema.default({}),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 // Which native InvokeModel body a modelId speaks: the model's `family` in the config, else its id prefix.
 import type { ModelFamily, ModelInfo } from "../core/model-info.js";
+import { validationError } from "../core/errors.js";
 import { baseModelId, withoutProfilePrefix } from "../core/model-id.js";
 import type { Family } from "./family.js";
 import { anthropicFamily } from "./anthropic.js";
@@ -50,4 +51,15 @@ export function familyNameFor(modelId: string, entry?: ModelInfo): ModelFamily |
 export function familyFor(modelId: string, entry?: ModelInfo): Family | undefined {
   const name = familyNameFor(modelId, entry);
   return name ? families[name] : undefined;
+}
+
+/** The family that reads a model's native bodies; a model without one cannot take InvokeModel bodies. */
+export function requireFamily(modelId: string, entry: ModelInfo): Family {
+  const family = familyFor(modelId, entry);
+  if (!family) {
+    throw validationError(
+      `The model ${modelId} has no InvokeModel request format in Basalt. Set family for this model in the Basalt config, or use Converse, and try again.`,
+    );
+  }
+  return family;
 }

@@ -4,7 +4,7 @@ import type { ModelInfo } from "../../../core/model-info.js";
 import type { CallContext } from "../../../core/model.js";
 import type { CountTokensInput } from "../../../core/shapes.generated.js";
 import { parseNativeBody } from "../../../families/native-body.js";
-import { requireFamily } from "./invoke-request.js";
+import { requireFamily } from "../../../families/index.js";
 
 export function invokeBodyAsConverse(base64Body: string, ctx: CallContext, entry: ModelInfo): CountTokensInput {
   const family = requireFamily(ctx.requestedModelId, entry);

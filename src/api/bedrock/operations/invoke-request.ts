@@ -3,10 +3,9 @@
 import { BedrockError, validationError } from "../../../core/errors.js";
 import { isObject, parseJsonSafely } from "../../../core/json.js";
 import type { ConverseInput } from "../../../core/model.js";
-import type { ModelInfo } from "../../../core/model-info.js";
 import type { RequestMetadata } from "../../../core/shapes.generated.js";
-import type { Family, NativeRequest } from "../../../families/family.js";
-import { familyFor } from "../../../families/index.js";
+import type { NativeRequest } from "../../../families/family.js";
+import { requireFamily } from "../../../families/index.js";
 import { parseNativeBody } from "../../../families/native-body.js";
 import type { Headers, Request } from "../../../server/http-types.js";
 import type { OperationCall } from "../operation.js";
@@ -73,17 +72,6 @@ export function checkInvokeHeaders(req: Request, shapeName: InvokeShape): Header
   if (values.performanceConfigLatency) echoed["x-amzn-bedrock-performanceconfig-latency"] = values.performanceConfigLatency;
   if (values.serviceTier) echoed["x-amzn-bedrock-service-tier"] = values.serviceTier;
   return echoed;
-}
-
-/** The family that reads a model's native bodies; a model without one cannot take InvokeModel bodies. */
-export function requireFamily(modelId: string, entry: ModelInfo): Family {
-  const family = familyFor(modelId, entry);
-  if (!family) {
-    throw validationError(
-      `The model ${modelId} has no InvokeModel request format in Basalt. Set family for this model in the Basalt config, or use Converse, and try again.`,
-    );
-  }
-  return family;
 }
 
 /** The native body read by the model's family: the Converse input a backend serves, and how to answer. */

@@ -2,9 +2,9 @@
 // blocks, stop reasons and usage are checked against the Bedrock service model itself, so a script can only
 // declare what the real service could send.
 import { z } from "zod";
-import { MODELLED_ERROR_NAMES, type ModelledErrorName } from "../../../core/errors.js";
-import { shape } from "../../../service-model/service-model.js";
-import { formatIssues, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
+import { MODELLED_ERROR_NAMES, type ModelledErrorName } from "../core/errors.js";
+import { shape } from "../service-model/service-model.js";
+import { formatIssues, validatorFor, type Issue } from "../service-model/validate-shape.js";
 
 /** Exception shapes of the Bedrock Runtime model, e.g. ThrottlingException (core/errors.ts's table). */
 export const EXCEPTION_NAMES = MODELLED_ERROR_NAMES as [ModelledErrorName, ...ModelledErrorName[]];

@@ -1,9 +1,9 @@
 // Rules the service enforces that the model does not state (DIGEST §4.5), worded as Bedrock words them
 // where a recording or public report shows the real message. Paths here are 0-based, as in Bedrock's
 // own messages (`messages.1.content.0`).
-import type { ContentBlock, Message, ToolConfiguration, ToolResultBlock } from "../../../core/shapes.generated.js";
-import { validationError } from "../../../core/errors.js";
-import { isObject } from "../../../core/json.js";
+import type { ContentBlock, Message, ToolConfiguration, ToolResultBlock } from "../core/shapes.generated.js";
+import { validationError } from "../core/errors.js";
+import { isObject } from "../core/json.js";
 
 export interface Conversation {
   messages?: Message[];

@@ -45,6 +45,8 @@ export interface ClaimedRecord {
   seq: number;
   recordId: string;
   modelInput: string;
+  /** How many times the record was put back after a "try later" answer. */
+  retries: number;
 }
 
 /** Claims up to `limit` records of running batch jobs, oldest job first, in input order. */
@@ -55,12 +57,14 @@ export async function claimRecords(db: SqlDatabase, owner: string, leaseMs: numb
      WHERE (job_id, seq) IN (
        SELECT r.job_id, r.seq FROM basalt_job_records r JOIN basalt_jobs j ON j.id = r.job_id
        WHERE j.status = 'InProgress' AND (j.expires_at IS NULL OR j.expires_at > $3)
-         AND (r.state = 'pending' OR (r.state = 'running' AND r.lease_until < $3))
+         AND (r.state = 'pending' OR (r.state = 'running' AND r.lease_until < $3)) AND r.not_before <= $3
        ORDER BY j.submit_time, r.job_id, r.seq LIMIT $4${db.dialect === "postgres" ? " FOR UPDATE OF r SKIP LOCKED" : ""})
-     RETURNING job_id, seq, record_id, model_input`,
+     RETURNING job_id, seq, record_id, model_input, retries`,
     [owner, now + leaseMs, now, limit],
   );
-  return rows.map((r: SqlRow) => ({ jobId: String(r.job_id), seq: Number(r.seq), recordId: String(r.record_id), modelInput: String(r.model_input) }));
+  return rows.map((r: SqlRow) => ({
+    jobId: String(r.job_id), seq: Number(r.seq), recordId: String(r.record_id), modelInput: String(r.model_input), retries: Number(r.retries),
+  }));
 }
 
 /** What a node holds: job ids and (job id, seq) record keys. */
@@ -122,6 +126,28 @@ export async function releaseJob(db: SqlDatabase, id: string, owner: string, del
   await db.execute("UPDATE basalt_jobs SET lease_owner = NULL, lease_until = NULL, not_before = $3 WHERE id = $1 AND lease_owner = $2", [
     id, owner, Date.now() + delayMs,
   ]);
+}
+
+/** Puts a record back after a "try later" answer: no node takes it before `delayMs` has passed. */
+export async function retryRecordLater(db: SqlDatabase, jobId: string, seq: number, owner: string, delayMs: number): Promise<boolean> {
+  const changed = await db.execute(
+    `UPDATE basalt_job_records SET state = 'pending', lease_owner = NULL, lease_until = NULL, retries = retries + 1, not_before = $4
+     WHERE job_id = $1 AND seq = $2 AND lease_owner = $3 AND state = 'running'`,
+    [jobId, seq, owner, Date.now() + delayMs],
+  );
+  return changed === 1;
+}
+
+/**
+ * Puts an async invocation back after a "try later" answer. The claim it used is not counted as an
+ * attempt (attempts count interrupted runs), the retry is.
+ */
+export async function retryJobLater(db: SqlDatabase, id: string, owner: string, delayMs: number): Promise<void> {
+  await db.execute(
+    `UPDATE basalt_jobs SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1, retries = retries + 1, not_before = $3
+     WHERE id = $1 AND lease_owner = $2`,
+    [id, owner, Date.now() + delayMs],
+  );
 }
 
 /** Gives a record claim back unfinished (shutdown): it will run again, here or elsewhere. */

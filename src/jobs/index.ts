@@ -10,6 +10,7 @@ import type { InvokeFn } from "./invoke-fn.js";
 import { JobWorker } from "./job-worker.js";
 import { DEFAULT_JOBS_CONFIG, type JobsConfig } from "./jobs-config.js";
 import { JOB_MIGRATIONS } from "./migrations.js";
+import { defaultRetryDelayMs } from "./retry-later.js";
 
 export interface JobsOptions {
   db: SqlDatabase;
@@ -21,6 +22,8 @@ export interface JobsOptions {
   /** Whether a modelId is served (default: every id). */
   knowsModel?: (modelId: string) => boolean;
   checkModelInput?: (modelId: string, modelInput: unknown) => void;
+  /** Backoff of "try later" answers (default: 1 s doubling to a minute, with jitter). */
+  retryDelayMs?: (retries: number) => number;
 }
 
 export interface Jobs {
@@ -45,6 +48,7 @@ export async function createJobs(opts: JobsOptions): Promise<Jobs> {
     scope,
     knowsModel: opts.knowsModel ?? (() => true),
     checkModelInput: opts.checkModelInput,
+    retryDelayMs: opts.retryDelayMs ?? defaultRetryDelayMs,
   };
   const worker = new JobWorker(base, opts.config ?? DEFAULT_JOBS_CONFIG);
   const env = { ...base, nudge: () => worker.nudge() };

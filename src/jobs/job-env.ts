@@ -17,6 +17,8 @@ export interface JobEnv {
    * modelInput fails StartAsyncInvoke instead of becoming a Failed job. Optional.
    */
   readonly checkModelInput?: (modelId: string, modelInput: unknown) => void;
+  /** Delay before a "try later" answer is retried, by how many retries came before (retry-later.ts). */
+  readonly retryDelayMs: (retries: number) => number;
   /** Wakes this node's worker. */
   readonly nudge: () => void;
 }

@@ -35,6 +35,8 @@ export interface JobRow {
   endTime: number | null;
   expiresAt: number | null;
   attempts: number;
+  /** Times the job was put back after a "try later" answer. */
+  retries: number;
 }
 
 export const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
@@ -43,7 +45,7 @@ const optStr = (v: unknown): string | null => (v === null || v === undefined ? n
 
 export const JOB_COLUMNS =
   "id, kind, arn, name, model_id, caller, client_token, request_hash, request, status, message, input_files, result, " +
-  "input_tokens, output_tokens, submit_time, last_modified_time, end_time, expires_at, attempts";
+  "input_tokens, output_tokens, submit_time, last_modified_time, end_time, expires_at, attempts, retries";
 
 export function readJobRow(r: SqlRow): JobRow {
   return {
@@ -67,6 +69,7 @@ export function readJobRow(r: SqlRow): JobRow {
     endTime: optNum(r.end_time),
     expiresAt: optNum(r.expires_at),
     attempts: num(r.attempts),
+    retries: num(r.retries),
   };
 }
 

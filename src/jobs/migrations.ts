@@ -52,4 +52,13 @@ CREATE TABLE basalt_job_records (
 CREATE INDEX basalt_job_records_state ON basalt_job_records (state, job_id);
 `,
   },
+  {
+    // "Try later" answers (throttling, a model not ready) put work back with a delay instead of failing it.
+    name: "jobs-002-retries",
+    sql: `
+ALTER TABLE basalt_jobs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE basalt_job_records ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE basalt_job_records ADD COLUMN not_before BIGINT NOT NULL DEFAULT 0;
+`,
+  },
 ];

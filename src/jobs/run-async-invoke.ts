@@ -5,7 +5,8 @@ import { toBedrockError } from "../core/errors.js";
 import { log } from "../log.js";
 import { abortable } from "./abortable.js";
 import { InvalidBlobUriError } from "../storage/blob-store.js";
-import { releaseJob } from "./claims.js";
+import { releaseJob, retryJobLater } from "./claims.js";
+import { isTryLater, MAX_RETRIES } from "./retry-later.js";
 import type { JobEnv } from "./job-env.js";
 import { getJob } from "./job-store.js";
 import { clipMessage, finishJob, MAX_JOB_ATTEMPTS, retryDelayMs } from "./job-transitions.js";
@@ -37,6 +38,7 @@ export async function runAsyncInvoke(env: JobEnv, id: string, owner: string, sig
       if (signal.aborted) return releaseJob(env.db, id, owner);
       const e = toBedrockError(err);
       if (e !== err) log.error({ err, job: job.arn }, "async invocation failed unexpectedly");
+      if (isTryLater(e) && job.retries < MAX_RETRIES) return retryJobLater(env.db, id, owner, env.retryDelayMs(job.retries));
       await finishJob(env.db, id, owner, ["InProgress"], "Failed", clipMessage(e.message));
       return;
     }

@@ -6,7 +6,8 @@ import { toBedrockError } from "../core/errors.js";
 import { log } from "../log.js";
 import { abortable } from "./abortable.js";
 import type { ClaimedRecord } from "./claims.js";
-import { releaseRecord } from "./claims.js";
+import { releaseRecord, retryRecordLater } from "./claims.js";
+import { isTryLater, MAX_RETRIES } from "./retry-later.js";
 import type { JobEnv } from "./job-env.js";
 
 export interface BatchJobInfo {
@@ -34,6 +35,10 @@ export async function runBatchRecord(env: JobEnv, job: BatchJobInfo, record: Cla
     if (signal.aborted) return releaseRecord(env.db, record.jobId, record.seq, owner);
     const e = toBedrockError(err);
     if (e !== err) log.error({ err, job: job.arn, recordId: record.recordId }, "batch record failed unexpectedly");
+    if (isTryLater(e) && record.retries < MAX_RETRIES) {
+      await retryRecordLater(env.db, record.jobId, record.seq, owner, env.retryDelayMs(record.retries));
+      return;
+    }
     state = "error";
     output = JSON.stringify({ errorCode: e.status, errorMessage: e.message });
   }

@@ -139,7 +139,7 @@ models:
           middle = new Date();
           await sleep(20);
         }
-        const inputText = i % 4 === 0 ? "/error ThrottlingException too many" : `listing ${i}`;
+        const inputText = i % 4 === 0 ? "/error ModelTimeoutException took too long" : `listing ${i}`;
         arns.push((await start("basalt.echo", { inputText }, { clientRequestToken: `list-token-${i}` })).invocationArn!);
       }
       for (const arn of arns) await finished(arn);

@@ -27,7 +27,7 @@ test("async and batch model calls reach the observers as records of front door a
     }));
     await waitFor(() => runtime.send(new GetAsyncInvokeCommand({ invocationArn })), (j) => j.status !== "InProgress");
 
-    await new LocalBlobStore(join(dataDir, "s3")).put("s3://rec/in.jsonl", '{"recordId":"a","modelInput":{"inputText":"one two"}}\n{"recordId":"b","modelInput":{"inputText":"/error ThrottlingException busy"}}\n');
+    await new LocalBlobStore(join(dataDir, "s3")).put("s3://rec/in.jsonl", '{"recordId":"a","modelInput":{"inputText":"one two"}}\n{"recordId":"b","modelInput":{"inputText":"/error ModelTimeoutException too slow"}}\n');
     const cp = controlPlaneClient(basalt.url);
     const { jobArn } = await cp.send(new CreateModelInvocationJobCommand({
       jobName: "records", roleArn: "arn:aws:iam::123456789012:role/r", modelId: "basalt.echo",
@@ -45,8 +45,8 @@ test("async and batch model calls reach the observers as records of front door a
     const batchCalls = records.filter((r) => r.frontDoor === "batch");
     assert.equal(batchCalls.length, 2);
     const failed = batchCalls.find((r) => r.errorName);
-    assert.equal(failed?.errorName, "ThrottlingException");
-    assert.equal(failed?.status, 429);
+    assert.equal(failed?.errorName, "ModelTimeoutException");
+    assert.equal(failed?.status, 408);
     // The HTTP calls themselves are the runtime's and control plane's own records.
     assert.ok(records.some((r) => r.frontDoor === "bedrock" && r.operation === "StartAsyncInvoke"));
     assert.ok(records.some((r) => r.frontDoor === "control-plane" && r.operation === "CreateModelInvocationJob"));

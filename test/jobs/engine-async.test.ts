@@ -53,6 +53,21 @@ describe("async invoke (engine)", () => {
     assert.equal(await engine.blobs.exists(`s3://out-bucket/async/${invocationArn.slice(-12)}/output.json`), false);
   });
 
+  test("a throttled invocation is tried again later, then completes", async () => {
+    const { invocationArn } = await start("/throttle 2 async-a");
+    const job = await finished(invocationArn);
+    assert.equal(job.status, "Completed");
+    assert.equal(engine.calls.filter((c) => c.ctx.jobArn === invocationArn).length, 3, "two throttled tries, then the answer");
+  });
+
+  test("an invocation throttled past the retry limit ends Failed with the throttling message", async () => {
+    const { invocationArn } = await start("/throttle 1000 async-b");
+    const job = await finished(invocationArn);
+    assert.equal(job.status, "Failed");
+    assert.match(job.failureMessage ?? "", /^slow down/);
+    assert.equal(engine.calls.filter((c) => c.ctx.jobArn === invocationArn).length, 31, "the first try and 30 retries");
+  });
+
   test("the same clientRequestToken with the same request returns the same ARN and runs once", async () => {
     const a = await start("idempotent please", { clientRequestToken: "token-same-1" });
     const b = await start("idempotent please", { clientRequestToken: "token-same-1" });

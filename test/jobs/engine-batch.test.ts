@@ -31,6 +31,9 @@ describe("batch jobs (engine)", () => {
           const slow = /^\/slow (\d+)/.exec(prompt);
           await sleep(slow ? Number(slow[1]) : 5, ctx.signal);
           if (prompt.startsWith("/fail")) throw new BedrockError("ValidationException", `record ${ctx.recordId} is malformed`);
+          if (prompt.startsWith("/busy") && engine.calls.filter((c) => c.ctx.recordId === ctx.recordId && c.ctx.jobArn === ctx.jobArn).length <= 2) {
+            throw new BedrockError("ThrottlingException", "busy");
+          }
           return { body: { echo: prompt }, inputTokens: 2, outputTokens: 3 };
         } finally {
           inFlight--;
@@ -73,6 +76,19 @@ describe("batch jobs (engine)", () => {
     assert.equal(new Set(calls.map((c) => c.ctx.recordId)).size, 50);
     assert.ok(calls.every((c) => c.ctx.frontDoor === "batch" && c.ctx.caller.name === "alice" && c.ctx.caller.via === "api-key" && c.ctx.invocationType === "InvokeModel"));
     assert.equal(maxInFlight, 3, "records run three at a time (jobs.concurrency)");
+  });
+
+  test("a throttled record goes back in the queue and completes; it is not an error line", async () => {
+    await engine.blobs.put("s3://batch-in/busy/records.jsonl", jsonl(5, (i) => (i === 2 ? "/busy now" : `fine ${i}`)));
+    const { jobArn } = await engine.jobs.batchJobs.create(batchRequest("busy", "s3://batch-in/busy/records.jsonl", "s3://batch-out/busy"), ANONYMOUS);
+    const job = await finished(jobArn);
+    assert.equal(job.status, "Completed");
+    assert.equal(job.errorRecordCount, 0);
+    const calls = engine.calls.filter((c) => c.ctx.jobArn === jobArn);
+    assert.equal(calls.filter((c) => c.ctx.recordId === "r002").length, 3, "two throttled tries, then the answer");
+    assert.equal(calls.length, 7);
+    const lines = await readLines(engine, `s3://batch-out/busy/${jobArn.slice(-12)}/records.jsonl.out`);
+    assert.deepEqual(lines[2].modelOutput, { echo: "/busy now" });
   });
 
   test("a folder input runs every .jsonl object; records without recordId get an 11-character id", async () => {

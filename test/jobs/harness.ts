@@ -20,9 +20,20 @@ export interface ModelCall {
 /** How the scripted model answers one call; throw a BedrockError to fail it. */
 export type ModelScript = (modelInput: Record<string, unknown>, ctx: JobInvokeContext) => Promise<InvokeResult> | InvokeResult;
 
-/** Echoes `prompt` back; `/fail NAME message` fails; `/slow MS` waits first (aborting with the signal). */
+const throttled = new Map<string, number>();
+
+/**
+ * Echoes `prompt` back; `/fail NAME message` fails; `/slow MS` waits first (aborting with the signal);
+ * `/throttle N key` answers ThrottlingException to the first N calls for `key`.
+ */
 export const echoScript: ModelScript = async (input, ctx) => {
   const prompt = String(input.prompt ?? "");
+  const throttle = /^\/throttle (\d+) (\S+)/.exec(prompt);
+  if (throttle) {
+    const seen = (throttled.get(throttle[2]) ?? 0) + 1;
+    throttled.set(throttle[2], seen);
+    if (seen <= Number(throttle[1])) throw new BedrockError("ThrottlingException", `slow down (${seen})`);
+  }
   const slow = /^\/slow (\d+)/.exec(prompt);
   if (slow) await sleep(Number(slow[1]), ctx.signal);
   const fail = /^\/fail (\w+) (.*)$/.exec(prompt);
@@ -69,6 +80,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     blobs,
     config: jobsConfigSchema.parse({ pollMs: 50, leaseMs: 3000, ...opts.config }),
     knowsModel: opts.knowsModel ?? ((id) => id !== "no.such-model"),
+    retryDelayMs: () => 20,
     invoke: async (_modelId, modelInput, ctx) => {
       calls.push({ modelInput: modelInput as Record<string, unknown>, ctx });
       return script(modelInput as Record<string, unknown>, ctx);

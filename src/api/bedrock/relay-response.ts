@@ -11,7 +11,7 @@ import type { Request } from "../../server/http-types.js";
 import { ABORTED, AbortableIterator, pumpToResponse } from "../../server/pump-response.js";
 import type { OperationCall } from "./operation.js";
 import { reportError } from "./respond.js";
-import { exceptionFrame, SHUTTING_DOWN } from "./write-event-stream.js";
+import { exceptionFrame, openEventStreams, SHUTTING_DOWN } from "./write-event-stream.js";
 
 const EVENT_STREAM = "application/vnd.amazon.eventstream";
 
@@ -62,15 +62,21 @@ export async function relayOperation(call: OperationCall, action: string): Promi
   }
   // Show the 200 at once, as a stream's first event may take a while.
   res.flushHeaders();
+  openEventStreams.count++;
   const frames = new AbortableIterator(splitEventStreamFrames(upstream.body)[Symbol.asyncIterator](), eitherSignal(ctx.signal, shutdown));
   const union = unionShape ?? "ResponseStream";
   try {
-    const outcome = await pumpToResponse(res, frames, asIs);
+    const record = ctx.record;
+    const outcome = await pumpToResponse(res, frames, (frame: Uint8Array) => {
+      record.timeToFirstTokenMs ??= Date.now() - record.startedAtMs;
+      return frame;
+    });
     if (outcome === ABORTED && shutdown.aborted && !res.destroyed) res.write(exceptionFrame(reportError(SHUTTING_DOWN, ctx.requestId, ctx.record), union));
   } catch (err) {
     if (!res.destroyed) res.write(exceptionFrame(reportError(shutdown.aborted ? SHUTTING_DOWN : err, ctx.requestId, ctx.record), union));
   } finally {
     frames.release();
+    openEventStreams.count--;
   }
   if (!res.destroyed) res.end();
 }

@@ -62,6 +62,9 @@ function endFrame(error: unknown, opts: EventStreamOptions): Uint8Array {
 /** What a stream that is cut by shutdown ends with. */
 export const SHUTTING_DOWN = new BedrockError("ServiceUnavailableException", "The server is shutting down. Retry your request.");
 
+/** Event streams being written right now (relayed ones included), read by the basalt_streams_open gauge. */
+export const openEventStreams = { count: 0 };
+
 function encodeItem(item: Frame | UnionEvent, record: CallRecord): Uint8Array | undefined {
   if (Array.isArray(item)) {
     const [type, payload] = item as unknown as Frame;
@@ -82,6 +85,7 @@ export async function writeEventStream(
   // yields again.
   const items = new AbortableIterator(frames[Symbol.asyncIterator](), eitherSignal(opts.signal, opts.shutdown));
   const shutdownReason = () => (opts.shutdown.aborted ? SHUTTING_DOWN : undefined);
+  let opened = false;
   try {
     let first: IteratorResult<Frame | UnionEvent>;
     try {
@@ -105,6 +109,9 @@ export async function writeEventStream(
     });
     // HTTP/1.1 sends headers with the first chunk; flush them now so the client sees the 200 at once.
     res.flushHeaders();
+    openEventStreams.count++;
+    opened = true;
+    opts.record.timeToFirstTokenMs ??= Date.now() - opts.record.startedAtMs;
 
     try {
       const outcome = await pumpToResponse(res, items, (item) => encodeItem(item, opts.record), first);
@@ -117,5 +124,6 @@ export async function writeEventStream(
     if (!res.destroyed) res.end();
   } finally {
     items.release();
+    if (opened) openEventStreams.count--;
   }
 }

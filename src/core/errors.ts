@@ -13,8 +13,10 @@ export type AuthErrorName =
   | "UnrecognizedClientException"
   | "InvalidSignatureException";
 
-/** The modelled names plus what the AWS front end answers for unparsable bodies, unknown routes and auth. */
-export type BedrockErrorName = ModelledErrorName | "SerializationException" | "UnknownOperationException" | AuthErrorName;
+/** The modelled names plus what the AWS front end answers for unparsable bodies, unknown routes, a body that
+ * stops arriving (408), and authentication. */
+export type BedrockErrorName =
+  | ModelledErrorName | "SerializationException" | "UnknownOperationException" | "RequestTimeoutException" | AuthErrorName;
 
 export interface ErrorKind {
   /** HTTP status of the error response (the model's httpStatusCode). */
@@ -48,16 +50,18 @@ for (const [name, shape] of Object.entries(ERROR_SHAPES)) {
   });
 }
 // Not in the model: what the AWS front end answers before a request reaches the service.
-const FRONT_END_ERRORS: readonly (readonly [Exclude<BedrockErrorName, ModelledErrorName>, number, "auth"?])[] = [
+const FRONT_END_ERRORS: readonly (readonly [Exclude<BedrockErrorName, ModelledErrorName>, number, ("auth" | "retry")?])[] = [
   ["SerializationException", 400],
   ["UnknownOperationException", 404],
+  // SDKs retry it (a transient error code).
+  ["RequestTimeoutException", 408, "retry"],
   ["MissingAuthenticationTokenException", 403, "auth"],
   ["IncompleteSignatureException", 400, "auth"],
   ["UnrecognizedClientException", 403, "auth"],
   ["InvalidSignatureException", 403, "auth"],
 ];
-for (const [name, status, auth] of FRONT_END_ERRORS) {
-  kinds.set(name, { status, retryable: false, streamMember: streamMember(name), modelled: false, authentication: auth === "auth" });
+for (const [name, status, kind] of FRONT_END_ERRORS) {
+  kinds.set(name, { status, retryable: kind === "retry", streamMember: streamMember(name), modelled: false, authentication: kind === "auth" });
 }
 
 /** The ERROR table, by exception name. */

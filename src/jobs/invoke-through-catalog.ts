@@ -4,6 +4,7 @@
 // door ("async" / "batch") for the observers (ledger, metrics), as a live call would.
 import { randomUUID } from "node:crypto";
 import { requireFamily } from "../families/index.js";
+import { translateNative } from "../families/read-native-body.js";
 import { validateConversation } from "../service-model/validate-conversation.js";
 import { validateShape } from "../service-model/validate-input.js";
 import type { CallRecord } from "../core/call-record.js";
@@ -49,7 +50,7 @@ export function invokeThroughCatalog(opts: CatalogInvokeOptions): InvokeFn {
   };
 
   async function invoke(served: NonNullable<ReturnType<ModelCatalog["resolve"]>>, modelId: string, modelInput: unknown, ctx: CallContext) {
-    const request = requireFamily(modelId, served.info).toConverse(nativeBody(modelInput), { modelId, requestId: ctx.requestId });
+    const request = translateNative(requireFamily(modelId, served.info), nativeBody(modelInput), { modelId, requestId: ctx.requestId });
     const output = await served.model.converse(request.input, ctx);
     noteOutput(ctx.record, output);
     return { body: request.fromConverse(output), inputTokens: output.usage?.inputTokens, outputTokens: output.usage?.outputTokens };
@@ -79,6 +80,6 @@ export function checkNativeBody(catalog: ModelCatalog): (modelId: string, modelI
     const served = catalog.resolve(modelId);
     if (!served) throw validationError("The provided model identifier is invalid.");
     const family = requireFamily(modelId, served.info);
-    family.toConverse(nativeBody(modelInput), { modelId, requestId: randomUUID() });
+    translateNative(family, nativeBody(modelInput), { modelId, requestId: randomUUID() });
   };
 }

@@ -6,7 +6,7 @@ import type { ConverseInput } from "../../../core/model.js";
 import type { RequestMetadata } from "../../../core/shapes.generated.js";
 import type { NativeRequest } from "../../../families/family.js";
 import { requireFamily } from "../../../families/index.js";
-import { parseNativeBody } from "../../../families/native-body.js";
+import { parseNative, translateNative } from "../../../families/read-native-body.js";
 import type { Headers, Request } from "../../../server/http-types.js";
 import type { OperationCall } from "../operation.js";
 import { shape } from "../../../service-model/service-model.js";
@@ -77,7 +77,7 @@ export function checkInvokeHeaders(req: Request, shapeName: InvokeShape): Header
 /** The native body read by the model's family: the Converse input a backend serves, and how to answer. */
 export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): NativeRequest {
   const family = requireFamily(ctx.requestedModelId, served.info);
-  const native = parseNativeBody(body);
+  const native = parseNative(body);
   const guardrailId = header(req, "x-amzn-bedrock-guardrailidentifier");
   // Bedrock's own key inside the model's body: it belongs to the guardrail, never to the model.
   const streamMode = (native["amazon-bedrock-guardrailConfig"] as { streamProcessingMode?: unknown } | undefined)?.streamProcessingMode;
@@ -87,7 +87,7 @@ export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): N
     }
     delete native["amazon-bedrock-guardrailConfig"];
   }
-  const request = family.toConverse(native, { modelId: ctx.requestedModelId, requestId: ctx.requestId });
+  const request = translateNative(family, native, { modelId: ctx.requestedModelId, requestId: ctx.requestId });
   applyHeaderOptions(req, request.input, guardrailId);
   if (request.input.guardrailConfig && streamMode === "ASYNCHRONOUS") {
     request.input.guardrailConfig = { ...request.input.guardrailConfig, streamProcessingMode: "async" } as ConverseInput["guardrailConfig"];

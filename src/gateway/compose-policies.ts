@@ -8,7 +8,8 @@
 //   5. guardrails  — screen the request and the answer
 //   6. fallback → retry → circuit breaker — around each upstream try
 //   7. cassettes   — record / replay what the provider answered (test doubles)
-//   8. the provider's model
+//   8. attempts    — times each upstream try into the call record (observe/)        changes nothing
+//   9. the provider's model
 //
 // Admission-only policies (see core/model-middleware.ts) leave a pass-through model's relay in place; any
 // other policy drops it, so relayed calls go through converse() and the policy sees them — unless it handles
@@ -16,6 +17,7 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
+import { recordAttempts } from "../observe/record-attempts.js";
 import type { KeyValueStore } from "../storage/index.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
@@ -43,5 +45,7 @@ export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddlew
   if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));
   const cassettes = cassettesFor(info, deps.config);
   if (cassettes) policies.push(cassettes);
+  // Innermost: one attempt per upstream try in the call record (observe/); a script or a replay makes none.
+  policies.push(recordAttempts(info));
   return policies;
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
 import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
 import { jobsConfigSchema } from "../jobs/jobs-config.js";
 import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
@@ -109,6 +110,10 @@ export const configSchema = z
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** Guardrails defined in the config file, served read-only beside those made through the API (guardrails/guardrail-config.ts). */
+    guardrails: guardrailsConfigSchema.optional(),
+    /** A served model that classifies for guardrail topic, content and grounding policies. */
+    guardrailJudge: guardrailJudgeConfigSchema.optional(),
     /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
     storage: storageSchema.optional(),
     /** Async invocations and batch jobs (jobs/jobs-config.ts). */

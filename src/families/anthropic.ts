@@ -1,13 +1,20 @@
-// Anthropic Claude Messages on Bedrock (DIGEST §15.1): request, response and stream translators live in
-// src/families/anthropic/, one direction per file.
+// Anthropic Claude Messages on Bedrock (DIGEST §15.1): the translation lives in formats/anthropic-messages;
+// what is Bedrock's own is the request schema (anthropic/to-converse.ts), the message id and model name.
+import { anthropicResponseFromConverse } from "../formats/anthropic-messages/response-from-converse.js";
+import { anthropicStreamFromConverse } from "../formats/anthropic-messages/stream-from-converse.js";
 import type { Family } from "./family.js";
-import { anthropicFromConverse } from "./anthropic/from-converse.js";
-import { anthropicToChunks } from "./anthropic/to-chunks.js";
+import { messageId, modelName } from "./anthropic/message-meta.js";
 import { anthropicToConverse } from "./anthropic/to-converse.js";
 
 export const anthropicFamily: Family = {
   name: "anthropic",
-  toConverse: anthropicToConverse,
-  fromConverse: anthropicFromConverse,
-  toChunks: anthropicToChunks,
+  toConverse(body, call) {
+    const input = anthropicToConverse(body);
+    const answer = () => ({ id: messageId(), model: modelName(call.modelId), stopSequences: input.inferenceConfig?.stopSequences });
+    return {
+      input,
+      fromConverse: (output) => anthropicResponseFromConverse(output, answer()),
+      toChunks: (events) => anthropicStreamFromConverse(events, answer()),
+    };
+  },
 };

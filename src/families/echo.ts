@@ -5,7 +5,8 @@
 // It exists so InvokeModel is testable without a real model; any backend can serve it.
 import type { ConverseInput, ConverseOutput, StreamEvent } from "../core/model.js";
 import type { Family } from "./family.js";
-import { checkObject, checkValue, ErrorList, isObject, malformed, type ObjectSchema } from "./native-body.js";
+import { checkObject, checkValue, isObject, type ObjectSchema } from "../formats/shared/check-json.js";
+import { ErrorList, malformed } from "./native-body.js";
 
 const SCHEMA: ObjectSchema = {
   required: ["inputText"],
@@ -59,4 +60,4 @@ async function* toChunks(events: AsyncIterable<StreamEvent>): AsyncIterable<Reco
   yield { outputText: "", stopReason: stopReason ?? "end_turn", usage };
 }
 
-export const echoFamily: Family = { name: "echo", toConverse, fromConverse, toChunks };
+export const echoFamily: Family = { name: "echo", toConverse: (body) => ({ input: toConverse(body), fromConverse, toChunks }) };

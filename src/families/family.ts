@@ -1,36 +1,33 @@
 // A model family's native InvokeModel body, translated to and from Basalt's Converse core, so any backend
 // serves any family (issue 5). One file per family under src/families/, registered in families/index.ts.
-import type { CallContext, ConverseInput, ConverseOutput, StreamEvent } from "../core/model.js";
+import type { ConverseInput, ConverseOutput, StreamEvent } from "../core/model.js";
 import type { ModelFamily } from "../config/schema.js";
 
+/** What a family may need to know about the call besides its body. */
 export interface InvokeCall {
   /** The modelId as the client sent it (decoded). */
-  modelId: string;
-  ctx: CallContext;
-  /**
-   * The Converse input toConverse produced, set by the operation before fromConverse/toChunks run (e.g. to
-   * name the matched stop sequence, which Converse output does not carry).
-   */
-  input?: ConverseInput;
+  readonly modelId: string;
+  readonly requestId: string;
 }
 
-/** Totals the operation adds as `amazon-bedrock-invocationMetrics` to the last stream chunk. */
-export interface InvocationUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadInputTokens?: number;
-  cacheWriteInputTokens?: number;
-}
-
-export interface Family {
-  readonly name: ModelFamily;
-  /** Native request body (parsed JSON) → Converse input. Throws a ValidationException in Bedrock's style. */
-  toConverse(body: unknown, call: InvokeCall): ConverseInput;
+/**
+ * One native request, read: the Converse input it asks for, and how to answer it in the family's words.
+ * Whatever the answer needs from the request (the stop sequences asked for, the chat style, the history a
+ * response repeats) is held here, per call, and nowhere else.
+ */
+export interface NativeRequest {
+  readonly input: ConverseInput;
   /** Converse output → the family's native response body. */
-  fromConverse(output: ConverseOutput, call: InvokeCall): unknown;
+  fromConverse(output: ConverseOutput): unknown;
   /**
    * Converse stream events → the family's native stream chunks (each becomes one `chunk` event). The
    * operation adds `amazon-bedrock-invocationMetrics` to the last chunk.
    */
-  toChunks(events: AsyncIterable<StreamEvent>, call: InvokeCall): AsyncIterable<Record<string, unknown>>;
+  toChunks(events: AsyncIterable<StreamEvent>): AsyncIterable<Record<string, unknown>>;
+}
+
+export interface Family {
+  readonly name: ModelFamily;
+  /** Reads a native request body (parsed JSON). Throws a ValidationException in Bedrock's style. */
+  toConverse(body: unknown, call: InvokeCall): NativeRequest;
 }

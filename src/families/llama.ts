@@ -4,8 +4,9 @@
 import type { ConverseInput, ConverseOutput, StreamEvent } from "../core/model.js";
 import type { Family } from "./family.js";
 import { attachImages, parseLlamaPrompt } from "./llama/parse-llama-prompt.js";
-import { checkObject, checkValue, ErrorList, isObject, malformed, type ObjectSchema } from "./native-body.js";
-import { Conversation, readReply } from "./shared/conversation.js";
+import { checkObject, checkValue, isObject, type ObjectSchema } from "../formats/shared/check-json.js";
+import { ErrorList, malformed } from "./native-body.js";
+import { Conversation, readReply } from "../formats/converse/conversation.js";
 import { parseInstPrompt } from "./shared/parse-inst-prompt.js";
 import { stopOrLength } from "./shared/stop-reasons.js";
 import { textChunks } from "./shared/text-stream.js";
@@ -69,4 +70,4 @@ async function* toChunks(events: AsyncIterable<StreamEvent>): AsyncIterable<Reco
   }
 }
 
-export const llamaFamily: Family = { name: "llama", toConverse, fromConverse, toChunks };
+export const llamaFamily: Family = { name: "llama", toConverse: (body) => ({ input: toConverse(body), fromConverse, toChunks }) };

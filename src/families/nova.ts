@@ -7,7 +7,8 @@ import type {
   ContentBlock, InferenceConfiguration, JsonValue, Message, SystemContentBlock, TokenUsage, ToolConfiguration,
 } from "../core/shapes.generated.js";
 import type { Family } from "./family.js";
-import { checkObject, checkValue, ErrorList, isObject, malformed, readMessages, type ObjectSchema } from "./native-body.js";
+import { checkObject, checkValue, isObject, readMessages, type ObjectSchema } from "../formats/shared/check-json.js";
+import { ErrorList, malformed } from "./native-body.js";
 
 const SCHEMA: ObjectSchema = {
   required: ["messages"],
@@ -133,4 +134,4 @@ async function* toChunks(events: AsyncIterable<StreamEvent>): AsyncIterable<Reco
   if (!sawMetadata) yield { metadata: { usage: novaUsage(undefined), metrics: {}, trace: {} } };
 }
 
-export const novaFamily: Family = { name: "nova", toConverse, fromConverse, toChunks };
+export const novaFamily: Family = { name: "nova", toConverse: (body) => ({ input: toConverse(body), fromConverse, toChunks }) };

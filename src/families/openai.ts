@@ -1,12 +1,19 @@
 // OpenAI-style bodies (`openai.gpt-oss-*`): a Chat Completions request in, a `chat.completion` out, and
-// `chat.completion.chunk`s on streams (Bedrock "OpenAI models" page).
+// `chat.completion.chunk`s on streams (Bedrock "OpenAI models" page); the translation itself lives in
+// formats/chat-completions. Bedrock names the answer after the request id and the model as addressed.
+import { chatResponseFromConverse } from "../formats/chat-completions/response-from-converse.js";
+import { chatStreamFromConverse } from "../formats/chat-completions/stream-from-converse.js";
 import type { Family } from "./family.js";
-import { openaiFromConverse, openaiToChunks } from "./openai/from-converse.js";
 import { openaiToConverse } from "./openai/to-converse.js";
 
 export const openaiFamily: Family = {
   name: "openai",
-  toConverse: openaiToConverse,
-  fromConverse: openaiFromConverse,
-  toChunks: openaiToChunks,
+  toConverse(body, call) {
+    const answer = () => ({ id: `chatcmpl-${call.requestId.replaceAll("-", "")}`, model: call.modelId });
+    return {
+      input: openaiToConverse(body, call),
+      fromConverse: (output) => chatResponseFromConverse(output, answer()),
+      toChunks: (events) => chatStreamFromConverse(events, answer()),
+    };
+  },
 };

@@ -6,8 +6,9 @@
 // other inputText is served as one user text, as written.
 import type { ConverseInput, ConverseOutput, StreamEvent } from "../core/model.js";
 import type { Family } from "./family.js";
-import { checkObject, checkValue, ErrorList, isObject, malformed, type ObjectSchema } from "./native-body.js";
-import { Conversation, readReply } from "./shared/conversation.js";
+import { checkObject, checkValue, isObject, type ObjectSchema } from "../formats/shared/check-json.js";
+import { ErrorList, malformed } from "./native-body.js";
+import { Conversation, readReply } from "../formats/converse/conversation.js";
 import { titanReason } from "./shared/stop-reasons.js";
 import { textChunks } from "./shared/text-stream.js";
 
@@ -89,4 +90,4 @@ async function* toChunks(events: AsyncIterable<StreamEvent>): AsyncIterable<Reco
   }
 }
 
-export const titanFamily: Family = { name: "titan", toConverse, fromConverse, toChunks };
+export const titanFamily: Family = { name: "titan", toConverse: (body) => ({ input: toConverse(body), fromConverse, toChunks }) };

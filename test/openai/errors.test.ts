@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { ConverseCommand, ConverseStreamCommand, CountTokensCommand } from "@aws-sdk/client-bedrock-runtime";
 import { chatStream, chunk, completion, errorBody } from "../fakes/openai-upstream.js";
-import { MODEL_ID, deferred, errorOf, plain, startStack, type Stack } from "./harness.js";
+import { API_KEY, MODEL_ID, deferred, errorOf, plain, startStack, type Stack } from "./harness.js";
 
 const DEAD_MODEL = "meta.llama3-70b-instruct-v1:0";
 
@@ -181,4 +181,13 @@ test("CountTokens is an estimate made without calling the upstream", async () =>
   // 9 + 30 characters → 10 tokens, plus 4 for the system turn and 4 for the message.
   assert.equal(out.inputTokens, 18);
   assert.equal(stack.upstream.requests.length, before);
+});
+
+test("an upstream error that quotes the API key never shows it to the client", async () => {
+  stack.upstream.enqueue({ status: 401, json: errorBody(`Incorrect API key provided: ${API_KEY}.`, "invalid_request_error", "invalid_api_key") });
+  const err = await errorOf(converse());
+  assert.equal(err.name, "AccessDeniedException");
+  assert.ok(!err.message.includes(API_KEY), err.message);
+  assert.match(err.message, /Incorrect API key provided: \[redacted\]/);
+  await stack.upstream.nextRequest();
 });

@@ -1,8 +1,5 @@
-// The fields of a Claude Messages response that Converse does not carry: the message id, the model name,
-// the stop reason in Anthropic's words, and the usage object.
+// What Bedrock writes in a Claude answer that Converse does not carry: the message id and the model name.
 import { randomBytes } from "node:crypto";
-import type { ConverseInput } from "../../core/model.js";
-import type { StopReason, TokenUsage } from "../../core/shapes.generated.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -23,50 +20,4 @@ export function modelName(modelId: string): string {
   const at = tail.indexOf("anthropic.");
   if (at === -1) return tail;
   return tail.slice(at + "anthropic.".length).replace(/-v\d+(:\d+)?$/, "");
-}
-
-const STOP_REASONS: Partial<Record<StopReason, string>> = {
-  end_turn: "end_turn",
-  tool_use: "tool_use",
-  max_tokens: "max_tokens",
-  stop_sequence: "stop_sequence",
-  content_filtered: "refusal",
-  guardrail_intervened: "refusal",
-  model_context_window_exceeded: "model_context_window_exceeded",
-};
-
-export function mapStopReason(reason: StopReason | undefined): string {
-  return (reason && STOP_REASONS[reason]) ?? "end_turn";
-}
-
-/**
- * Which stop sequence ended the reply. Converse output does not say, unless the backend passed Claude's own
- * `stop_sequence` through additionalModelResponseFields; otherwise the first one requested is reported.
- */
-export function matchedStopSequence(
-  reason: StopReason | undefined,
-  responseFields: unknown,
-  input: ConverseInput | undefined,
-): string | null {
-  if (reason !== "stop_sequence") return null;
-  const fields = responseFields as { stop_sequence?: unknown; delta?: { stop_sequence?: unknown } } | undefined;
-  const given = fields?.stop_sequence ?? fields?.delta?.stop_sequence;
-  if (typeof given === "string") return given;
-  return input?.inferenceConfig?.stopSequences?.[0] ?? null;
-}
-
-export interface ClaudeUsage {
-  input_tokens: number;
-  cache_creation_input_tokens: number;
-  cache_read_input_tokens: number;
-  output_tokens: number;
-}
-
-export function claudeUsage(u: TokenUsage | undefined): ClaudeUsage {
-  return {
-    input_tokens: u?.inputTokens ?? 0,
-    cache_creation_input_tokens: u?.cacheWriteInputTokens ?? 0,
-    cache_read_input_tokens: u?.cacheReadInputTokens ?? 0,
-    output_tokens: u?.outputTokens ?? 0,
-  };
 }

@@ -4,9 +4,9 @@
 import { randomUUID } from "node:crypto";
 import type { ConverseOutput, StreamEvent } from "../../core/model.js";
 import type { StopReason } from "../../core/shapes.generated.js";
-import type { JsonObject } from "../native-body.js";
-import { readReply } from "../shared/conversation.js";
-import { parseArguments, readStream } from "../shared/read-stream.js";
+import type { JsonObject } from "../../formats/shared/check-json.js";
+import { readReply } from "../../formats/converse/conversation.js";
+import { parseArguments, readStream } from "../../formats/converse/read-stream.js";
 import { cohereReason } from "../shared/stop-reasons.js";
 
 /** What the response echoes from the request: the history and the message it ends with. */

@@ -4,8 +4,9 @@
 // stable id and pairs `tool_results` with the CHATBOT turn that asked for them.
 import type { ConverseInput } from "../../core/model.js";
 import type { ContentBlock, JsonValue, Tool, ToolConfiguration } from "../../core/shapes.generated.js";
-import { checkObject, checkValue, ErrorList, isObject, type JsonObject, type ObjectSchema } from "../native-body.js";
-import { Conversation } from "../shared/conversation.js";
+import { checkObject, checkValue, isObject, type JsonObject, type ObjectSchema } from "../../formats/shared/check-json.js";
+import { ErrorList } from "../native-body.js";
+import { Conversation } from "../../formats/converse/conversation.js";
 
 const SCHEMA: ObjectSchema = {
   required: ["message"],

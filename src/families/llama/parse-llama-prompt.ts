@@ -5,7 +5,7 @@
 // `tool` turns (Llama 3.1 tool output) count as user turns. `<|image|>` marks where each of the body's
 // images goes. Returns undefined when the prompt does not follow the template.
 import type { ContentBlock, ConversationRole } from "../../core/shapes.generated.js";
-import { Conversation, imageBlock } from "../shared/conversation.js";
+import { Conversation, imageBlock } from "../../formats/converse/conversation.js";
 
 const BEGIN = "<|begin_of_text|>";
 const HEADER = /<\|start_header_id\|>([a-z_]+)<\|end_header_id\|>/y;

@@ -4,12 +4,15 @@
 // last one the complete tool calls, stop_reason and usage.
 import type { ConverseInput, ConverseOutput, StreamEvent } from "../../core/model.js";
 import type { JsonValue } from "../../core/shapes.generated.js";
+import { readReply } from "../../formats/converse/conversation.js";
+import { readStream } from "../../formats/converse/read-stream.js";
+import { chatFinishReasonFromConverse } from "../../formats/chat-completions/map-finish-reason.js";
+import { readChatMessages, readChatTools } from "../../formats/chat-completions/request-to-converse.js";
+import { chatToolCall } from "../../formats/chat-completions/response-from-converse.js";
+import type { OpenAIToolCall } from "../../formats/chat-completions/types.js";
+import { checkObject, type JsonObject, type ObjectSchema } from "../../formats/shared/check-json.js";
 import type { InvokeCall } from "../family.js";
-import { checkObject, ErrorList, type JsonObject, type ObjectSchema } from "../native-body.js";
-import { chatToolCall, readChatMessages, readChatTools, type ChatToolCall } from "../shared/chat-messages.js";
-import { readReply } from "../shared/conversation.js";
-import { readStream } from "../shared/read-stream.js";
-import { chatFinishReason } from "../shared/stop-reasons.js";
+import { ErrorList } from "../native-body.js";
 
 const SCHEMA: ObjectSchema = {
   required: ["messages"],
@@ -49,7 +52,7 @@ export function chatToConverse(body: JsonObject): ConverseInput {
 }
 
 const header = (call: InvokeCall, object: string) => ({
-  id: call.ctx.requestId.replaceAll("-", ""), object, created: Math.floor(Date.now() / 1000), model: call.modelId,
+  id: call.requestId.replaceAll("-", ""), object, created: Math.floor(Date.now() / 1000), model: call.modelId,
 });
 const usageOf = (u: { inputTokens: number; outputTokens: number }) =>
   ({ prompt_tokens: u.inputTokens, total_tokens: u.inputTokens + u.outputTokens, completion_tokens: u.outputTokens });
@@ -62,7 +65,7 @@ export function chatFromConverse(output: ConverseOutput, call: InvokeCall): unkn
     choices: [{
       index: 0,
       message: { role: "assistant", content: reply.text, ...(toolCalls.length && { tool_calls: toolCalls }) },
-      stop_reason: chatFinishReason(reply.stopReason),
+      stop_reason: chatFinishReasonFromConverse(reply.stopReason),
     }],
     usage: usageOf(reply.usage),
   };
@@ -72,7 +75,7 @@ export async function* chatToChunks(events: AsyncIterable<StreamEvent>, call: In
   const base = header(call, "chat.completion.chunk");
   const chunk = (message: Record<string, unknown>, stop: string | null) =>
     ({ ...base, choices: [{ index: 0, message: { role: "assistant", ...message }, stop_reason: stop }] });
-  const toolCalls: ChatToolCall[] = [];
+  const toolCalls: OpenAIToolCall[] = [];
   let held: string | undefined;
   for await (const piece of readStream(events)) {
     if (piece.kind === "text") {
@@ -81,7 +84,7 @@ export async function* chatToChunks(events: AsyncIterable<StreamEvent>, call: In
     } else if (piece.kind === "toolStop") {
       toolCalls.push(chatToolCall(piece.id, piece.name, piece.input));
     } else if (piece.kind === "end") {
-      const last = chunk({ content: held ?? "", ...(toolCalls.length && { tool_calls: toolCalls }) }, chatFinishReason(piece.stopReason));
+      const last = chunk({ content: held ?? "", ...(toolCalls.length && { tool_calls: toolCalls }) }, chatFinishReasonFromConverse(piece.stopReason));
       yield { ...last, usage: usageOf(piece.usage) };
     }
   }

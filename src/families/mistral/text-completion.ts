@@ -1,8 +1,9 @@
 // Mistral text completion (`mistral-7b-instruct`, `mixtral-8x7b`, `mistral-large-2402`, `mistral-small`):
 // `{prompt "<s>[INST] … [/INST]", max_tokens, stop, temperature, top_p, top_k}` → `{outputs:[{text, stop_reason}]}`.
 import type { ConverseInput, ConverseOutput, StreamEvent } from "../../core/model.js";
-import { checkObject, checkValue, ErrorList, type JsonObject, type ObjectSchema } from "../native-body.js";
-import { Conversation, readReply } from "../shared/conversation.js";
+import { checkObject, checkValue, type JsonObject, type ObjectSchema } from "../../formats/shared/check-json.js";
+import { ErrorList } from "../native-body.js";
+import { Conversation, readReply } from "../../formats/converse/conversation.js";
 import { parseInstPrompt } from "../shared/parse-inst-prompt.js";
 import { stopOrLength } from "../shared/stop-reasons.js";
 import { textChunks } from "../shared/text-stream.js";

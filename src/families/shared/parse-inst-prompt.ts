@@ -2,7 +2,7 @@
 //   <s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant}</s><s>[INST] {user} [/INST]
 // read back into turns. Anything that does not follow it returns undefined (the caller serves the prompt
 // as one user text).
-import { Conversation } from "./conversation.js";
+import { Conversation } from "../../formats/converse/conversation.js";
 
 const INST = "[INST]";
 const END_INST = "[/INST]";

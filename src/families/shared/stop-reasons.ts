@@ -26,14 +26,3 @@ export function cohereReason(r: StopReason): string {
     default: return "COMPLETE";
   }
 }
-
-/** Chat Completions' finish_reason (OpenAI-style bodies; Mistral chat calls it stop_reason). */
-export function chatFinishReason(r: StopReason): string {
-  switch (r) {
-    case "max_tokens": return "length";
-    case "tool_use": return "tool_calls";
-    case "content_filtered":
-    case "guardrail_intervened": return "content_filter";
-    default: return "stop";
-  }
-}

@@ -2,7 +2,7 @@
 // piece held back so the final chunk carries both text and the stop reason and token counts, as theirs do.
 import type { StreamEvent } from "../../core/model.js";
 import type { StopReason } from "../../core/shapes.generated.js";
-import { readStream } from "./read-stream.js";
+import { readStream } from "../../formats/converse/read-stream.js";
 
 export interface TextChunk {
   text: string;

@@ -1,9 +1,10 @@
-// The HTTP side of one `anthropic` provider: one keep-alive connection pool to its base URL, shared by
-// all its models, with the provider's headers (x-api-key, anthropic-version) computed once.
-import { Pool, type Dispatcher } from "undici";
+// The HTTP side of one `anthropic` provider: its upstream client (one connection pool for all its models),
+// the Messages API paths, and the provider's headers (x-api-key, anthropic-version) computed once.
+import type { Dispatcher } from "undici";
 import type { AnthropicProviderConfig } from "../../config/schema.js";
-import type { AnthropicRequest } from "./anthropic-api-types.js";
-import { mapAnthropicHttpError, mapTransportError, upstreamError } from "./map-anthropic-error.js";
+import { anthropicErrorBody } from "../../formats/anthropic-messages/map-error.js";
+import type { AnthropicRequest } from "../../formats/anthropic-messages/types.js";
+import { UpstreamClient } from "../upstream-client.js";
 
 // Long thinking budgets can keep a non-streamed answer away for minutes.
 export const DEFAULT_TIMEOUT_MS = 600_000;
@@ -18,22 +19,21 @@ export interface UpstreamCall {
 export class CountTokensUnavailable extends Error {}
 
 export class AnthropicClient {
-  private readonly pool: Pool;
+  readonly upstream: UpstreamClient;
   private readonly messagesPath: string;
   private readonly countPath: string;
   private readonly jsonHeaders: Record<string, string>;
   private readonly streamHeaders: Record<string, string>;
 
-  constructor(config: AnthropicProviderConfig) {
+  constructor(name: string, config: AnthropicProviderConfig) {
     const base = new URL(config.baseUrl);
     // Both "https://api.anthropic.com" and ".../v1" are accepted as the base URL.
     const prefix = base.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
     this.messagesPath = `${prefix}/v1/messages`;
     this.countPath = `${prefix}/v1/messages/count_tokens`;
-    const timeout = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    // headersTimeout bounds the wait for the answer (a whole non-streamed message); bodyTimeout the
-    // silence between two chunks of a stream. Either one passing is "a hang" → ModelTimeoutException.
-    this.pool = new Pool(base.origin, { headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000 });
+    this.upstream = new UpstreamClient({
+      provider: name, baseUrl: config.baseUrl, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, secrets: [config.apiKey],
+    });
     const common: Record<string, string> = {
       "content-type": "application/json",
       "anthropic-version": config.version,
@@ -48,10 +48,10 @@ export class AnthropicClient {
   /** POSTs a Messages request; resolves with a 2xx response, throws a mapped BedrockError otherwise. */
   async send(body: AnthropicRequest, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
     const headers = withBetas(body.stream ? this.streamHeaders : this.jsonHeaders, call.betas);
-    const res = await this.post(this.messagesPath, headers, body, call.signal);
+    const res = await this.upstream.post({ path: this.messagesPath, headers, body: JSON.stringify(body), signal: call.signal });
     if (res.statusCode >= 200 && res.statusCode < 300) return res;
-    const error = upstreamError(await readText(res));
-    throw mapAnthropicHttpError({ status: res.statusCode, error, servedModelId: call.servedModelId, upstreamModel: body.model });
+    const error = anthropicErrorBody(await this.upstream.text(res));
+    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", servedModelId: call.servedModelId, upstreamModel: body.model });
   }
 
   /**
@@ -59,8 +59,9 @@ export class AnthropicClient {
    * or an Anthropic-compatible server without it), a mapped BedrockError for any other failure.
    */
   async countTokens(body: Record<string, unknown> & { model: string }, call: UpstreamCall): Promise<number> {
-    const res = await this.post(this.countPath, withBetas(this.jsonHeaders, call.betas), body, call.signal);
-    const text = await readText(res);
+    const headers = withBetas(this.jsonHeaders, call.betas);
+    const res = await this.upstream.post({ path: this.countPath, headers, body: JSON.stringify(body), signal: call.signal });
+    const text = await this.upstream.text(res);
     if (res.statusCode >= 200 && res.statusCode < 300) {
       let tokens: unknown;
       try {
@@ -71,36 +72,20 @@ export class AnthropicClient {
       if (typeof tokens === "number") return tokens;
       throw new CountTokensUnavailable("count_tokens answered without input_tokens");
     }
-    const error = upstreamError(text);
+    const error = anthropicErrorBody(text);
     // Anthropic answers an unknown model with not_found_error "model: …"; any other 404 means no such endpoint.
     const unknownModel = res.statusCode === 404 && error.type === "not_found_error" && /^model:/.test(error.message ?? "");
     if ((res.statusCode === 404 && !unknownModel) || res.statusCode === 405 || res.statusCode === 501) {
       throw new CountTokensUnavailable(`count_tokens answered ${res.statusCode}`);
     }
-    throw mapAnthropicHttpError({ status: res.statusCode, error, servedModelId: call.servedModelId, upstreamModel: body.model });
-  }
-
-  private async post(path: string, headers: Record<string, string>, body: unknown, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-    try {
-      return await this.pool.request({ path, method: "POST", headers, body: JSON.stringify(body), signal });
-    } catch (err) {
-      throw mapTransportError(err, false);
-    }
+    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", servedModelId: call.servedModelId, upstreamModel: body.model });
   }
 
   close(): Promise<void> {
-    return this.pool.close();
+    return this.upstream.close();
   }
 }
 
 function withBetas(headers: Record<string, string>, betas: readonly string[]): Record<string, string> {
   return betas.length > 0 ? { ...headers, "anthropic-beta": betas.join(",") } : headers;
-}
-
-async function readText(res: Dispatcher.ResponseData): Promise<string> {
-  try {
-    return await res.body.text();
-  } catch (err) {
-    throw mapTransportError(err, false);
-  }
 }

@@ -1,19 +1,16 @@
 // A Model served by Anthropic's Messages API (api.anthropic.com or any server speaking it).
 import type { Dispatcher } from "undici";
-import { BedrockError } from "../../core/errors.js";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
+import { outputAsStream } from "../../core/output-as-stream.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
+import { anthropicRequestFromConverse } from "../../formats/anthropic-messages/request-from-converse.js";
+import { anthropicResponseToConverse } from "../../formats/anthropic-messages/response-to-converse.js";
+import { anthropicStreamToConverse } from "../../formats/anthropic-messages/stream-to-converse.js";
+import type { AnthropicResponse } from "../../formats/anthropic-messages/types.js";
+import { parseResponseFieldPaths } from "../../formats/converse/pick-response-fields.js";
+import { parseSse } from "../../formats/sse/parse.js";
 import { estimateCountTokens } from "../shared/estimate-tokens.js";
-import { parseResponseFieldPaths } from "../shared/pick-response-fields.js";
-import { parseSse } from "../shared/parse-sse.js";
-import { guardUpstreamStream } from "../shared/guard-upstream-stream.js";
 import { CountTokensUnavailable, type AnthropicClient } from "./anthropic-client.js";
-import type { AnthropicResponse } from "./anthropic-api-types.js";
-import { fromAnthropicResponse } from "./from-anthropic-response.js";
-import { fromAnthropicStream } from "./from-anthropic-stream.js";
-import { mapTransportError } from "./map-anthropic-error.js";
-import { messageAsStream } from "./message-as-stream.js";
-import { toAnthropicRequest } from "./to-anthropic-request.js";
 
 export interface AnthropicModelOptions {
   /** The served modelId. */
@@ -41,38 +38,27 @@ export class AnthropicModel implements Model {
 
   async converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
-    const { body, betas } = toAnthropicRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
+    const { body, betas } = anthropicRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
     const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
-    return fromAnthropicResponse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) });
+    return anthropicResponseToConverse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) });
   }
 
   private async readMessage(res: Dispatcher.ResponseData): Promise<AnthropicResponse> {
-    try {
-      return (await res.body.json()) as AnthropicResponse;
-    } catch (err) {
-      if (err instanceof SyntaxError) {
-        throw new BedrockError("ModelErrorException", "The model returned a response that is not valid JSON.", { originalStatusCode: res.statusCode, resourceName: this.id });
-      }
-      throw mapTransportError(err, false);
-    }
+    return (await this.client.upstream.json(res, this.id)) as AnthropicResponse;
   }
 
   async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
-    const { body, betas } = toAnthropicRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
+    const { body, betas } = anthropicRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
     const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
     if (isJson(res.headers["content-type"])) {
-      // A server that ignored `stream: true` and answered with the whole message: replay it as a stream.
-      yield* messageAsStream(fromAnthropicResponse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) }));
+      // A server that ignored `stream: true` and answered with the whole message: replay it as a stream, each
+      // block's text in one delta (the upstream chose not to pace it).
+      yield* outputAsStream(anthropicResponseToConverse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) }), { splitText: (text) => [text] });
       return;
     }
-    const events = fromAnthropicStream(parseSse(res.body), {
-      pointers,
-      latencyMs: () => latencyMs(ctx),
-      servedModelId: this.id,
-      upstreamModel: this.upstreamModel,
-    });
-    yield* guardUpstreamStream(res.body, events, mapTransportError);
+    const events = anthropicStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx) });
+    yield* this.client.upstream.stream(res.body, events, { servedModelId: this.id, upstreamModel: this.upstreamModel });
   }
 
   /**
@@ -81,7 +67,7 @@ export class AnthropicModel implements Model {
    */
   async countTokens(input: CountTokensInput, ctx: CallContext): Promise<number> {
     if (!("converse" in input) || this.countEndpointMissing) return estimateCountTokens(input);
-    const { body, betas } = toAnthropicRequest(input.converse, { model: this.upstreamModel, servedModelId: this.id, stream: false });
+    const { body, betas } = anthropicRequestFromConverse(input.converse, { model: this.upstreamModel, servedModelId: this.id, stream: false });
     const countBody: Record<string, unknown> & { model: string } = { model: body.model };
     for (const key of COUNT_FIELDS) if (body[key] !== undefined) countBody[key] = body[key];
     try {

@@ -5,7 +5,7 @@ import { AnthropicClient } from "./anthropic-client.js";
 import { AnthropicModel } from "./anthropic-model.js";
 
 export function createAnthropicProvider(name: string, config: AnthropicProviderConfig): Provider {
-  const client = new AnthropicClient(config);
+  const client = new AnthropicClient(name, config);
   return {
     name,
     type: "anthropic",

@@ -54,7 +54,11 @@ export class BedrockModel implements Model {
 
   async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
     const r = await this.send("converse-stream", input, STREAM_HEADERS, ctx);
-    yield* decodeConverseStream(r.body);
+    try {
+      yield* decodeConverseStream(r.body);
+    } catch (err) {
+      throw this.upstream.failure(err);
+    }
   }
 
   async countTokens(input: CountTokensInput, ctx: CallContext): Promise<number> {
@@ -72,7 +76,7 @@ export class BedrockModel implements Model {
     const body = Buffer.from(JSON.stringify(payload));
     const r = await this.upstream.post({ path: this.pathPrefix + action, body, headers, signal: ctx.signal });
     if (r.status !== 200) {
-      throw parseUpstreamError(r.status, headerValue(r.headers["x-amzn-errortype"]), await r.text());
+      throw this.upstream.failure(parseUpstreamError(r.status, headerValue(r.headers["x-amzn-errortype"]), await r.text()));
     }
     return r;
   }

@@ -1,17 +1,16 @@
-// One Bedrock(-compatible) endpoint: a keep-alive connection pool, the provider's credentials, and a SigV4
-// signer for service `bedrock`. Sends POST /model/{id}/{action} and hands back the raw answer.
+// One Bedrock(-compatible) endpoint: its upstream client (one keep-alive connection pool), the provider's
+// credentials, and a SigV4 signer for service `bedrock`. Sends POST /model/{id}/{action} and hands back the
+// raw answer.
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { Agent } from "undici";
 import type { BedrockProviderConfig } from "../../config/schema.js";
 import { BedrockError } from "../../core/errors.js";
-import { mapUpstreamFailure } from "./map-upstream-failure.js";
+import { UpstreamClient } from "../upstream-client.js";
 
 // Generation can take minutes before the first byte (unary Converse) or between events.
 export const DEFAULT_TIMEOUT_MS = 300_000;
-const CONNECT_TIMEOUT_MS = 10_000;
 
 export interface UpstreamRequest {
   /** Path from `/model/…`, already percent-encoded as it goes on the wire. */
@@ -31,35 +30,29 @@ export interface UpstreamResponse {
 }
 
 export class BedrockUpstream {
-  private readonly origin: string;
   private readonly basePath: string;
   private readonly url: URL;
-  private readonly agent: Agent;
+  private readonly client: UpstreamClient;
   private readonly signer: SignatureV4;
 
-  constructor(private readonly providerName: string, config: BedrockProviderConfig) {
+  constructor(providerName: string, config: BedrockProviderConfig) {
     this.url = new URL(config.endpoint ?? `https://bedrock-runtime.${config.region}.amazonaws.com`);
-    this.origin = this.url.origin;
     this.basePath = this.url.pathname.replace(/\/+$/, "");
-    const timeout = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.agent = new Agent({
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      connectTimeout: Math.min(timeout, CONNECT_TIMEOUT_MS),
-      keepAliveTimeout: 30_000,
-    });
+    this.client = new UpstreamClient({ provider: providerName, baseUrl: this.url.origin, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     const chain = fromNodeProviderChain(config.profile ? { profile: config.profile } : {});
     const credentials = async (): Promise<AwsCredentialIdentity> => {
       try {
         return await chain();
       } catch (err) {
-        throw new BedrockError(
+        const denied = new BedrockError(
           "AccessDeniedException",
           `Basalt found no AWS credentials for provider ${providerName}` +
             (config.profile ? ` (profile ${config.profile})` : "") +
             ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or a `profile:` in the provider's config." +
             ` (${(err as Error).message})`,
         );
+        denied.cause = err;
+        throw denied;
       }
     };
     this.signer = new SignatureV4({ service: "bedrock", region: config.region, credentials, sha256: Sha256 });
@@ -78,36 +71,29 @@ export class BedrockUpstream {
       headers: { ...req.headers, host: this.url.host, "content-length": String(req.body.byteLength) },
       body: req.body,
     });
-    let response;
-    try {
-      response = await this.agent.request({
-        origin: this.origin,
-        path,
-        method: "POST",
-        headers: signed.headers,
-        body: req.body,
-        signal: req.signal,
-      });
-    } catch (err) {
-      throw mapUpstreamFailure(err, this.providerName);
-    }
-    const { statusCode, headers, body } = response;
-    const providerName = this.providerName;
+    const { statusCode, headers, body } = await this.client.post({ path, headers: signed.headers, body: req.body, signal: req.signal });
+    const client = this.client;
     return {
       status: statusCode,
       headers,
+      // The upstream had begun its answer: a broken connection is a broken model stream.
       body: (async function* () {
         try {
           for await (const chunk of body) yield chunk as Uint8Array;
         } catch (err) {
-          throw mapUpstreamFailure(err, providerName, true);
+          throw client.failure(err, true);
         }
       })(),
-      text: () => body.text().catch((err: unknown) => Promise.reject(mapUpstreamFailure(err, providerName, true))),
+      text: () => body.text().catch((err: unknown) => Promise.reject(client.failure(err, true))),
     };
   }
 
+  /** A failure of a call whose answer had begun, as the client may see it (upstream text scrubbed). */
+  failure(err: unknown): BedrockError {
+    return this.client.failure(err, true);
+  }
+
   close(): Promise<void> {
-    return this.agent.close();
+    return this.client.close();
   }
 }

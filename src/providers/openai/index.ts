@@ -5,7 +5,7 @@ import { OpenAIClient } from "./openai-client.js";
 import { OpenAIModel } from "./openai-model.js";
 
 export function createOpenAIProvider(name: string, config: OpenAIProviderConfig): Provider {
-  const client = new OpenAIClient(config);
+  const client = new OpenAIClient(name, config);
   return {
     name,
     type: "openai",

@@ -1,16 +1,14 @@
 // A Model served by an OpenAI-compatible Chat Completions server (Ollama, vLLM, llama.cpp, LM Studio, OpenAI).
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
-import { parseResponseFieldPaths } from "../shared/pick-response-fields.js";
-import { parseSse } from "../shared/parse-sse.js";
-import { guardUpstreamStream } from "../shared/guard-upstream-stream.js";
-import { estimateCountTokens, estimateInputTokens } from "../shared/estimate-tokens.js";
-import { fromOpenAIResponse } from "./from-openai-response.js";
-import { fromOpenAIStream } from "./from-openai-stream.js";
-import { mapTransportError } from "./map-openai-error.js";
+import { chatRequestFromConverse } from "../../formats/chat-completions/request-from-converse.js";
+import { chatResponseToConverse, type EstimateUsage } from "../../formats/chat-completions/response-to-converse.js";
+import { chatStreamToConverse } from "../../formats/chat-completions/stream-to-converse.js";
+import type { OpenAIResponse } from "../../formats/chat-completions/types.js";
+import { parseResponseFieldPaths } from "../../formats/converse/pick-response-fields.js";
+import { parseSse } from "../../formats/sse/parse.js";
+import { estimateCountTokens, estimateInputTokens, estimateTextTokens } from "../shared/estimate-tokens.js";
 import type { OpenAIClient } from "./openai-client.js";
-import type { OpenAIResponse } from "./openai-api-types.js";
-import { toOpenAIRequest } from "./to-openai-request.js";
 
 export interface OpenAIModelOptions {
   /** The served modelId. */
@@ -19,6 +17,12 @@ export interface OpenAIModelOptions {
   upstreamModel: string;
   client: OpenAIClient;
 }
+
+/** Counts for servers that report no usage: the rule-of-thumb estimates. */
+const estimateFor = (input: ConverseInput): EstimateUsage => (outputChars) => ({
+  input: estimateInputTokens(input),
+  output: estimateTextTokens(outputChars),
+});
 
 export class OpenAIModel implements Model {
   readonly id: string;
@@ -33,31 +37,18 @@ export class OpenAIModel implements Model {
 
   async converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
-    const body = toOpenAIRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
-    const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal });
-    let response: OpenAIResponse;
-    try {
-      response = (await res.body.json()) as OpenAIResponse;
-    } catch (err) {
-      throw mapTransportError(err, false);
-    }
-    return fromOpenAIResponse(response, {
-      pointers,
-      latencyMs: latencyMs(ctx),
-      estimateInputTokens: () => estimateInputTokens(input),
-    });
+    const body = chatRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
+    const res = await this.client.send(body, this.id, ctx.signal);
+    const response = (await this.client.upstream.json(res, this.id)) as OpenAIResponse;
+    return chatResponseToConverse(response, { pointers, latencyMs: latencyMs(ctx), estimateUsage: estimateFor(input) });
   }
 
   async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
-    const body = toOpenAIRequest(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
-    const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal });
-    const events = fromOpenAIStream(parseSse(res.body), {
-      pointers,
-      latencyMs: () => latencyMs(ctx),
-      estimateInputTokens: () => estimateInputTokens(input),
-    });
-    yield* guardUpstreamStream(res.body, events, mapTransportError);
+    const body = chatRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
+    const res = await this.client.send(body, this.id, ctx.signal);
+    const events = chatStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx), estimateUsage: estimateFor(input) });
+    yield* this.client.upstream.stream(res.body, events, { servedModelId: this.id, upstreamModel: this.upstreamModel });
   }
 
   async countTokens(input: CountTokensInput): Promise<number> {

@@ -10,7 +10,7 @@ export function invokeBodyAsConverse(base64Body: string, ctx: CallContext, entry
   const family = requireFamily(ctx.requestedModelId, entry);
   const native = parseNativeBody(Buffer.from(base64Body, "base64"));
   delete native["amazon-bedrock-guardrailConfig"];
-  const input = family.toConverse(native, { modelId: ctx.requestedModelId, ctx });
+  const { input } = family.toConverse(native, { modelId: ctx.requestedModelId, requestId: ctx.requestId });
   return {
     converse: {
       messages: input.messages,

@@ -58,12 +58,11 @@ export const invokeModelStream: ModelOperation<Headers> = {
   check: ({ req }) => checkInvokeHeaders(req, "InvokeModelWithResponseStreamRequest"),
   async serve(call, echoed) {
     const { res, served, ctx, shutdown } = call;
-    const { family, input, call: invokeCall } = parseInvokeRequest(call);
+    const request = parseInvokeRequest(call);
     // A stream is cut on shutdown too, so the model's upstream call is released at once.
     const streamCtx = withShutdown(ctx, shutdown);
-    invokeCall.ctx = streamCtx;
     const meter = new StreamMeter(ctx);
-    const chunks = family.toChunks(meter.tap(served.model.converseStream(input, streamCtx)), invokeCall);
+    const chunks = request.toChunks(meter.tap(served.model.converseStream(request.input, streamCtx)));
     await writeEventStream(res, toFrames(chunks, meter), {
       unionShape: "ResponseStream",
       requestId: ctx.requestId,

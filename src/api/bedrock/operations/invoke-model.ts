@@ -23,10 +23,10 @@ export const invokeModel: ModelOperation<Headers> = {
   check: ({ req }) => checkInvokeHeaders(req, "InvokeModelRequest"),
   async serve(call, echoed) {
     const { res, served, ctx } = call;
-    const { family, input, call: invokeCall } = parseInvokeRequest(call);
-    const output = await served.model.converse(input, ctx);
+    const request = parseInvokeRequest(call);
+    const output = await served.model.converse(request.input, ctx);
     noteOutput(ctx.record, output);
-    const body = JSON.stringify(family.fromConverse(output, invokeCall));
+    const body = JSON.stringify(request.fromConverse(output));
     sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed });
   },
 };

@@ -4,7 +4,7 @@ import { BedrockError, validationError } from "../../../core/errors.js";
 import type { ConverseInput } from "../../../core/model.js";
 import type { ModelInfo } from "../../../core/model-info.js";
 import type { RequestMetadata } from "../../../core/shapes.generated.js";
-import type { Family, InvokeCall } from "../../../families/family.js";
+import type { Family, NativeRequest } from "../../../families/family.js";
 import { familyFor } from "../../../families/index.js";
 import { parseNativeBody } from "../../../families/native-body.js";
 import type { Headers, Request } from "../../../server/http-types.js";
@@ -42,11 +42,6 @@ const mediaType = (v: string) => v.split(";")[0].trim().toLowerCase();
 const BODY_TYPES = new Set(["application/json", "application/octet-stream"]);
 const ANSWER_TYPES = new Set(["application/json", "*/*", "application/*"]);
 
-export interface InvokeRequest {
-  family: Family;
-  input: ConverseInput;
-  call: InvokeCall;
-}
 
 /**
  * Checks the header members; returns the response headers that echo the caller's options. Runs before any
@@ -90,8 +85,8 @@ export function requireFamily(modelId: string, entry: ModelInfo): Family {
   return family;
 }
 
-/** The native body read by the model's family, as the Converse input a backend serves. */
-export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): InvokeRequest {
+/** The native body read by the model's family: the Converse input a backend serves, and how to answer. */
+export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): NativeRequest {
   const family = requireFamily(ctx.requestedModelId, served.info);
   const native = parseNativeBody(body);
   const guardrailId = header(req, "x-amzn-bedrock-guardrailidentifier");
@@ -102,11 +97,9 @@ export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): I
     }
     delete native["amazon-bedrock-guardrailConfig"];
   }
-  const call: InvokeCall = { modelId: ctx.requestedModelId, ctx };
-  const input = family.toConverse(native, call);
-  applyHeaderOptions(req, input, guardrailId);
-  call.input = input;
-  return { family, input, call };
+  const request = family.toConverse(native, { modelId: ctx.requestedModelId, requestId: ctx.requestId });
+  applyHeaderOptions(req, request.input, guardrailId);
+  return request;
 }
 
 // The header options as their Converse members, so backends and future gateway policies see them.

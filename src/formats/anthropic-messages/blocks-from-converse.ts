@@ -1,0 +1,22 @@
+// One Converse content block → its Messages API twin, for what a model says: an answer's content, and
+// the assistant turns a request sends back. Thinking goes back exactly as it came (signature included):
+// Anthropic checks it on the next turn.
+import type { ContentBlock } from "../../core/shapes.generated.js";
+import type { AnthropicBlockOut } from "./types.js";
+
+/** Blocks with no Messages form in an assistant turn (images, documents…) give undefined. */
+export function anthropicBlockFromConverse(block: ContentBlock): AnthropicBlockOut | undefined {
+  if ("text" in block) return { type: "text", text: block.text };
+  if ("toolUse" in block) {
+    return { type: "tool_use", id: block.toolUse.toolUseId, name: block.toolUse.name, input: block.toolUse.input ?? {} };
+  }
+  if ("reasoningContent" in block) {
+    const r = block.reasoningContent;
+    if ("reasoningText" in r) return { type: "thinking", thinking: r.reasoningText.text, signature: r.reasoningText.signature ?? "" };
+    return { type: "redacted_thinking", data: r.redactedContent };
+  }
+  if ("citationsContent" in block) {
+    return { type: "text", text: (block.citationsContent.content ?? []).map((c) => c.text).join("") };
+  }
+  return undefined;
+}

@@ -1,0 +1,204 @@
+// A Chat Completions request → Converse input (the openai family's InvokeModel body, an OpenAI front
+// door's request), and the messages and tools readers Mistral's chat format shares. Every problem is
+// reported with its JSON pointer, in the words of Bedrock's validator; the caller decides how to answer.
+// As the Bedrock docs map it: developer/system messages → system, max_completion_tokens (or the older
+// max_tokens) → maxTokens, stop → stopSequences, temperature, top_p; every other field →
+// additionalModelRequestFields.
+import type { ConverseInput } from "../../core/model.js";
+import type { ContentBlock, JsonValue, ToolConfiguration } from "../../core/shapes.generated.js";
+import { Conversation, imageBlock, stopList } from "../converse/conversation.js";
+import { checkObject, checkValue, type IssueList, isObject, type JsonObject, type ObjectSchema } from "../shared/check-json.js";
+
+const REQUEST_SCHEMA: ObjectSchema = {
+  required: ["messages"],
+  additional: true,
+  properties: {
+    model: { type: "string" },
+    messages: { type: "array" },
+    max_completion_tokens: { type: "integer", min: 1 },
+    max_tokens: { type: "integer", min: 1 },
+    temperature: { type: "number", min: 0, max: 2 },
+    top_p: { type: "number", min: 0, max: 1 },
+    stop: { type: ["string", "array"] },
+    tools: { type: "array" },
+    tool_choice: { type: ["string", "object"] },
+    stream: { type: "boolean" },
+    stream_options: { type: "object" },
+  },
+};
+
+// Fields the translation consumes; the operation, not the body, decides streaming.
+const MAPPED = new Set(Object.keys(REQUEST_SCHEMA.properties));
+
+/**
+ * A whole request body → Converse input. The result means something only when no problem was added to
+ * `errors`. `model` is checked for type only: which model it names is the caller's business.
+ */
+export function chatRequestToConverse(body: JsonObject, errors: IssueList): ConverseInput {
+  errors.add(...checkObject(body, REQUEST_SCHEMA));
+  const stops = stopList(body.stop);
+  if (Array.isArray(body.stop)) body.stop.forEach((s, i) => errors.add(checkValue(s, { type: "string" }, `#/stop/${i}`)));
+  const conversation = readChatMessages(Array.isArray(body.messages) ? body.messages : [], errors);
+  const toolConfig = readChatTools(body.tools, body.tool_choice, errors);
+  const input = conversation.toInput({
+    maxTokens: (body.max_completion_tokens ?? body.max_tokens) as number | undefined,
+    temperature: body.temperature as number | undefined,
+    topP: body.top_p as number | undefined,
+    stopSequences: stops,
+  });
+  if (toolConfig) input.toolConfig = toolConfig;
+  const extra = Object.fromEntries(Object.entries(body).filter(([k]) => !MAPPED.has(k))) as Record<string, JsonValue>;
+  if (Object.keys(extra).length) input.additionalModelRequestFields = extra;
+  return input;
+}
+
+const ROLES = ["system", "developer", "user", "assistant", "tool"] as const;
+
+const MESSAGE_SCHEMA: ObjectSchema = {
+  required: ["role"],
+  additional: true,
+  properties: {
+    role: { type: "string", enum: ROLES },
+    content: { type: ["string", "array"] },
+    tool_calls: { type: "array" },
+    tool_call_id: { type: "string" },
+    name: { type: "string" },
+  },
+};
+
+const TOOL_CALL_SCHEMA: ObjectSchema = {
+  required: ["id", "function"],
+  additional: true,
+  properties: { id: { type: "string" }, type: { type: "string", enum: ["function"] }, function: { type: "object" } },
+};
+
+const FUNCTION_SCHEMA: ObjectSchema = {
+  required: ["name"],
+  additional: true,
+  properties: { name: { type: "string" }, arguments: { type: ["string", "object"] } },
+};
+
+const DATA_URL = /^data:image\/[a-z+.-]+;base64,/;
+
+/** String content, or an array of `{type:"text"}` / `{type:"image_url"}` parts. */
+function contentBlocks(content: unknown, pointer: string, errors: IssueList): ContentBlock[] {
+  if (content === undefined || content === null) return [];
+  if (typeof content === "string") return content === "" ? [] : [{ text: content }];
+  if (!Array.isArray(content)) return [];
+  const blocks: ContentBlock[] = [];
+  content.forEach((part, i) => {
+    const p = `${pointer}/${i}`;
+    if (!isObject(part)) return errors.add(checkValue(part, { type: "object" }, p));
+    if (part.type === "text" && typeof part.text === "string") blocks.push({ text: part.text });
+    else if (part.type === "image_url" && isObject(part.image_url) && typeof part.image_url.url === "string") {
+      const url = part.image_url.url;
+      const m = DATA_URL.exec(url);
+      if (m) blocks.push(imageBlock(url.slice(m[0].length)));
+      else errors.add(`${p}/image_url/url: only base64 data URLs are supported`);
+    } else errors.add(`${p}: expected a text or image_url content part`);
+  });
+  return blocks;
+}
+
+/** Plain text of a content value (system prompts, tool results). */
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((p) => (isObject(p) && typeof p.text === "string" ? p.text : "")).join("");
+}
+
+function toolArguments(args: unknown, pointer: string, errors: IssueList): JsonValue {
+  if (args === undefined || args === "") return {};
+  if (isObject(args)) return args as JsonValue;
+  try {
+    return JSON.parse(args as string) as JsonValue;
+  } catch {
+    errors.add(`${pointer}: the arguments are not valid JSON`);
+    return {};
+  }
+}
+
+export function readChatMessages(messages: unknown[], errors: IssueList): Conversation {
+  const conversation = new Conversation();
+  messages.forEach((m, i) => {
+    const pointer = `#/messages/${i}`;
+    if (!isObject(m)) return errors.add(checkValue(m, { type: "object" }, pointer));
+    // Assistant turns that only call tools carry `content: null`.
+    const e = checkObject(m.content === null ? { ...m, content: undefined } : m, MESSAGE_SCHEMA, pointer);
+    if (e.length) return errors.add(...e);
+    switch (m.role) {
+      case "system":
+      case "developer":
+        return conversation.addSystem(contentText(m.content));
+      case "user":
+        return conversation.add("user", contentBlocks(m.content, `${pointer}/content`, errors));
+      case "tool":
+        if (typeof m.tool_call_id !== "string") return errors.add(`${pointer}: required key [tool_call_id] not found`);
+        return conversation.add("user", [{ toolResult: { toolUseId: m.tool_call_id, content: [{ text: contentText(m.content) }] } }]);
+      case "assistant":
+        return conversation.add("assistant", [
+          ...contentBlocks(m.content, `${pointer}/content`, errors),
+          ...toolUses(m, pointer, errors),
+        ]);
+    }
+  });
+  return conversation;
+}
+
+function toolUses(m: JsonObject, pointer: string, errors: IssueList): ContentBlock[] {
+  if (!Array.isArray(m.tool_calls)) return [];
+  const blocks: ContentBlock[] = [];
+  m.tool_calls.forEach((call, j) => {
+    const p = `${pointer}/tool_calls/${j}`;
+    if (!isObject(call)) return errors.add(checkValue(call, { type: "object" }, p));
+    const e = checkObject(call, TOOL_CALL_SCHEMA, p);
+    const fn = isObject(call.function) ? call.function : undefined;
+    if (fn) e.push(...checkObject(fn, FUNCTION_SCHEMA, `${p}/function`));
+    if (e.length || !fn) return errors.add(...e);
+    const input = toolArguments(fn.arguments, `${p}/function/arguments`, errors);
+    blocks.push({ toolUse: { toolUseId: call.id as string, name: fn.name as string, input } });
+  });
+  return blocks;
+}
+
+const TOOL_SCHEMA: ObjectSchema = {
+  required: ["function"],
+  additional: true,
+  properties: { type: { type: "string", enum: ["function"] }, function: { type: "object" } },
+};
+
+const TOOL_FUNCTION_SCHEMA: ObjectSchema = {
+  required: ["name"],
+  additional: true,
+  properties: { name: { type: "string" }, description: { type: "string" }, parameters: { type: "object" } },
+};
+
+/**
+ * `tools` and `tool_choice` as Converse's toolConfig. "none" drops the tools (Converse has no such
+ * choice); "any" (Mistral) and "required" (OpenAI) both mean some tool must be called.
+ */
+export function readChatTools(tools: unknown, choice: unknown, errors: IssueList): ToolConfiguration | undefined {
+  if (!Array.isArray(tools) || tools.length === 0 || choice === "none") return undefined;
+  const config: ToolConfiguration = { tools: [] };
+  tools.forEach((t, i) => {
+    const p = `#/tools/${i}`;
+    if (!isObject(t)) return errors.add(checkValue(t, { type: "object" }, p));
+    const e = checkObject(t, TOOL_SCHEMA, p);
+    const fn = isObject(t.function) ? t.function : undefined;
+    if (fn) e.push(...checkObject(fn, TOOL_FUNCTION_SCHEMA, `${p}/function`));
+    if (e.length || !fn) return errors.add(...e);
+    config.tools.push({
+      toolSpec: {
+        name: fn.name as string,
+        ...(typeof fn.description === "string" && { description: fn.description }),
+        inputSchema: { json: (fn.parameters ?? { type: "object", properties: {} }) as JsonValue },
+      },
+    });
+  });
+  if (choice === "any" || choice === "required") config.toolChoice = { any: {} };
+  else if (choice === "auto") config.toolChoice = { auto: {} };
+  else if (isObject(choice) && isObject(choice.function) && typeof choice.function.name === "string") {
+    config.toolChoice = { tool: { name: choice.function.name } };
+  } else if (choice !== undefined) errors.add(`#/tool_choice: ${JSON.stringify(choice)} is not a valid tool choice`);
+  return config;
+}

@@ -1,0 +1,210 @@
+// The HTTP side every remote provider shares (openai, anthropic, bedrock): one keep-alive connection pool to
+// the upstream's origin with one set of timeouts, and one policy for how upstream failures reach clients —
+// transport failures by cause, HTTP errors by status, errors reported inside a stream by whether an event
+// was already sent — every message scrubbed of credentials first. Each error keeps what it came from as
+// `cause`, for logs.
+import { Pool, type Dispatcher } from "undici";
+import { BedrockError, type BedrockErrorFields } from "../core/errors.js";
+import type { StreamEvent } from "../core/model.js";
+import { UpstreamStreamError } from "../formats/shared/upstream-stream-error.js";
+import { SseEventTooLargeError } from "../formats/sse/parse.js";
+import { secretRedactor } from "./shared/redact-secrets.js";
+
+const TIMEOUT_MESSAGE = "Model has timed out in processing the request. Try your request again.";
+const CONNECT_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_MS = 30_000;
+
+// Nothing answered: the upstream is down or unreachable.
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+// Something stayed silent too long: connecting, the answer's head (a whole non-streamed answer), or the gap
+// between two chunks of a stream.
+const TIMEOUTS = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
+
+export interface UpstreamClientOptions {
+  /** The provider's name, for messages that say which upstream failed. */
+  provider: string;
+  /** Where requests go; only its origin is used (paths are the caller's). */
+  baseUrl: string;
+  timeoutMs: number;
+  /** Configured keys: never in a client-visible message, whatever the upstream echoes. */
+  secrets?: readonly (string | undefined)[];
+}
+
+export interface UpstreamRequest {
+  path: string;
+  headers: Readonly<Record<string, string>>;
+  body: string | Uint8Array;
+  signal: AbortSignal;
+}
+
+/** Which model a call was for, as errors name it. */
+export interface ModelNames {
+  /** The modelId clients use. */
+  servedModelId: string;
+  /** The upstream's name for it. */
+  upstreamModel: string;
+}
+
+/** An HTTP error answer, for the status table. */
+export interface UpstreamHttpError extends ModelNames {
+  status: number;
+  /** The upstream's own message (from its error body), scrubbed here. */
+  message: string;
+}
+
+export class UpstreamClient {
+  readonly provider: string;
+  private readonly pool: Pool;
+  private readonly redact: (text: string) => string;
+
+  constructor(opts: UpstreamClientOptions) {
+    this.provider = opts.provider;
+    // headersTimeout bounds the wait for the answer (a whole non-streamed completion); bodyTimeout the
+    // silence between two chunks of a stream. Either one passing is "a hang" → ModelTimeoutException.
+    this.pool = new Pool(new URL(opts.baseUrl).origin, {
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      connectTimeout: Math.min(opts.timeoutMs, CONNECT_TIMEOUT_MS),
+      keepAliveTimeout: KEEP_ALIVE_MS,
+    });
+    this.redact = secretRedactor(opts.secrets ?? []);
+  }
+
+  /** POSTs; resolves with the answer whatever its status. A transport failure throws its BedrockError. */
+  async post(req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    try {
+      return await this.pool.request({ path: req.path, method: "POST", headers: req.headers, body: req.body, signal: req.signal });
+    } catch (err) {
+      throw this.failure(err, false);
+    }
+  }
+
+  /** A whole answer's body as text; a connection broken mid-body throws its BedrockError. */
+  async text(res: Dispatcher.ResponseData): Promise<string> {
+    try {
+      return await res.body.text();
+    } catch (err) {
+      throw this.failure(err, false);
+    }
+  }
+
+  /** A whole answer's body as JSON; a body that is not JSON is the model's error, not a transport one. */
+  async json(res: Dispatcher.ResponseData, servedModelId: string): Promise<unknown> {
+    const text = await this.text(res);
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      const fields = { originalStatusCode: res.statusCode, resourceName: servedModelId };
+      throw caused(new BedrockError("ModelErrorException", "The model returned a response that is not valid JSON.", fields), err);
+    }
+  }
+
+  /**
+   * An upstream's events passed on as they come. A failure becomes the error a client may see (a stream
+   * exception once an event was sent); the upstream body is released as soon as the client leaves or the
+   * stream fails, so its connection is not held.
+   */
+  async *stream(body: Dispatcher.ResponseData["body"], events: AsyncIterable<StreamEvent>, names: ModelNames): AsyncIterable<StreamEvent> {
+    let started = false;
+    try {
+      for await (const event of events) {
+        started = true;
+        yield event;
+      }
+    } catch (err) {
+      throw this.failure(err, started, names);
+    } finally {
+      if (!body.readableEnded && !body.destroyed) body.destroy();
+    }
+  }
+
+  /**
+   * Anything an upstream call threw, as the BedrockError a client may see. `started`: events already reached
+   * the client, so a broken upstream must surface as a stream error, never as a clean end.
+   */
+  failure(err: unknown, started: boolean, names?: ModelNames): BedrockError {
+    if (err instanceof BedrockError) return this.scrubbed(err);
+    if (err instanceof UpstreamStreamError) {
+      // Before any event reached the client it is still an HTTP error, mapped as its status would be.
+      if (!started && names) return this.httpError({ status: err.status ?? 500, message: err.message, ...names }, err);
+      const fields: BedrockErrorFields = { originalMessage: this.redact(err.message) };
+      if (err.status !== undefined) fields.originalStatusCode = err.status;
+      return caused(new BedrockError("ModelStreamErrorException", `The model returned the following errors: ${fields.originalMessage}`, fields), err);
+    }
+    if (err instanceof SseEventTooLargeError) return caused(new BedrockError("ModelStreamErrorException", err.message), err);
+    return caused(this.transportError(err, started), err);
+  }
+
+  private transportError(err: unknown, started: boolean): BedrockError {
+    const code = errorCode(err);
+    if (code !== undefined && TIMEOUTS.has(code)) return new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE);
+    if ((err as Error | undefined)?.name === "AbortError" || code === "UND_ERR_ABORTED") {
+      // The client went away or the server is stopping; whoever aborted decides what (if anything) to send.
+      return new BedrockError("ServiceUnavailableException", "The request was cancelled before the upstream answered.");
+    }
+    if (started) {
+      return new BedrockError("ModelStreamErrorException", `The upstream of provider ${this.provider} broke off its response (${code ?? "connection lost"}).`, {
+        originalMessage: this.redact(err instanceof Error ? err.message : String(err)),
+      });
+    }
+    if (code !== undefined && UNREACHABLE.has(code)) {
+      return new BedrockError("ServiceUnavailableException", `The upstream of provider ${this.provider} is unavailable (${code}). Try your request again.`);
+    }
+    // Reset or closed before an answer: the upstream went away mid-request.
+    return new BedrockError(
+      "ServiceUnavailableException",
+      `The upstream of provider ${this.provider} closed the connection (${code ?? "connection lost"}). Try your request again.`,
+    );
+  }
+
+  /** An HTTP error answer → the Bedrock error for its status. One table for every non-Bedrock upstream. */
+  httpError(e: UpstreamHttpError, cause?: unknown): BedrockError {
+    const upstream = this.redact(e.message);
+    const wrapped = `The model returned the following errors: ${upstream}`;
+    const { status } = e;
+    let err: BedrockError;
+    if (status === 401 || status === 403) {
+      err = new BedrockError("AccessDeniedException", `You don't have access to the model with the specified model ID. ${wrapped}`);
+    } else if (status === 404) {
+      err = new BedrockError("ResourceNotFoundException", `The upstream model ${e.upstreamModel} for ${e.servedModelId} was not found. ${wrapped}`);
+    } else if (status === 408 || status === 504) {
+      err = new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE);
+    } else if (status === 429) {
+      err = new BedrockError("ThrottlingException", `Too many requests, please wait before trying again. ${wrapped}`);
+    } else if (status === 503 || status === 529) {
+      // 529 is Anthropic's "overloaded": the service is up but cannot take the request now.
+      err = new BedrockError("ServiceUnavailableException", wrapped);
+    } else if (status >= 400 && status < 500) {
+      err = new BedrockError("ValidationException", wrapped);
+    } else {
+      err = new BedrockError("ModelErrorException", wrapped, { originalStatusCode: status, resourceName: e.servedModelId });
+    }
+    return caused(err, cause ?? new Error(`upstream answered HTTP ${status}: ${upstream}`));
+  }
+
+  /** A BedrockError whose text may quote the upstream, scrubbed (the same error when nothing changed). */
+  scrubbed(err: BedrockError): BedrockError {
+    const message = this.redact(err.message);
+    const original = err.fields.originalMessage === undefined ? undefined : this.redact(err.fields.originalMessage);
+    if (message === err.message && original === err.fields.originalMessage) return err;
+    const fields = original === undefined ? err.fields : { ...err.fields, originalMessage: original };
+    return caused(new BedrockError(err.errorName, message, fields), err.cause ?? err);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+function caused(err: BedrockError, cause: unknown): BedrockError {
+  err.cause = cause;
+  return err;
+}
+
+function errorCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+}

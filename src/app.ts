@@ -9,6 +9,7 @@ import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
 import { registerScriptRoutes } from "./api/admin/script-routes.js";
 import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
+import { openKeyValueStore } from "./storage/open-stores.js";
 import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
@@ -48,7 +49,9 @@ export interface StartOptions {
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
-  const registry = new ModelRegistry(config, { config, scripts });
+  // The key-value store the policies share (response cache): Redis when `storage.redis` is set, else memory.
+  const kv = await openKeyValueStore({ redis: config.storage?.redis, memoryMaxEntries: config.cache?.maxEntries, log });
+  const registry = new ModelRegistry(config, { config, scripts, kv });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
@@ -90,6 +93,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       shutdown.abort();
       await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await registry.close();
+      await kv.close();
       await Promise.allSettled(observers.map((o) => o.close?.()));
     },
   };

@@ -3,6 +3,9 @@ import { z } from "zod";
 import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
 import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { cacheConfigSchema } from "../gateway/policies/cache/cache-config.js";
+import { eitherModelForm, routingShape } from "../gateway/policies/resilience/routing-config.js";
+import { storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -76,6 +79,9 @@ export const modelSchema = z
   })
   .strict();
 
+/** The `targets` form: several provider models behind one id, with fallback/balance, retries and breakers. */
+export const routedModelSchema = modelSchema.extend(routingShape).strict();
+
 export const serverSchema = z
   .object({
     port: z.number().int().min(0).max(65535).optional(),
@@ -93,17 +99,22 @@ export const configSchema = z
   .object({
     server: serverSchema.default({}),
     providers: z.record(providerSchema).default({}),
-    models: z.array(modelSchema).optional(),
+    models: z.array(eitherModelForm(modelSchema, routedModelSchema)).optional(),
     /** Test-double scripts, oldest first (POST /_basalt/scripts adds more at run time). */
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** The exact-match response cache; absent = off (gateway/policies/cache/cache-config.ts). */
+    cache: cacheConfigSchema.optional(),
+    /** Postgres, S3 and Redis instead of the embedded stores (storage/storage-config.ts). */
+    storage: storageSchema.optional(),
   })
   .strict();
 
 export type BasaltConfig = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
+export type RoutedModelConfig = z.infer<typeof routedModelSchema>;
 export type OpenAIProviderConfig = z.infer<typeof openaiProviderSchema>;
 export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
 export type BedrockProviderConfig = z.infer<typeof bedrockProviderSchema>;

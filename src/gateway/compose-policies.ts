@@ -6,9 +6,15 @@
 //   3. scripts     — test-double scripts answer before any backend is touched
 //   4. cache       — a stored answer skips everything below
 //   5. guardrails  — screen the request and the answer
-//   6. fallback → retry → circuit breaker — around each upstream try
+//   6. fallback → retry → circuit breaker — around each upstream try (a `targets` model only: one
+//      RoutedModel over its targets, gateway/policies/resilience/routed-model.ts)
+//   — per target, i.e. around each try (composeTargetPolicies) —
 //   7. cassettes   — record / replay what the provider answered (test doubles)
-//   8. the provider's model
+//   8. attempt timeout — a `targets` model's `timeoutMs`, per try
+//   9. the provider's model
+//
+// A one-target model gets 1–5 then 7–9 around its provider's model; a `targets` model gets 1–5 around its
+// RoutedModel, whose every target gets 7–9.
 //
 // Admission-only policies (see core/model-middleware.ts) leave a pass-through model's relay in place; any
 // other policy drops it, so relayed calls go through converse() and the policy sees them — unless it handles
@@ -16,7 +22,12 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
+import type { KeyValueStore } from "../storage/key-value-store.js";
+import { log } from "../log.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
+import { responseCachePolicy } from "./policies/cache/response-cache.js";
+import { attemptTimeout } from "./policies/resilience/attempt-timeout.js";
+import type { RoutingConfig } from "./policies/resilience/routing-config.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
 import type { ScriptStore } from "./policies/scripts/script-store.js";
 import { modelAccessPolicy } from "./policies/model-access.js";
@@ -26,6 +37,8 @@ export interface PolicyDeps {
   readonly config: BasaltConfig;
   /** Test-double scripts: one store per server, shared with /_basalt/scripts. */
   readonly scripts?: ScriptStore;
+  /** The key-value store (memory, or Redis shared by every node): response cache entries. Without it: no cache. */
+  readonly kv?: KeyValueStore;
 }
 
 /** The policies that wrap one served model, outermost first. */
@@ -33,7 +46,20 @@ export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddlew
   const policies: ModelMiddleware[] = [];
   if (deps.config.auth) policies.push(modelAccessPolicy(info));
   if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));
-  const cassettes = cassettesFor(info, deps.config);
-  if (cassettes) policies.push(cassettes);
+  const cache = deps.config.cache;
+  if (cache && deps.kv) policies.push(responseCachePolicy({ store: deps.kv, ttlSeconds: cache.ttlSeconds, onStoreError: cacheStoreError }));
   return policies;
+}
+
+/** The policies around one upstream target — each try passes through them — outermost first. */
+export function composeTargetPolicies(target: ModelInfo, deps: PolicyDeps, routing?: RoutingConfig): ModelMiddleware[] {
+  const policies: ModelMiddleware[] = [];
+  const cassettes = cassettesFor(target, deps.config);
+  if (cassettes) policies.push(cassettes);
+  if (routing?.timeoutMs !== undefined) policies.push(attemptTimeout(routing.timeoutMs));
+  return policies;
+}
+
+function cacheStoreError(err: unknown): void {
+  log.warn({ err: (err as Error).message }, "response cache store failed; the call went on uncached");
 }

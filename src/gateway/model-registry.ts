@@ -6,7 +6,8 @@ import type { ModelCatalog, ModelInfo, ServedModel } from "../core/model-info.js
 import { wrapModel } from "../core/model-middleware.js";
 import { createProvider, type Provider } from "../providers/index.js";
 import { createEchoProvider } from "../providers/echo/index.js";
-import { composePolicies, type PolicyDeps } from "./compose-policies.js";
+import { composePolicies, composeTargetPolicies, type PolicyDeps } from "./compose-policies.js";
+import { buildRoutedModel, splitRoutedEntry } from "./policies/resilience/build-routed-model.js";
 
 export const DEFAULT_MODELS: ModelConfig[] = [{ id: "basalt.echo", provider: "echo" }];
 
@@ -32,9 +33,13 @@ export class ModelRegistry implements ModelCatalog {
       this.providers.push(p);
     }
     for (const entry of config.models ?? DEFAULT_MODELS) {
-      const info = modelInfoOf(entry);
-      const model = wrapModel(providers.get(info.provider)!.model(info), composePolicies(info, deps));
-      this.byId.set(info.id, { model, info });
+      // A `targets` entry is served as a RoutedModel over its targets; its info names the primary target.
+      const { single, routing } = "targets" in entry ? splitRoutedEntry(entry) : { single: entry, routing: undefined };
+      const info = modelInfoOf(single);
+      const upstream = (target: ModelInfo) =>
+        wrapModel(providers.get(target.provider)!.model(target), composeTargetPolicies(target, deps, routing));
+      const inner = routing ? buildRoutedModel(info, routing, upstream) : upstream(info);
+      this.byId.set(info.id, { model: wrapModel(inner, composePolicies(info, deps)), info });
     }
   }
 

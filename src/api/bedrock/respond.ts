@@ -24,6 +24,13 @@ export function httpStatusOf(err: BedrockError): number {
   return err.httpStatus ?? errorStatus(err.errorName) ?? EXTRA_STATUS[err.errorName] ?? 500;
 }
 
+const NO_HEADERS: Headers = Object.freeze({});
+
+/** What the gateway policies tell the client about a call: `x-basalt-cache: hit|miss` when the response cache saw it. */
+export function policyHeaders(record: CallRecord): Headers {
+  return record.cache === undefined ? NO_HEADERS : { "x-basalt-cache": record.cache };
+}
+
 export function sendJson(res: Response, status: number, body: string | Uint8Array, headers: Headers): void {
   if (res.headersSent) return;
   res.writeHead(status, {

@@ -2,7 +2,7 @@
 // HTTP errors; after it, a modelled exception frame ends the stream (never a silent cut).
 import { BedrockError, toBedrockError } from "../../core/errors.js";
 import { encodeEvent, encodeException, streamMemberName } from "./event-stream-writer.js";
-import { httpStatusOf, reportError, sendError } from "./respond.js";
+import { httpStatusOf, policyHeaders, reportError, sendError } from "./respond.js";
 import { shape } from "./validation/service-model.js";
 import type { CallRecord } from "../../core/call-record.js";
 import { noteStreamEvent } from "../../core/record-outcome.js";
@@ -118,6 +118,7 @@ export async function writeEventStream(
       "content-type": "application/vnd.amazon.eventstream",
       "x-amzn-requestid": opts.requestId,
       ...opts.headers,
+      ...policyHeaders(opts.record),
     });
     // HTTP/1.1 sends headers with the first chunk; flush them now so the client sees the 200 at once.
     res.flushHeaders();

@@ -5,7 +5,7 @@ import type { TokenUsage } from "../../../core/shapes.generated.js";
 import { noteOutput } from "../../../core/record-outcome.js";
 import type { Headers } from "../../../server/http-types.js";
 import type { ModelOperation } from "../operation.js";
-import { sendJson } from "../respond.js";
+import { policyHeaders, sendJson } from "../respond.js";
 import { checkInvokeHeaders, parseInvokeRequest } from "./invoke-request.js";
 
 export function usageHeaders(usage: TokenUsage | undefined, latency: number): Headers {
@@ -27,6 +27,6 @@ export const invokeModel: ModelOperation<Headers> = {
     const output = await served.model.converse(request.input, ctx);
     noteOutput(ctx.record, output);
     const body = JSON.stringify(request.fromConverse(output));
-    sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed });
+    sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed, ...policyHeaders(ctx.record) });
   },
 };

@@ -7,14 +7,14 @@ import { CircuitBreaker } from "./circuit-breaker.js";
 import { RoutedModel, type RoutedTarget } from "./routed-model.js";
 import type { RoutingConfig, TargetConfig } from "./routing-config.js";
 
-type RoutingKeys = keyof RoutingConfig;
+type RoutingKeys = keyof RoutingConfig | "provider" | "model";
 
 /**
  * A `targets` entry split into the routing and the rest, the rest in the one-target form (its primary
  * target as `provider`/`model`): what the served model's ModelInfo is made from.
  */
 export function splitRoutedEntry<E extends RoutingConfig>(entry: E): { single: Omit<E, RoutingKeys> & { provider: string; model?: string }; routing: RoutingConfig } {
-  const { targets, strategy, retry, breaker, timeoutMs, ...rest } = entry;
+  const { targets, strategy, retry, breaker, timeoutMs, provider: _none, model: _noModel, ...rest } = entry as E & { provider?: undefined; model?: undefined };
   const primary = targets[0];
   return {
     single: { ...rest, provider: primary.provider, ...(primary.model !== undefined && { model: primary.model }) },

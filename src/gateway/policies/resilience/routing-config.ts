@@ -47,8 +47,13 @@ export const breakerSchema = z
 
 export const strategySchema = z.enum(["fallback", "balance"]);
 
+// Typed as absent (not left out), so code reading `provider`/`model` of any entry still compiles.
+const notWithTargets = z.never({ invalid_type_error: "not allowed with targets: give each target its provider and model" }).optional();
+
 /** The keys a `targets` entry has instead of `provider`/`model`. */
 export const routingShape = {
+  provider: notWithTargets,
+  model: notWithTargets,
   targets: z.array(targetSchema).min(1).max(16),
   strategy: strategySchema.default("fallback"),
   retry: retrySchema.default({}),

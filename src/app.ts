@@ -9,11 +9,13 @@ import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
 import { registerScriptRoutes } from "./api/admin/script-routes.js";
 import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
-import { openKeyValueStore } from "./storage/open-stores.js";
 import type { CallObserver } from "./observe/call-observer.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
+import { MemoryKeyValueStore } from "./storage/index.js";
+import { openCounterStore } from "./gateway/open-counter-store.js";
+import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import type { Request, Response } from "./server/http-types.js";
@@ -49,9 +51,16 @@ export interface StartOptions {
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
-  // The key-value store the policies share (response cache): Redis when `storage.redis` is set, else memory.
-  const kv = await openKeyValueStore({ redis: config.storage?.redis, memoryMaxEntries: config.cache?.maxEntries, log });
-  const registry = new ModelRegistry(config, { config, scripts, kv });
+  const counters = await openCounterStore({ redis: config.storage?.redis, log });
+  // Response cache entries: on Redis beside the counters (shared by every node), else an LRU of cache.maxEntries.
+  const cacheStore = config.storage?.redis ? counters.store : new MemoryKeyValueStore({ maxEntries: config.cache?.maxEntries });
+  const registry = new ModelRegistry(config, {
+    config,
+    scripts,
+    counters: counters.store,
+    kv: cacheStore,
+    onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
+  });
   const observers = [...(opts.observers ?? [])];
   const shutdown = new AbortController();
   const s = config.server;
@@ -68,11 +77,12 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
-  //   admin.route("GET", "/_basalt/health", health);
+  //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 
   const server = await listen({
@@ -93,7 +103,8 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       shutdown.abort();
       await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await registry.close();
-      await kv.close();
+      await counters.store.close();
+      if (cacheStore !== counters.store) await cacheStore.close();
       await Promise.allSettled(observers.map((o) => o.close?.()));
     },
   };

@@ -106,7 +106,7 @@ export const configSchema = z
     auth: authConfigSchema.optional(),
     /** The exact-match response cache; absent = off (gateway/policies/cache/cache-config.ts). */
     cache: cacheConfigSchema.optional(),
-    /** Postgres, S3 and Redis instead of the embedded stores (storage/storage-config.ts). */
+    /** Shared stores: `redis` (quota counters and response cache for every node), `postgres`, `s3` (storage/storage-config.ts). */
     storage: storageSchema.optional(),
   })
   .strict();

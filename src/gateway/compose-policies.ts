@@ -22,7 +22,7 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
-import type { KeyValueStore } from "../storage/key-value-store.js";
+import type { KeyValueStore } from "../storage/index.js";
 import { log } from "../log.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
 import { responseCachePolicy } from "./policies/cache/response-cache.js";
@@ -31,10 +31,15 @@ import type { RoutingConfig } from "./policies/resilience/routing-config.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
 import type { ScriptStore } from "./policies/scripts/script-store.js";
 import { modelAccessPolicy } from "./policies/model-access.js";
+import { quotaPolicy, quotasApply } from "./policies/quotas.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
   readonly config: BasaltConfig;
+  /** Where quota counters live (memory, or Redis shared by every node); no quotas without it. */
+  readonly counters?: KeyValueStore;
+  /** The counter store failed in a way it did not absorb; the call went through uncounted. */
+  readonly onCounterError?: (err: unknown) => void;
   /** Test-double scripts: one store per server, shared with /_basalt/scripts. */
   readonly scripts?: ScriptStore;
   /** The key-value store (memory, or Redis shared by every node): response cache entries. Without it: no cache. */
@@ -45,6 +50,8 @@ export interface PolicyDeps {
 export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddleware[] {
   const policies: ModelMiddleware[] = [];
   if (deps.config.auth) policies.push(modelAccessPolicy(info));
+  const limits = deps.config.models?.find((m) => m.id === info.id)?.limits;
+  if (deps.counters && quotasApply(deps.config.auth, limits)) policies.push(quotaPolicy({ store: deps.counters, modelLimits: limits, onStoreError: deps.onCounterError }));
   if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));
   const cache = deps.config.cache;
   if (cache && deps.kv) policies.push(responseCachePolicy({ store: deps.kv, ttlSeconds: cache.ttlSeconds, onStoreError: cacheStoreError }));

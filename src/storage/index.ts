@@ -11,5 +11,5 @@ export { BlobNotFoundError, type BlobStore, InvalidBlobUriError } from "./blob-s
 export { formatS3Uri, parseS3Uri, type S3Location } from "./parse-s3-uri.js";
 export { LocalBlobStore } from "./local-blob-store.js";
 export { S3BlobStore, type S3BlobStoreOptions } from "./s3-blob-store.js";
-export { type KeyValueStoreConfig, openKeyValueStore, type OpenStoresConfig, openStores, type Stores, type StoresHealth, type StoresLogger } from "./open-stores.js";
+export { type OpenStoresConfig, openStores, type Stores, type StoresHealth, type StoresLogger } from "./open-stores.js";
 export { dataDirSchema, type S3StorageConfig, s3StorageSchema, type StorageConfig, storageSchema } from "./storage-config.js";

@@ -56,7 +56,7 @@ export interface Stores {
 
 export async function openStores(config: OpenStoresConfig): Promise<Stores> {
   const dataDir = resolve(config.dataDir);
-  const kv = await openKeyValueStore(config);
+  const kv = config.redis === undefined ? new MemoryKeyValueStore({ maxEntries: config.memoryMaxEntries }) : await openRedis(config, config.redis);
   let sql: SqlDatabase;
   try {
     sql = config.postgres === undefined ? new SqliteDatabase(join(dataDir, "basalt.db")) : new PostgresDatabase({ url: config.postgres });
@@ -89,14 +89,7 @@ export async function openStores(config: OpenStoresConfig): Promise<Stores> {
   };
 }
 
-/** The key-value store alone: Redis when configured (degrading to memory in an outage), else memory. */
-export async function openKeyValueStore(config: KeyValueStoreConfig): Promise<KeyValueStore> {
-  return config.redis === undefined ? new MemoryKeyValueStore({ maxEntries: config.memoryMaxEntries }) : openRedis(config, config.redis);
-}
-
-export type KeyValueStoreConfig = Pick<OpenStoresConfig, "redis" | "log" | "memoryMaxEntries" | "redisConnectTimeoutMs">;
-
-async function openRedis(config: KeyValueStoreConfig, url: string): Promise<DegradingKeyValueStore> {
+async function openRedis(config: OpenStoresConfig, url: string): Promise<DegradingKeyValueStore> {
   const redis = new RedisKeyValueStore({ url });
   const kv = new DegradingKeyValueStore({
     primary: redis,

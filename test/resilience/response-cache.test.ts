@@ -8,6 +8,7 @@ import type { ConverseInput, Model, StreamEvent } from "../../src/core/model.js"
 import { wrapModel } from "../../src/core/model-middleware.js";
 import { cacheKey, canonicalJson } from "../../src/gateway/policies/cache/cache-key.js";
 import { responseCachePolicy } from "../../src/gateway/policies/cache/response-cache.js";
+import { quotaPolicy } from "../../src/gateway/policies/quotas.js";
 import { MemoryKeyValueStore } from "../../src/storage/memory-key-value-store.js";
 import { StoreUnavailableError, type KeyValueStore } from "../../src/storage/key-value-store.js";
 import { callContext, CountingBackend, drain, say } from "../doubles/in-process.js";
@@ -127,4 +128,29 @@ test("entries expire after ttlSeconds; CountTokens is never cached", async () =>
   await model.countTokens({ converse: { messages: say("hi").messages } }, callContext());
   await model.countTokens({ converse: { messages: say("hi").messages } }, callContext());
   assert.equal(backend.calls, 4);
+});
+
+test("a hit charges no output tokens to the quotas around the cache", async () => {
+  const store = new MemoryKeyValueStore();
+  const backend = new CountingBackend("chat", "four words of answer");
+  const model = wrapModel(backend, [
+    quotaPolicy({ store, modelLimits: { tokensPerMinute: 1000 } }),
+    responseCachePolicy({ store: new MemoryKeyValueStore(), ttlSeconds: 60 }),
+  ]);
+  const used = async () => (await store.admit("quota:model:chat:tokens", 0, 1000, 60_000)).used;
+  const calls = [callContext(), callContext(), callContext(), callContext()];
+  await model.converse(say("hi"), calls[0]);
+  const afterMiss = await used();
+  await model.converse(say("hi"), calls[1]);
+  const afterHit = await used();
+  await drain(model.converseStream(say("hi"), calls[2]));
+  const afterStreamMiss = await used();
+  await drain(model.converseStream(say("hi"), calls[3]));
+  const afterStreamHit = await used();
+  assert.deepEqual(calls.map((c) => c.record.cache), ["miss", "hit", "miss", "hit"]);
+  const input = afterHit - afterMiss; // a hit still counts its input at admission
+  assert.ok(input > 0);
+  assert.equal(afterMiss, input + 3, "the miss: input plus its 3 output tokens");
+  assert.equal(afterStreamMiss - afterHit, input + 3);
+  assert.equal(afterStreamHit - afterStreamMiss, input, "the stream hit: input only");
 });

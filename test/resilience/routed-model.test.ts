@@ -136,10 +136,10 @@ test("Retry-After is waited for before the retry; one longer than maxDelayMs fal
 });
 
 test("the client going away during a backoff stops every further attempt", async () => {
-  const primary = new StandIn("primary", [], { fail: throttled(500) });
+  const primary = new StandIn("primary", [], { fail: throttled(60_000) });
   const secondary = new StandIn("secondary", []);
   const client = new AbortController();
-  const model = routed([primary, secondary], { retry: { attempts: 5, baseDelayMs: 0, maxDelayMs: 1000 } });
+  const model = routed([primary, secondary], { retry: { attempts: 5, baseDelayMs: 0, maxDelayMs: 120_000 } });
   setTimeout(() => client.abort(), 50);
   await assert.rejects(model.converse(say("hi"), callContext({ signal: client.signal })), { name: "ThrottlingException" });
   assert.equal(primary.calls, 1);
@@ -147,17 +147,22 @@ test("the client going away during a backoff stops every further attempt", async
 });
 
 test("the breaker opens after N failures: the target gets no call during the cool-down, then one probe closes it", async () => {
-  const primary = new StandIn("primary", [{ fail: e500() }, { fail: e500() }]);
+  const primary = new StandIn("primary", [{ fail: e500() }, { fail: e500() }, { fail: e500() }, { fail: e500() }]);
   const secondary = new StandIn("secondary", []);
+  const long = routed([primary, secondary], { breaker: { failures: 2, cooldownMs: 600_000 } });
+  for (let i = 0; i < 2; i++) assert.deepEqual(textOf(await long.converse(say("hi"), callContext())), { text: "secondary" });
+  assert.equal(primary.calls, 2);
+  for (let i = 0; i < 3; i++) assert.deepEqual(textOf(await long.converse(say("hi"), callContext())), { text: "secondary" });
+  assert.deepEqual((await drain(long.converseStream(say("hi"), callContext()))).events, outputAsStream(answer("secondary")));
+  assert.equal(primary.calls, 2, "skipped while open");
+
   const model = routed([primary, secondary], { breaker: { failures: 2, cooldownMs: 150 } });
   for (let i = 0; i < 2; i++) assert.deepEqual(textOf(await model.converse(say("hi"), callContext())), { text: "secondary" });
-  assert.equal(primary.calls, 2);
-  for (let i = 0; i < 3; i++) assert.deepEqual(textOf(await model.converse(say("hi"), callContext())), { text: "secondary" });
-  assert.equal(primary.calls, 2, "skipped while open");
+  assert.equal(primary.calls, 4);
   await new Promise((resolve) => setTimeout(resolve, 170));
   assert.deepEqual(textOf(await model.converse(say("hi"), callContext())), { text: "primary" }, "the probe");
   assert.deepEqual(textOf(await model.converse(say("hi"), callContext())), { text: "primary" }, "closed again");
-  assert.equal(primary.calls, 4);
+  assert.equal(primary.calls, 6);
 });
 
 test("every breaker open: a ServiceUnavailableException without calling anyone", async () => {

@@ -16,6 +16,7 @@ import { gatewayOverhead } from "./scenarios/gateway-overhead.js";
 import { policyOverhead } from "./scenarios/policy-overhead.js";
 import { memoryOpenStreams } from "./scenarios/memory-open-streams.js";
 import { authOverhead } from "./scenarios/auth-overhead.js";
+import { observabilityOverhead } from "./scenarios/observability-overhead.js";
 
 const SCENARIOS: Record<string, { title: string; run: (o: RunOptions) => Promise<ScenarioResult> }> = {
   "converse-echo": { title: "1. Converse, echo model", run: converseEcho },
@@ -23,7 +24,8 @@ const SCENARIOS: Record<string, { title: string; run: (o: RunOptions) => Promise
   "gateway-overhead": { title: "3. Gateway overhead", run: gatewayOverhead },
   "memory-open-streams": { title: "4. Memory, 1,000 open streams", run: memoryOpenStreams },
   "auth-overhead": { title: "5. SigV4 verification on vs off", run: authOverhead },
-  "policy-overhead": { title: "6. Policy stack (targets + cache miss) vs one-target model", run: policyOverhead },
+  "observability-overhead": { title: "6. Observability: ledger + metrics on vs off", run: observabilityOverhead },
+  "policy-overhead": { title: "7. Policy stack (targets + cache miss) vs one-target model", run: policyOverhead },
 };
 
 const { values } = parseArgs({

@@ -1,6 +1,7 @@
 // The composition root: config → models (wrapped by the gateway policies) → front doors → one dispatch
 // table → transport. Used by the CLI, the tests' helpers and the benchmarks. A later front door, operation
 // or admin route is one line here (see the README's design section).
+import { readFileSync } from "node:fs";
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
 import { ModelRegistry } from "./gateway/model-registry.js";
@@ -10,6 +11,12 @@ import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-pla
 import { registerScriptRoutes } from "./api/admin/script-routes.js";
 import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
 import type { CallObserver } from "./observe/call-observer.js";
+import { createObserveStack, type ObserveStack } from "./observe/observe-stack.js";
+import { observeSettings } from "./observe/observe-config.js";
+import { observeAdminRoutes } from "./api/admin/observe-routes.js";
+import { requestUrl } from "./api/admin/admin-route.js";
+import { openEventStreams } from "./api/bedrock/write-event-stream.js";
+import type { SqlDatabase } from "./storage/index.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
@@ -18,6 +25,11 @@ import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { listen, type RunningServer } from "./server/listen.js";
+import { openStores } from "./storage/open-stores.js";
+import { createJobs } from "./jobs/index.js";
+import { checkNativeBody, invokeThroughCatalog } from "./jobs/invoke-through-catalog.js";
+import { plugAsyncInvokes } from "./api/bedrock/operations/async-invoke-operations.js";
+import { plugBatchJobs } from "./api/control-plane/jobs/batch-job-handlers.js";
 import type { Request, Response } from "./server/http-types.js";
 
 export const DEFAULT_PORT = 4599;
@@ -25,6 +37,7 @@ export const DEFAULT_HOST = "127.0.0.1";
 // Bedrock's InvokeModel body limit is 25,000,000 bytes; leave room for JSON framing around it.
 export const DEFAULT_MAX_BODY_BYTES = 26 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The front doors, for plugging in operations, admin routes and doors (app.ts does; so may an embedder). */
 export interface Doors {
@@ -39,6 +52,10 @@ export interface Basalt {
   readonly server: RunningServer;
   readonly registry: ModelRegistry;
   readonly doors: Doors;
+  /** Ledger, call history, metrics and traces. */
+  readonly observe: ObserveStack;
+  /** The SQL database (ledger, jobs): SQLite in dataDir, or storage.postgres. */
+  readonly sql: SqlDatabase;
   readonly url: string;
   /** Graceful stop: streams end with an exception event, other requests finish. */
   stop(): Promise<void>;
@@ -61,14 +78,25 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     kv: cacheStore,
     onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
   });
-  const observers = [...(opts.observers ?? [])];
-  const shutdown = new AbortController();
   const s = config.server;
+  const settings = observeSettings(config, DEFAULT_HOST);
+  const stores = await openStores({ dataDir: settings.options.dataDir, postgres: config.storage?.postgres, s3: config.storage?.s3, log });
+  const observe = await createObserveStack({
+    ...settings, logger: log, db: settings.options.ledger.enabled ? stores.sql : undefined, openStreams: () => openEventStreams.count,
+  }).catch(async (err: unknown) => {
+    await stores.close();
+    throw err;
+  });
+  const extraObservers = opts.observers ?? [];
+  const observers = [observe.observer, ...extraObservers];
+  const shutdown = new AbortController();
+  const onEnd = (record: CallRecord) => notifyObservers(observers, record);
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdown: shutdown.signal,
-    onEnd: observers.length ? (record) => notifyObservers(observers, record) : undefined,
+    onEnd,
+    keepBodies: settings.options.history.bodies,
     authenticator: createAuthenticator(config.auth),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
@@ -79,6 +107,16 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("admin", admin);
   addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
+  for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
+    admin.route(route.method, route.path, (call) => route.handle(call, requestUrl(call)));
+  }
+  // Async invocations and batch jobs: their model calls take InvokeModel's path, policies included.
+  const jobs = await createJobs({
+    db: stores.sql, blobs: stores.blobs, config: config.jobs, invoke: invokeThroughCatalog({ catalog: registry, onEnd }),
+    knowsModel: (id) => registry.resolve(id) !== undefined, checkModelInput: checkNativeBody(registry),
+  });
+  plugAsyncInvokes(runtime, jobs.asyncInvokes);
+  plugBatchJobs(controlPlane, jobs.batchJobs);
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
@@ -93,19 +131,26 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);
+  jobs.start();
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
   return {
     server,
     registry,
     doors: { runtime, controlPlane, admin, plug: dispatcher.plug },
+    observe,
+    sql: stores.sql,
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();
-      await server.close(s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      const grace = s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+      await Promise.all([server.close(grace), jobs.stop(grace)]);
       await registry.close();
       await counters.store.close();
       if (cacheStore !== counters.store) await cacheStore.close();
-      await Promise.allSettled(observers.map((o) => o.close?.()));
+      // The ledger's last batch is written before its database closes.
+      await Promise.allSettled(extraObservers.map((o) => o.close?.()));
+      await observe.close();
+      await stores.close();
     },
   };
 }
@@ -119,4 +164,12 @@ function notifyObservers(observers: readonly CallObserver[], record: CallRecord)
       log.warn({ observer: observer.name, requestId: record.requestId, err: (err as Error).message }, "observer failed");
     }
   }
+}
+
+/** The served models with their providers, for the console. */
+function servedModels(registry: ModelRegistry, providerTypes: ReadonlyMap<string, string>) {
+  return registry.ids.map((id) => {
+    const info = registry.resolve(id)!.info;
+    return { id, provider: info.provider, providerType: providerTypes.get(info.provider) ?? "unknown", upstreamModel: info.model ?? id };
+  });
 }

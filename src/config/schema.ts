@@ -5,7 +5,9 @@ import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.j
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { cacheConfigSchema } from "../gateway/policies/cache/cache-config.js";
 import { eitherModelForm, routingShape } from "../gateway/policies/resilience/routing-config.js";
-import { storageSchema } from "../storage/storage-config.js";
+import { jobsConfigSchema } from "../jobs/jobs-config.js";
+import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
+import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -76,6 +78,8 @@ export const modelSchema = z
     cassettes: cassetteConfigSchema.optional(),
     /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
     limits: limitsSchema.optional(),
+    /** USD per million tokens, for the ledger's cost (src/observe/observe-config.ts). */
+    price: priceSchema.optional(),
   })
   .strict();
 
@@ -92,6 +96,12 @@ export const serverSchema = z
     shutdownGraceMs: z.number().int().nonnegative().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
+    /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
+    dataDir: dataDirSchema.optional(),
+    // Observability (src/observe/observe-config.ts): call history, ledger, metrics.
+    history: historySchema.optional(),
+    ledger: ledgerSchema.optional(),
+    metrics: metricsSchema.optional(),
   })
   .strict();
 
@@ -108,6 +118,8 @@ export const configSchema = z
     cache: cacheConfigSchema.optional(),
     /** Shared stores: `redis` (quota counters and response cache for every node), `postgres`, `s3` (storage/storage-config.ts). */
     storage: storageSchema.optional(),
+    /** Async invocations and batch jobs (jobs/jobs-config.ts). */
+    jobs: jobsConfigSchema.default({}),
   })
   .strict();
 

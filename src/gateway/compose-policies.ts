@@ -10,11 +10,12 @@
 //      RoutedModel over its targets, gateway/policies/resilience/routed-model.ts)
 //   — per target, i.e. around each try (composeTargetPolicies) —
 //   7. cassettes   — record / replay what the provider answered (test doubles)
-//   8. attempt timeout — a `targets` model's `timeoutMs`, per try
-//   9. the provider's model
+//   8. attempts    — times each upstream try into the call record (observe/)        changes nothing
+//   9. attempt timeout — a `targets` model's `timeoutMs`, per try
+//  10. the provider's model
 //
-// A one-target model gets 1–5 then 7–9 around its provider's model; a `targets` model gets 1–5 around its
-// RoutedModel, whose every target gets 7–9.
+// A one-target model gets 1–5 then 7–10 around its provider's model; a `targets` model gets 1–5 around its
+// RoutedModel, whose every target gets 7–10.
 //
 // Admission-only policies (see core/model-middleware.ts) leave a pass-through model's relay in place; any
 // other policy drops it, so relayed calls go through converse() and the policy sees them — unless it handles
@@ -22,6 +23,7 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
+import { recordAttempts } from "../observe/record-attempts.js";
 import type { KeyValueStore } from "../storage/index.js";
 import { log } from "../log.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
@@ -63,6 +65,8 @@ export function composeTargetPolicies(target: ModelInfo, deps: PolicyDeps, routi
   const policies: ModelMiddleware[] = [];
   const cassettes = cassettesFor(target, deps.config);
   if (cassettes) policies.push(cassettes);
+  // One attempt per upstream try in the call record (observe/); a script, a cache hit or a replay makes none.
+  policies.push(recordAttempts(target));
   if (routing?.timeoutMs !== undefined) policies.push(attemptTimeout(routing.timeoutMs));
   return policies;
 }

@@ -24,6 +24,10 @@ import { MemoryKeyValueStore } from "./storage/index.js";
 import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
+import { openGuardrails } from "./guardrails/open-guardrails.js";
+import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
+import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
+import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
 import { listen, type RunningServer } from "./server/listen.js";
 import { openStores } from "./storage/open-stores.js";
 import { createJobs } from "./jobs/index.js";
@@ -71,16 +75,19 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   const counters = await openCounterStore({ redis: config.storage?.redis, log });
   // Response cache entries: on Redis beside the counters (shared by every node), else an LRU of cache.maxEntries.
   const cacheStore = config.storage?.redis ? counters.store : new MemoryKeyValueStore({ maxEntries: config.cache?.maxEntries });
+  const s = config.server;
+  const settings = observeSettings(config, DEFAULT_HOST);
+  const stores = await openStores({ dataDir: settings.options.dataDir, postgres: config.storage?.postgres, s3: config.storage?.s3, log });
+  // The judge model is looked up when asked (the registry's models are wrapped by these guardrails).
+  const guardrails = await openGuardrails({ config, db: stores.sql, catalog: () => registry, warn: (f, m) => log.warn(f, m) });
   const registry = new ModelRegistry(config, {
     config,
     scripts,
+    guardrails,
     counters: counters.store,
     kv: cacheStore,
     onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
   });
-  const s = config.server;
-  const settings = observeSettings(config, DEFAULT_HOST);
-  const stores = await openStores({ dataDir: settings.options.dataDir, postgres: config.storage?.postgres, s3: config.storage?.s3, log });
   const observe = await createObserveStack({
     ...settings, logger: log, db: settings.options.ledger.enabled ? stores.sql : undefined, openStreams: () => openEventStreams.count,
   }).catch(async (err: unknown) => {
@@ -117,9 +124,11 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   plugAsyncInvokes(runtime, jobs.asyncInvokes);
   plugBatchJobs(controlPlane, jobs.batchJobs);
+  for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
+  runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
+  runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
-  //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 

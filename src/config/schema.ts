@@ -5,6 +5,7 @@ import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.j
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { cacheConfigSchema } from "../gateway/policies/cache/cache-config.js";
 import { eitherModelForm, routingShape } from "../gateway/policies/resilience/routing-config.js";
+import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
 import { jobsConfigSchema } from "../jobs/jobs-config.js";
 import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
@@ -114,6 +115,10 @@ export const configSchema = z
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** Guardrails defined in the config file, served read-only beside those made through the API (guardrails/guardrail-config.ts). */
+    guardrails: guardrailsConfigSchema.optional(),
+    /** A served model that classifies for guardrail topic, content and grounding policies. */
+    guardrailJudge: guardrailJudgeConfigSchema.optional(),
     /** The exact-match response cache; absent = off (gateway/policies/cache/cache-config.ts). */
     cache: cacheConfigSchema.optional(),
     /** Shared stores: `redis` (quota counters and response cache for every node), `postgres`, `s3` (storage/storage-config.ts). */

@@ -5,7 +5,8 @@
 //   2. quotas      — requests/tokens per minute per caller                           admission-only
 //   3. scripts     — test-double scripts answer before any backend is touched
 //   4. cache       — a stored answer skips everything below
-//   5. guardrails  — screen the request and the answer
+//   5. guardrails  — screen the request and the answer (a model relayed to a Bedrock upstream keeps its
+//                    byte-for-byte relay: the upstream applies its own guardrails)
 //   6. fallback → retry → circuit breaker — around each upstream try (a `targets` model only: one
 //      RoutedModel over its targets, gateway/policies/resilience/routed-model.ts)
 //   — per target, i.e. around each try (composeTargetPolicies) —
@@ -33,11 +34,15 @@ import type { RoutingConfig } from "./policies/resilience/routing-config.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
 import type { ScriptStore } from "./policies/scripts/script-store.js";
 import { modelAccessPolicy } from "./policies/model-access.js";
+import { guardrailsPolicy } from "./policies/guardrails/guardrails-policy.js";
+import type { GuardrailService } from "../guardrails/guardrail-service.js";
 import { quotaPolicy, quotasApply } from "./policies/quotas.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
   readonly config: BasaltConfig;
+  /** Guardrails for Converse/ConverseStream `guardrailConfig` and InvokeModel's guardrail headers. */
+  readonly guardrails?: GuardrailService;
   /** Where quota counters live (memory, or Redis shared by every node); no quotas without it. */
   readonly counters?: KeyValueStore;
   /** The counter store failed in a way it did not absorb; the call went through uncounted. */
@@ -57,6 +62,7 @@ export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddlew
   if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));
   const cache = deps.config.cache;
   if (cache && deps.kv) policies.push(responseCachePolicy({ store: deps.kv, ttlSeconds: cache.ttlSeconds, onStoreError: cacheStoreError }));
+  if (deps.guardrails) policies.push(guardrailsPolicy(deps.guardrails));
   return policies;
 }
 

@@ -4,6 +4,7 @@ import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConverseCommand, ValidationException } from "@aws-sdk/client-bedrock-runtime";
 import { chunk } from "../fakes/openai-upstream.js";
+import { logFields } from "../../src/observe/log-line.js";
 import { converseText, failWith, lastRecord, say, startStack, streamText, type Stack } from "./harness.js";
 
 let stack: Stack;
@@ -51,6 +52,15 @@ test("primary answers 500 → the answer comes from the secondary, one upstream 
   assert.equal(record.provider, "secondary");
   assert.equal(record.upstreamModel, "gpt-4o-mini");
   assert.equal(stack.secondary.requests.at(-1)!.body.model, "gpt-4o-mini");
+  // The record — and the log line made from it — lists each try.
+  assert.deepEqual(record.attempts.map(({ durationMs: _d, ...a }) => a), [
+    { provider: "primary", upstreamModel: "llama3.1:8b", outcome: "ModelErrorException", status: 500 },
+    { provider: "secondary", upstreamModel: "gpt-4o-mini", outcome: "ok" },
+  ]);
+  const line = logFields(record);
+  assert.equal(line.attempts, 2);
+  assert.match(String((line.attemptOutcomes as string[])[0]), /^primary\/llama3\.1:8b ModelErrorException 500 [\d.]+ms$/);
+  assert.match(String((line.attemptOutcomes as string[])[1]), /^secondary\/gpt-4o-mini ok [\d.]+ms$/);
 });
 
 test("529 (overloaded) and a refused connection are fallen back on too", async () => {
@@ -73,6 +83,13 @@ test("a 503 is retried on the same target with backoff until it answers", async 
   stack.primary.enqueue(failWith(503), failWith(503));
   assert.equal(await converseText(stack.client, "chat-retry"), "from primary");
   assert.deepEqual(calls(), { primary: 3, secondary: 0 });
+  const record = await lastRecord(stack.records, seen.records + 1);
+  assert.deepEqual(record.attempts.map((a) => a.outcome), ["ServiceUnavailableException", "ServiceUnavailableException", "ok"]);
+  assert.equal(record.attempts[0].delayMs, undefined, "the first try waits for nothing");
+  for (const [i, cap] of [[1, 50], [2, 100]]) {
+    const delay = record.attempts[i].delayMs ?? 0; // full jitter may draw 0
+    assert.ok(delay >= 0 && delay < cap, `backoff before try ${i + 1}: ${delay} ms (cap ${cap})`);
+  }
 });
 
 test("a hung primary times out per attempt and the secondary answers (Converse and ConverseStream)", async () => {

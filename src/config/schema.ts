@@ -95,6 +95,12 @@ export const serverSchema = z
     maxBodyBytes: z.number().int().positive().optional(),
     /** How long in-flight requests may take to finish on SIGTERM/SIGINT before connections are cut. */
     shutdownGraceMs: z.number().int().nonnegative().optional(),
+    /** A request's head must be complete this long after it starts (default 10 s; docs/hardening.md). */
+    headersTimeoutMs: timeoutMs.optional(),
+    /** A connection or HTTP/2 session with no request in flight closes after this long (default 60 s). */
+    idleTimeoutMs: timeoutMs.optional(),
+    /** A request body that sends nothing for this long is answered 408 RequestTimeoutException (default 30 s). */
+    bodyTimeoutMs: timeoutMs.optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
-import { ModelRegistry } from "./gateway/model-registry.js";
+import { DEFAULT_MODELS, ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
@@ -25,6 +25,7 @@ import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
+import { catalogOperations } from "./api/control-plane/catalog/catalog-operations.js";
 import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
 import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
@@ -126,6 +127,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   plugAsyncInvokes(runtime, jobs.asyncInvokes);
   plugBatchJobs(controlPlane, jobs.batchJobs);
+  for (const [name, handler] of catalogOperations(config.models ?? DEFAULT_MODELS)) controlPlane.handle(name, handler);
   for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));

@@ -66,6 +66,22 @@ export const providerSchema = z.discriminatedUnion("type", [
 /** The native InvokeModel body a model speaks, when its id prefix does not say. */
 export const familySchema = z.enum(["anthropic", "nova", "llama", "titan", "mistral", "cohere", "openai", "echo"]);
 
+const modalitySchema = z.enum(["TEXT", "IMAGE", "EMBEDDING"]);
+
+/** Overrides of a model's ListFoundationModels / GetFoundationModel entry. */
+export const catalogSchema = z
+  .object({
+    modelName: z.string().min(1).max(20),
+    providerName: z.string().min(1).max(20),
+    inputModalities: z.array(modalitySchema),
+    outputModalities: z.array(modalitySchema),
+    responseStreamingSupported: z.boolean(),
+    inferenceTypesSupported: z.array(z.enum(["ON_DEMAND", "PROVISIONED"])),
+    lifecycleStatus: z.enum(["ACTIVE", "LEGACY"]),
+  })
+  .partial()
+  .strict();
+
 export const modelSchema = z
   .object({
     /** The modelId clients send: a plain id, an inference-profile id, or an ARN. */
@@ -75,6 +91,8 @@ export const modelSchema = z
     /** The upstream's own model name; defaults to `id`. */
     model: z.string().min(1).optional(),
     family: familySchema.optional(),
+    /** What the control plane's catalogue says of this model (src/api/control-plane/catalog/); defaults follow the id's family. */
+    catalog: catalogSchema.optional(),
     /** Record / replay this model's answers; overrides the provider's. */
     cassettes: cassetteConfigSchema.optional(),
     /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */

@@ -55,7 +55,7 @@ function checkReferences(config: BasaltConfig): void {
     }
   };
   config.models?.forEach((m, i) => {
-    if ("targets" in m) m.targets.forEach((t, j) => checkProvider(t.provider, `models[${i}].targets[${j}].provider`));
+    if (m.routing) m.routing.targets.forEach((t, j) => checkProvider(t.provider, `models[${i}].targets[${j}].provider`));
     else checkProvider(m.provider, `models[${i}].provider`);
     if (seen.has(m.id)) throw new ConfigError(`models[${i}].id: "${m.id}" is listed twice`);
     seen.add(m.id);

@@ -4,7 +4,7 @@ import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-con
 import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { cacheConfigSchema } from "../gateway/policies/cache/cache-config.js";
-import { eitherModelForm, routingShape } from "../gateway/policies/resilience/routing-config.js";
+import { eitherModelForm } from "../gateway/policies/resilience/routing-config.js";
 import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
 import { jobsConfigSchema } from "../jobs/jobs-config.js";
 import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
@@ -102,9 +102,6 @@ export const modelSchema = z
   })
   .strict();
 
-/** The `targets` form: several provider models behind one id, with fallback/balance, retries and breakers. */
-export const routedModelSchema = modelSchema.extend(routingShape).strict();
-
 export const serverSchema = z
   .object({
     port: z.number().int().min(0).max(65535).optional(),
@@ -134,7 +131,8 @@ export const configSchema = z
   .object({
     server: serverSchema.default({}),
     providers: z.record(providerSchema).default({}),
-    models: z.array(eitherModelForm(modelSchema, routedModelSchema)).optional(),
+    /** One-target entries, or `targets` entries (parsed into the one-target shape plus `routing`). */
+    models: z.array(eitherModelForm(modelSchema)).optional(),
     /** Test-double scripts, oldest first (POST /_basalt/scripts adds more at run time). */
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
@@ -155,7 +153,6 @@ export const configSchema = z
 export type BasaltConfig = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
-export type RoutedModelConfig = z.infer<typeof routedModelSchema>;
 export type OpenAIProviderConfig = z.infer<typeof openaiProviderSchema>;
 export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
 export type BedrockProviderConfig = z.infer<typeof bedrockProviderSchema>;

@@ -7,9 +7,9 @@ import { wrapModel } from "../core/model-middleware.js";
 import { createProvider, type Provider } from "../providers/index.js";
 import { createEchoProvider } from "../providers/echo/index.js";
 import { composePolicies, composeTargetPolicies, type PolicyDeps } from "./compose-policies.js";
-import { buildRoutedModel, splitRoutedEntry } from "./policies/resilience/build-routed-model.js";
+import { buildRoutedModel } from "./policies/resilience/build-routed-model.js";
 
-export const DEFAULT_MODELS: ModelConfig[] = [{ id: "basalt.echo", provider: "echo" }];
+export const DEFAULT_MODELS: NonNullable<BasaltConfig["models"]> = [{ id: "basalt.echo", provider: "echo" }];
 
 /** A `models:` entry as the core sees it. */
 export function modelInfoOf(entry: ModelConfig): ModelInfo {
@@ -34,8 +34,8 @@ export class ModelRegistry implements ModelCatalog {
     }
     for (const entry of config.models ?? DEFAULT_MODELS) {
       // A `targets` entry is served as a RoutedModel over its targets; its info names the primary target.
-      const { single, routing } = "targets" in entry ? splitRoutedEntry(entry) : { single: entry, routing: undefined };
-      const info = modelInfoOf(single);
+      const routing = entry.routing;
+      const info = modelInfoOf(entry);
       const upstream = (target: ModelInfo) =>
         wrapModel(providers.get(target.provider)!.model(target), composeTargetPolicies(target, deps, routing));
       const inner = routing ? buildRoutedModel(info, routing, upstream) : upstream(info);

@@ -19,15 +19,20 @@ test("the targets form parses with the documented defaults; the one-target form 
   - { id: basalt.echo, provider: echo }
 cache: {}
 `, "(test)");
+  // Parsed into the one-target shape (the primary target) plus `routing`, so every reader of models: copes.
   assert.deepEqual(config.models?.[0], {
     id: "chat",
-    targets: [
-      { provider: "primary", model: "llama3.1:8b", weight: 3 },
-      { provider: "secondary", model: "gpt-4o-mini", weight: 1 },
-    ],
-    strategy: "fallback",
-    retry: { attempts: 3, baseDelayMs: 200, maxDelayMs: 8000 },
-    breaker: { failures: 5, cooldownMs: 30000 },
+    provider: "primary",
+    model: "llama3.1:8b",
+    routing: {
+      targets: [
+        { provider: "primary", model: "llama3.1:8b", weight: 3 },
+        { provider: "secondary", model: "gpt-4o-mini", weight: 1 },
+      ],
+      strategy: "fallback",
+      retry: { attempts: 3, baseDelayMs: 200, maxDelayMs: 8000 },
+      breaker: { failures: 5, cooldownMs: 30000 },
+    },
   });
   assert.deepEqual(config.models?.[1], { id: "basalt.echo", provider: "echo" });
   assert.deepEqual(config.cache, { ttlSeconds: 300, maxEntries: 10000 });
@@ -47,12 +52,16 @@ cache: { ttlSeconds: 5, maxEntries: 7 }
 storage: { redis: "redis://127.0.0.1:6379" }
 `, "(test)");
   const chat = config.models?.[0];
-  assert.ok(chat && "targets" in chat);
-  assert.equal(chat.strategy, "balance");
-  assert.equal(chat.family, "anthropic");
-  assert.deepEqual(chat.retry, { attempts: 1, baseDelayMs: 10, maxDelayMs: 20 });
-  assert.deepEqual(chat.breaker, { failures: 2, cooldownMs: 500 });
-  assert.equal(chat.timeoutMs, 1500);
+  assert.equal(chat?.family, "anthropic");
+  assert.equal(chat?.provider, "primary");
+  assert.equal(chat?.model, undefined);
+  assert.deepEqual(chat?.routing, {
+    targets: [{ provider: "primary", weight: 1 }, { provider: "echo", model: "other", weight: 1 }],
+    strategy: "balance",
+    retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 20 },
+    breaker: { failures: 2, cooldownMs: 500 },
+    timeoutMs: 1500,
+  });
   assert.deepEqual(config.cache, { ttlSeconds: 5, maxEntries: 7 });
   assert.equal(config.storage?.redis, "redis://127.0.0.1:6379");
 });
@@ -70,6 +79,7 @@ test("bad targets entries are refused with the key at fault", () => {
   refused("  - { id: chat, targets: [{ provider: primary }], breaker: { failure: 3 } }\n", /models\[0\]\.breaker\.failure: unknown key/);
   refused("  - { id: chat, targets: [{ provider: primary }], timeout: 5 }\n", /models\[0\]\.timeout: unknown key/);
   refused("  - { id: chat }\n", /models\[0\]\.provider: Required/);
+  refused("  - { id: chat, provider: echo, routing: {} }\n", /models\[0\]\.routing: unknown key/);
   assert.throws(() => parseConfig("cache: { ttl: 5 }", "(test)"), /cache\.ttl: unknown key/);
 });
 

@@ -2,6 +2,9 @@
 // one node for an answer the other stored, streams included; Redis killed → every request still succeeds
 // (the cache degrades to each node's memory); Redis back → shared again.
 import { after, before, test } from "node:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { ConverseCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { startOpenAIUpstream, type FakeOpenAIUpstream } from "../fakes/openai-upstream.js";
@@ -18,7 +21,9 @@ let clients: BedrockRuntimeClient[] = [];
 before(async () => {
   redis = await startRedis();
   upstream = await startOpenAIUpstream(answersAs("upstream"));
-  const config = writeConfig(`providers:
+  // Each node its own data directory (its own SQLite ledger): they share only Redis, as two machines would.
+  const config = () => writeConfig(`server: { dataDir: "${mkdtempSync(join(tmpdir(), "basalt-node-"))}" }
+providers:
   up: { type: openai, baseUrl: "${upstream.baseUrl}" }
 models:
   - id: chat
@@ -26,7 +31,7 @@ models:
 cache: { ttlSeconds: 60 }
 storage: { redis: "${redis.url}" }
 `);
-  nodes = await Promise.all([startBasalt({ config }), startBasalt({ config })]);
+  nodes = await Promise.all([startBasalt({ config: config() }), startBasalt({ config: config() })]);
   clients = nodes.map((n) => h2Client(n.url));
 });
 after(async () => {

@@ -7,21 +7,6 @@ import { CircuitBreaker } from "./circuit-breaker.js";
 import { RoutedModel, type RoutedTarget } from "./routed-model.js";
 import type { RoutingConfig, TargetConfig } from "./routing-config.js";
 
-type RoutingKeys = keyof RoutingConfig | "provider" | "model";
-
-/**
- * A `targets` entry split into the routing and the rest, the rest in the one-target form (its primary
- * target as `provider`/`model`): what the served model's ModelInfo is made from.
- */
-export function splitRoutedEntry<E extends RoutingConfig>(entry: E): { single: Omit<E, RoutingKeys> & { provider: string; model?: string }; routing: RoutingConfig } {
-  const { targets, strategy, retry, breaker, timeoutMs, provider: _none, model: _noModel, ...rest } = entry as E & { provider?: undefined; model?: undefined };
-  const primary = targets[0];
-  return {
-    single: { ...rest, provider: primary.provider, ...(primary.model !== undefined && { model: primary.model }) },
-    routing: { targets, strategy, retry, breaker, ...(timeoutMs !== undefined && { timeoutMs }) },
-  };
-}
-
 /** What one target is to the rest of Basalt: the served model's info with the target's provider and model. */
 export function targetInfo(served: ModelInfo, target: TargetConfig): ModelInfo {
   const { model: _primaryModel, ...rest } = served;

@@ -76,16 +76,32 @@ export interface RoutingConfig {
   timeoutMs?: number;
 }
 
+/** The one-target form's output, as far as this file needs it. */
+interface OneTarget {
+  provider: string;
+  model?: string;
+}
+
 /**
- * A `models:` entry: the `targets` form when the entry has a `targets` key, else the one-target form. Picking
- * the schema by that key (rather than a plain union) keeps error messages about the form the user wrote.
+ * A `models:` entry: the `targets` form when the entry has a `targets` key, else the one-target form (picking
+ * the schema by that key keeps error messages about the form the user wrote). A parsed `targets` entry takes
+ * the one-target shape — its primary target as `provider`/`model`, so whatever reads `models:` (catalogue,
+ * prices, quotas, cassettes) needs no second case — plus `routing`, which the registry builds the model from.
  */
-export function eitherModelForm<Single extends z.ZodTypeAny, Routed extends z.ZodTypeAny>(single: Single, routed: Routed) {
-  return z.unknown().transform((value, ctx): z.output<Single> | z.output<Routed> => {
+export function eitherModelForm<Single extends z.AnyZodObject>(single: Single) {
+  const routed = single.extend(routingShape).strict();
+  type Entry = z.output<Single> & { routing?: RoutingConfig };
+  return z.unknown().transform((value, ctx): Entry => {
     const routedForm = typeof value === "object" && value !== null && "targets" in value;
     const result = (routedForm ? routed : single).safeParse(value);
-    if (result.success) return result.data as z.output<Single> | z.output<Routed>;
-    for (const issue of result.error.issues) ctx.addIssue(issue);
-    return z.NEVER;
+    if (!result.success) {
+      for (const issue of result.error.issues) ctx.addIssue(issue);
+      return z.NEVER;
+    }
+    if (!routedForm) return result.data as Entry;
+    const { targets, strategy, retry, breaker, timeoutMs, provider: _none, model: _noModel, ...rest } = result.data as RoutingConfig & OneTarget & Record<string, unknown>;
+    const primary: OneTarget = { provider: targets[0].provider, ...(targets[0].model !== undefined && { model: targets[0].model }) };
+    const routing: RoutingConfig = { targets, strategy, retry, breaker, ...(timeoutMs !== undefined && { timeoutMs }) };
+    return { ...rest, ...primary, routing } as Entry;
   });
 }

@@ -1,7 +1,7 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
-import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
-import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
+import { cassetteConfigSchema } from "./cassette-config.js";
+import { scriptsConfigSchema } from "./script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
 import { cacheConfigSchema } from "../gateway/policies/cache/cache-config.js";
 import { eitherModelForm } from "../gateway/policies/resilience/routing-config.js";
@@ -9,6 +9,10 @@ import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrail
 import { jobsConfigSchema } from "../jobs/jobs-config.js";
 import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
+import { MODEL_FAMILIES, type ModelInfo } from "../core/model-info.js";
+import type {
+  AnthropicProviderOptions, BedrockProviderOptions, EchoProviderOptions, OpenAIProviderOptions,
+} from "../core/provider-options.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -64,7 +68,7 @@ export const providerSchema = z.discriminatedUnion("type", [
 ]);
 
 /** The native InvokeModel body a model speaks, when its id prefix does not say. */
-export const familySchema = z.enum(["anthropic", "nova", "llama", "titan", "mistral", "cohere", "openai", "echo"]);
+export const familySchema = z.enum(MODEL_FAMILIES);
 
 const modalitySchema = z.enum(["TEXT", "IMAGE", "EMBEDDING"]);
 
@@ -157,3 +161,15 @@ export type OpenAIProviderConfig = z.infer<typeof openaiProviderSchema>;
 export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
 export type BedrockProviderConfig = z.infer<typeof bedrockProviderSchema>;
 export type ModelFamily = z.infer<typeof familySchema>;
+
+// The core's types are what the rest of the code sees; the registry hands config entries on as them. Each
+// entry must carry every field of its core type with the same type (it may carry more: policy settings such
+// as `cassettes`). These lines stop the build if the schema and the core's types drift apart.
+type Covers<Config, Core> = [Config] extends [Core] ? ([Exclude<keyof Core, keyof Config>] extends [never] ? true : false) : false;
+export const schemaCoversCoreTypes: [
+  Covers<ModelConfig, ModelInfo>,
+  Covers<z.infer<typeof echoProviderSchema>, EchoProviderOptions>,
+  Covers<OpenAIProviderConfig, OpenAIProviderOptions>,
+  Covers<AnthropicProviderConfig, AnthropicProviderOptions>,
+  Covers<BedrockProviderConfig, BedrockProviderOptions>,
+] = [true, true, true, true, true];

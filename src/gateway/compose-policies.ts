@@ -11,7 +11,7 @@
 //      RoutedModel over its targets, gateway/policies/resilience/routed-model.ts)
 //   — per target, i.e. around each try (composeTargetPolicies) —
 //   7. cassettes   — record / replay what the provider answered (test doubles)
-//   8. attempts    — times each upstream try into the call record (observe/)        changes nothing
+//   8. attempts    — each upstream try (and a relayed answer's tokens) into the call record  changes nothing
 //   9. attempt timeout — a `targets` model's `timeoutMs`, per try
 //  10. the provider's model
 //
@@ -24,7 +24,6 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
-import { recordAttempts } from "../observe/record-attempts.js";
 import type { KeyValueStore } from "../storage/index.js";
 import { log } from "../log.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
@@ -37,6 +36,7 @@ import { modelAccessPolicy } from "./policies/model-access.js";
 import { guardrailsPolicy } from "./policies/guardrails/guardrails-policy.js";
 import type { GuardrailService } from "../guardrails/guardrail-service.js";
 import { quotaPolicy, quotasApply } from "./policies/quotas.js";
+import { recordAttempts } from "./policies/record-attempts.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
@@ -71,7 +71,7 @@ export function composeTargetPolicies(target: ModelInfo, deps: PolicyDeps, routi
   const policies: ModelMiddleware[] = [];
   const cassettes = cassettesFor(target, deps.config);
   if (cassettes) policies.push(cassettes);
-  // One attempt per upstream try in the call record (observe/); a script, a cache hit or a replay makes none.
+  // One attempt per upstream try in the call record; a script, a cache hit or a replay makes none.
   policies.push(recordAttempts(target));
   if (routing?.timeoutMs !== undefined) policies.push(attemptTimeout(routing.timeoutMs));
   return policies;

@@ -18,6 +18,7 @@ export function modelInfoOf(entry: ModelConfig): ModelInfo {
     provider: entry.provider,
     ...(entry.model !== undefined && { model: entry.model }),
     ...(entry.family !== undefined && { family: entry.family }),
+    ...(entry.limits !== undefined && { limits: entry.limits }),
   };
 }
 

@@ -5,25 +5,9 @@ import { noteError } from "../../core/record-outcome.js";
 import { logUnexpected } from "../../log.js";
 import type { Headers, Response } from "../../server/http-types.js";
 import type { IncomingCall } from "../../server/call-context.js";
-import { errorStatus } from "./validation/service-model.js";
 
 // The real service sends the long form; every SDK cuts it at the first ':'.
 const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
-
-// Errors the AWS front end sends before a request reaches Bedrock (unknown routes, authentication).
-const EXTRA_STATUS: Record<string, number> = {
-  SerializationException: 400,
-  UnknownOperationException: 404,
-  RequestTimeoutException: 408,
-  MissingAuthenticationTokenException: 403,
-  IncompleteSignatureException: 400,
-  UnrecognizedClientException: 403,
-  InvalidSignatureException: 403,
-};
-
-export function httpStatusOf(err: BedrockError): number {
-  return err.httpStatus ?? errorStatus(err.errorName) ?? EXTRA_STATUS[err.errorName] ?? 500;
-}
 
 const NO_HEADERS: Headers = Object.freeze({});
 
@@ -61,7 +45,7 @@ export function sendError(res: Response, error: unknown, requestId: string, reco
     return;
   }
   const body = JSON.stringify({ message: err.message, ...err.fields });
-  sendJson(res, httpStatusOf(err), body, {
+  sendJson(res, err.status, body, {
     "x-amzn-requestid": requestId,
     "x-amzn-errortype": err.errorName + ERROR_TYPE_SUFFIX,
   });

@@ -1,6 +1,6 @@
 // maxTokens and stopSequences applied to the echo reply: the earlier cut wins.
 import type { StopReason } from "../../core/shapes.generated.js";
-import { isSpace } from "./tokens.js";
+import { isSpace } from "../../core/text-tokens.js";
 
 export interface CutReply { text: string; stopReason: StopReason }
 

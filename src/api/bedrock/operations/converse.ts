@@ -4,8 +4,8 @@ import { noteOutput } from "../../../core/record-outcome.js";
 import type { ModelOperation } from "../operation.js";
 import { parseJsonBody } from "../parse-json-body.js";
 import { policyHeaders, sendJson } from "../respond.js";
-import { validateConversation } from "../validation/validate-conversation.js";
-import { validateShape } from "../validation/validate-input.js";
+import { validateConversation } from "../../../service-model/validate-conversation.js";
+import { validateShape } from "../../../service-model/validate-input.js";
 
 export function parseConverseInput(body: Buffer, shapeName: "ConverseRequest" | "ConverseStreamRequest"): ConverseInput {
   const input = parseJsonBody(body);

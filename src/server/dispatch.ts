@@ -108,7 +108,14 @@ export function createDispatcher(setup: DispatchSetup): Dispatcher {
       const refusal = setup.browserGate?.(req);
       if (refusal) return void door.refuse(call, refusal);
       if (!auth) return void door.serve(call);
-      authenticateCall(auth, call, door.authentication).then(
+      let pending: Promise<void> | undefined;
+      try {
+        pending = authenticateCall(auth, call, door.authentication);
+      } catch (err) {
+        return door.refuse(call, err);
+      }
+      if (!pending) return void door.serve(call);
+      pending.then(
         () => door.serve(call),
         (err: unknown) => door.refuse(call, err),
       );

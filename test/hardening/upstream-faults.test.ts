@@ -132,7 +132,7 @@ describe("upstream error text never carries the provider's key", () => {
         for (const [transport, c] of clients) {
           upstream.respond = echoing(status);
           const err = await failure(c.send(new ConverseCommand({ modelId, messages: say() })));
-          const visible = JSON.stringify({ name: err.name, message: err.message, ...err });
+          const visible = JSON.stringify({ ...err, name: err.name, message: err.message });
           assert.ok(!visible.includes(key), `${transport} ${status}: ${visible}`);
           assert.ok(!visible.includes(key.slice(8, 24)), `${transport} ${status}: a piece of the key`);
           assert.ok((err.$metadata?.httpStatusCode ?? 0) >= 400, `${transport}: typed`);
@@ -146,7 +146,7 @@ describe("upstream error text never carries the provider's key", () => {
     for (const modelId of ["up.model", "odd.model"]) {
       const out = await client().send(new ConverseStreamCommand({ modelId, messages: say() }));
       const { error } = await drainStream(out.stream);
-      const visible = JSON.stringify({ name: error?.name, message: error?.message, ...error });
+      const visible = JSON.stringify({ ...error, name: error?.name, message: error?.message });
       assert.ok(error, "an exception event");
       assert.ok(!visible.includes(KEY) && !visible.includes(ODD_KEY), visible);
     }

@@ -2,7 +2,7 @@
 import { validationError } from "../../core/errors.js";
 import type { StopReason } from "../../core/shapes.generated.js";
 import { findStopSequence, MAX_STOP_SEQUENCE_CHARS } from "./find-stop-sequence.js";
-import { isSpace } from "./tokens.js";
+import { isSpace } from "../../core/text-tokens.js";
 
 export interface CutReply { text: string; stopReason: StopReason }
 

@@ -4,9 +4,9 @@
 // and reading the call as `input: {}` with `end_turn` would hand the caller a tool call that was never
 // made. So a native operation answers with the model's error instead (a stream ends with its exception),
 // and every operation reports a broken tool call as broken.
-import { BedrockError } from "../../../core/errors.js";
-import type { ConverseOutput, StreamEvent } from "../../../core/model.js";
-import type { Family, NativeRequest } from "../../../families/family.js";
+import { BedrockError } from "../core/errors.js";
+import type { ConverseOutput, StreamEvent } from "../core/model.js";
+import type { Family, NativeRequest } from "./family.js";
 
 /** Families whose native answers carry Converse's stop reasons as they are. */
 const SPEAKS_CONVERSE_STOP_REASONS = new Set<Family["name"]>(["nova", "echo"]);

@@ -45,3 +45,32 @@ export function tokenPieces(text: string): string[] {
   if (pieces.length === 0) pieces.push("");
   return pieces;
 }
+
+/**
+ * tokenPieces one piece at a time: a stream of a long reply holds one piece, not millions of them, while
+ * its client reads slowly (or not at all). Each character is looked at most twice.
+ */
+export function* eachTokenPiece(text: string): Generator<string> {
+  const len = text.length;
+  let i = 0;
+  while (i < len && isSpace(text.charCodeAt(i))) i++;
+  if (i === len) {
+    yield text;
+    return;
+  }
+  let start = 0;
+  while (i < len && !isSpace(text.charCodeAt(i))) i++;
+  for (;;) {
+    let next = i;
+    while (next < len && isSpace(text.charCodeAt(next))) next++;
+    // Trailing whitespace rides on the last piece.
+    if (next === len) {
+      yield text.slice(start);
+      return;
+    }
+    yield text.slice(start, i);
+    start = i;
+    i = next;
+    while (i < len && !isSpace(text.charCodeAt(i))) i++;
+  }
+}

@@ -45,6 +45,10 @@ const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
 // Generous HTTP/2 settings: streams are long-lived and many run at once.
 const H2_SETTINGS = { maxConcurrentStreams: 1000, initialWindowSize: 1 << 20 };
+// What one HTTP/2 session may hold in nghttp2's buffers before it refuses new streams (Node's default is
+// 10 MB). Responses are written with back-pressure (end-response.ts, the stream writer), so this is headroom
+// for many concurrent streams of one client, not for one slow reader.
+const MAX_SESSION_MEMORY_MB = 32;
 
 export async function listen(opts: ListenOptions): Promise<RunningServer> {
   const timeouts = opts.timeouts ?? DEFAULT_CONNECTION_TIMEOUTS;
@@ -93,7 +97,7 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
   if (opts.tls) {
     const secure = createSecureServer(
       {
-        cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile), allowHTTP1: true, settings: H2_SETTINGS,
+        cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile), allowHTTP1: true, settings: H2_SETTINGS, maxSessionMemory: MAX_SESSION_MEMORY_MB,
         handshakeTimeout: timeouts.headersMs,
       },
       opts.handler,
@@ -104,7 +108,7 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
     secure.on("session", track);
     outer = secure;
   } else {
-    const h2 = createHttp2Server({ settings: H2_SETTINGS }, opts.handler);
+    const h2 = createHttp2Server({ settings: H2_SETTINGS, maxSessionMemory: MAX_SESSION_MEMORY_MB }, opts.handler);
     h2.on("checkContinue", opts.handler);
     h2.on("session", track);
     outer = createNetServer({ noDelay: true }, (socket) => {

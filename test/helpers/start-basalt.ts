@@ -36,7 +36,8 @@ export async function startBasalt(opts: { config?: string; args?: string[]; env?
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`basalt did not start:\n${out}`)), 10_000);
+    // Generous: on a loaded CI box loading the modules alone can take several seconds.
+    const timer = setTimeout(() => reject(new Error(`basalt did not start:\n${out}`)), 30_000);
     const check = () => {
       const m = /"url":"(https?:\/\/[^"]+)"/.exec(out);
       if (m) {

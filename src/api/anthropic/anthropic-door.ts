@@ -11,6 +11,7 @@ import type { IncomingCall } from "../../server/call-context.js";
 import type { FrontDoor } from "../../server/dispatch.js";
 import { checkedInput, newId, notedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { sendAnthropicError } from "./anthropic-errors.js";
+import { endResponse } from "../../server/end-response.js";
 
 const MESSAGES = new Set(["/anthropic/v1/messages", "/v1/messages"]);
 const COUNT_TOKENS = new Set(["/anthropic/v1/messages/count_tokens", "/v1/messages/count_tokens"]);
@@ -66,7 +67,7 @@ async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void
     noteOutput(call.record, output);
     const text = JSON.stringify(anthropicResponseFromConverse(output, answer));
     call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "request-id": call.requestId });
-    call.res.end(text);
+    endResponse(call.res, text);
     return;
   }
   const events = anthropicStreamFromConverse(notedEvents(call, served.model.converseStream(input, ctx)), answer);

@@ -3,6 +3,7 @@ import { BedrockError, toBedrockError } from "../../core/errors.js";
 import type { CallRecord } from "../../core/call-record.js";
 import { noteError } from "../../core/record-outcome.js";
 import { logServerFault, logUnexpected } from "../../log.js";
+import { endResponse } from "../../server/end-response.js";
 import type { Headers, Response } from "../../server/http-types.js";
 import type { IncomingCall } from "../../server/call-context.js";
 
@@ -23,7 +24,7 @@ export function sendJson(res: Response, status: number, body: string | Uint8Arra
     "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
     ...headers,
   });
-  res.end(body);
+  endResponse(res, body);
 }
 
 /**

@@ -12,6 +12,7 @@ import { IssueList, isObject, type JsonObject } from "../../formats/shared/check
 import type { IncomingCall } from "../../server/call-context.js";
 import { checkedInput, newId, notedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { sendOpenAIError } from "./openai-errors.js";
+import { endResponse } from "../../server/end-response.js";
 
 // Sampling and bookkeeping fields of the OpenAI API with no Converse meaning.
 const DROPPED = ["response_format", "parallel_tool_calls", "n", "user", "store", "metadata", "seed", "logprobs", "top_logprobs",
@@ -58,7 +59,7 @@ export async function chatCompletions(call: IncomingCall, catalog: ModelCatalog)
     noteOutput(call.record, output);
     const text = JSON.stringify(chatResponseFromConverse(output, answer));
     call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });
-    call.res.end(text);
+    endResponse(call.res, text);
     return;
   }
   const includeUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;

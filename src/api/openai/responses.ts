@@ -10,6 +10,7 @@ import { chatInput } from "./chat-completions.js";
 import { sendOpenAIError } from "./openai-errors.js";
 import { chatBodyOfResponses } from "./responses-request.js";
 import { responseEventsFromChat, responseFromChat } from "./responses-answer.js";
+import { endResponse } from "../../server/end-response.js";
 
 export async function responses(call: IncomingCall, catalog: ModelCatalog): Promise<void> {
   const body = await readJsonObject(call);
@@ -25,7 +26,7 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
     noteOutput(call.record, output);
     const text = JSON.stringify(responseFromChat(chatResponseFromConverse(output, answer), id, model));
     call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });
-    call.res.end(text);
+    endResponse(call.res, text);
     return;
   }
   const chunks = chatStreamFromConverse(notedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();

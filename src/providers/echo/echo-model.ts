@@ -6,7 +6,7 @@ import { chooseTool, type ToolCall } from "./choose-tool.js";
 import { cutReply } from "./cut-reply.js";
 import { parseFault, pause, type Fault } from "./faults.js";
 import { renderBlocks, renderSystemBlock } from "./render-content.js";
-import { countTokens, tokenPieces } from "../../core/text-tokens.js";
+import { countTokens, eachTokenPiece } from "../../core/text-tokens.js";
 
 interface EchoReply {
   fault?: Fault;
@@ -70,7 +70,7 @@ function* events(r: EchoReply, ctx: CallContext): Iterable<StreamEvent> {
       yield { contentBlockDelta: { contentBlockIndex: 0, delta: { toolUse: { input: json.slice(i, i + TOOL_INPUT_CHUNK) } } } };
     }
   } else {
-    for (const piece of tokenPieces(r.text ?? "")) yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: piece } } };
+    for (const piece of eachTokenPiece(r.text ?? "")) yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: piece } } };
   }
   yield { contentBlockStop: { contentBlockIndex: 0 } };
   yield { messageStop: { stopReason: r.stopReason } };
@@ -83,7 +83,7 @@ export class EchoModel implements Model {
   async converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
     const r = reply(input);
     if (r.fault?.kind === "error") throw r.fault.error;
-    if (r.fault?.kind === "slow") await pause(r.fault.delayMs * tokenPieces(r.text ?? "").length, ctx.signal);
+    if (r.fault?.kind === "slow") await pause(r.fault.delayMs * Math.max(1, countTokens(r.text ?? "")), ctx.signal);
     const content: ContentBlock[] = r.tool
       ? [{ toolUse: { toolUseId: r.tool.toolUseId, name: r.tool.name, input: r.tool.input } }]
       : [{ text: r.text ?? "" }];

@@ -46,6 +46,8 @@ export interface FakeUpstream {
   respond: Responder;
   /** Resolves with the oldest request not read yet, waiting for the next one if all were read. */
   nextRequest(): Promise<ReceivedRequest>;
+  /** Counts every request received so far as read, so nextRequest waits for the next one. */
+  skipReceived(): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startFakeUpstream(api: FakeApi): Promise<FakeUpstream> {
       if (r) return Promise.resolve(r);
       return new Promise((resolve) => waiters.push(resolve));
     },
+    skipReceived: () => void unread.splice(0),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -1,32 +1,14 @@
-// Upstream failures as the SDK sees them: HTTP errors by status, hangs, refused connections, and
-// failures after a stream began (an exception event, never a stream that looks complete).
+// Chat Completions upstream failures as the SDK sees them: HTTP errors by status and error objects inside a
+// stream. What every provider shares (hangs, refused and cut connections, clients that leave, keep-alive) is
+// in the provider contract (test/providers/).
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { ConverseCommand, ConverseStreamCommand, CountTokensCommand } from "@aws-sdk/client-bedrock-runtime";
-import { chatStream, chunk, completion, errorBody } from "../fakes/openai-upstream.js";
-import { API_KEY, MODEL_ID, deferred, errorOf, plain, startStack, type Stack } from "./harness.js";
-
-const DEAD_MODEL = "meta.llama3-70b-instruct-v1:0";
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+import { chunk, errorBody } from "../fakes/openai-upstream.js";
+import { API_KEY, MODEL_ID, errorOf, plain, startStack, type Stack } from "./harness.js";
 
 let stack: Stack;
-before(async () => {
-  const port = await closedPort();
-  stack = await startStack({
-    timeoutMs: 1500,
-    extraProviders: `  dead: { type: openai, baseUrl: "http://127.0.0.1:${port}/v1" }`,
-    extraModels: `  - { id: "${DEAD_MODEL}", provider: dead, model: "llama3.1:70b" }`,
-  });
-});
+before(async () => (stack = await startStack()));
 after(() => stack.close());
 
 const messages = [{ role: "user" as const, content: [{ text: "Go" }] }];
@@ -61,33 +43,6 @@ for (const c of statusCases) {
   });
 }
 
-test("an upstream that hangs past timeoutMs → ModelTimeoutException (408)", async () => {
-  for (const call of [converse, converseStream]) {
-    stack.upstream.enqueue({ hang: true });
-    const started = Date.now();
-    const err = await errorOf(call());
-    assert.equal(err.name, "ModelTimeoutException");
-    assert.equal(err.$metadata?.httpStatusCode, 408);
-    assert.ok(Date.now() - started >= 1400, "timed out before timeoutMs");
-    await stack.upstream.nextRequest();
-  }
-});
-
-test("connection refused → ServiceUnavailableException (503)", async () => {
-  for (const call of [converse, converseStream]) {
-    const err = await errorOf(call(DEAD_MODEL));
-    assert.equal(err.name, "ServiceUnavailableException");
-    assert.equal(err.$metadata?.httpStatusCode, 503);
-  }
-});
-
-test("the upstream closing before answering → ServiceUnavailableException", async () => {
-  stack.upstream.enqueue({ destroy: true });
-  const err = await errorOf(converse());
-  assert.equal(err.name, "ServiceUnavailableException");
-  await stack.upstream.nextRequest();
-});
-
 /** Iterates a stream, returning the events seen before it failed and the error. */
 async function streamUntilError() {
   const res = await converseStream();
@@ -99,17 +54,6 @@ async function streamUntilError() {
   })());
   return { events, err };
 }
-
-test("a connection cut mid-stream → modelStreamErrorException after the deltas already sent", async () => {
-  stack.upstream.enqueue({ sse: [{ data: chunk({ role: "assistant", content: "Hel" }) }, { delay: 30 }, { destroy: true }] });
-  const { events, err } = await streamUntilError();
-  assert.equal(err.name, "ModelStreamErrorException");
-  assert.deepEqual(events, [
-    { messageStart: { role: "assistant" } },
-    { contentBlockDelta: { contentBlockIndex: 0, delta: { text: "Hel" } } },
-  ]);
-  await stack.upstream.nextRequest();
-});
 
 test("an error object inside the stream → modelStreamErrorException with the upstream's message", async () => {
   stack.upstream.enqueue({
@@ -124,52 +68,6 @@ test("an error object inside the stream → modelStreamErrorException with the u
   assert.equal(err.originalStatusCode, 500);
   assert.equal(events.length, 2);
   await stack.upstream.nextRequest();
-});
-
-test("a stream that ends without finish_reason or [DONE] is an error, not a complete answer", async () => {
-  stack.upstream.enqueue({ sse: [{ data: chunk({ role: "assistant", content: "Hel" }) }] });
-  const { events, err } = await streamUntilError();
-  assert.equal(err.name, "ModelStreamErrorException");
-  assert.ok(!events.some((e) => "messageStop" in e));
-  await stack.upstream.nextRequest();
-});
-
-test("a stream that goes silent past timeoutMs → modelStreamErrorException (original status 408)", async () => {
-  stack.upstream.enqueue({ sse: [{ data: chunk({ role: "assistant", content: "Hel" }) }, { wait: new Promise(() => {}) }] });
-  const { events, err } = await streamUntilError();
-  assert.equal(err.name, "ModelStreamErrorException");
-  assert.equal(err.originalStatusCode, 408);
-  assert.equal(events.length, 2);
-  await stack.upstream.nextRequest();
-});
-
-test("a client that leaves mid-stream releases the upstream request", async () => {
-  const seen = deferred();
-  stack.upstream.enqueue({ sse: [{ data: chunk({ role: "assistant", content: "Hel" }) }, { wait: new Promise(() => {}) }] });
-  const abort = new AbortController();
-  const res = await stack.client.send(new ConverseStreamCommand({ modelId: MODEL_ID, messages }), { abortSignal: abort.signal });
-  const reading = (async () => {
-    for await (const e of res.stream ?? []) if (e.contentBlockDelta) seen.resolve();
-  })().catch(() => undefined);
-  await seen.promise;
-  const received = await stack.upstream.nextRequest();
-  abort.abort();
-  await reading;
-  const closedInTime = await Promise.race([received.closed.then(() => true), new Promise((r) => setTimeout(() => r(false), 1000))]);
-  assert.equal(closedInTime, true, "the upstream request was still open after the client left");
-});
-
-test("successive requests reuse the upstream keep-alive connection", async () => {
-  stack.upstream.enqueue({ json: completion({ content: "a" }) }, { sse: chatStream({ text: ["b"] }) }, { json: completion({ content: "c" }) });
-  await converse();
-  const first = await stack.upstream.nextRequest();
-  const res = await converseStream();
-  for await (const _ of res.stream ?? []);
-  const second = await stack.upstream.nextRequest();
-  await converse();
-  const third = await stack.upstream.nextRequest();
-  assert.equal(second.remotePort, first.remotePort);
-  assert.equal(third.remotePort, first.remotePort);
 });
 
 test("CountTokens is an estimate made without calling the upstream", async () => {

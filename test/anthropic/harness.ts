@@ -1,8 +1,7 @@
 // Basalt in front of one fake Anthropic Messages API, with the config shape the README documents, and the
 // SDK clients pointed at it.
 import { startAnthropicUpstream } from "../fakes/anthropic-upstream.js";
-import type { RunningBasalt } from "../helpers/start-basalt.js";
-import { startUpstreamStack, type Stack } from "../helpers/upstream-stack.js";
+import { stackStarter } from "../helpers/upstream-stack.js";
 
 export { collectEvents, deferred, errorOf, plain, type SdkError } from "../helpers/sdk.js";
 export type { Stack } from "../helpers/upstream-stack.js";
@@ -11,28 +10,12 @@ export const MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0";
 export const UPSTREAM_MODEL = "claude-3-5-haiku-20241022";
 export const API_KEY = "sk-ant-api03-basalt-test-7Qx2";
 
-export interface StackOptions {
-  timeoutMs?: number;
-  extraProviders?: string;
-  extraModels?: string;
-}
-
-export function startStack(opts: StackOptions & { spawn: true }): Promise<Stack<RunningBasalt>>;
-export function startStack(opts?: StackOptions): Promise<Stack>;
-export async function startStack(opts: StackOptions & { spawn?: boolean } = {}): Promise<Stack<RunningBasalt> | Stack> {
-  const upstream = await startAnthropicUpstream();
-  const timeout = opts.timeoutMs ? `, timeoutMs: ${opts.timeoutMs}` : "";
-  const config = `
+export const startStack = stackStarter(startAnthropicUpstream, (baseUrl) => `
 providers:
-  claude: { type: anthropic, baseUrl: "${upstream.baseUrl}", apiKey: "\${ANTHROPIC_API_KEY}"${timeout} }
-${opts.extraProviders ?? ""}
+  claude: { type: anthropic, baseUrl: "${baseUrl}", apiKey: "\${ANTHROPIC_API_KEY}" }
 models:
   - { id: "${MODEL_ID}", provider: claude, model: "${UPSTREAM_MODEL}" }
-${opts.extraModels ?? ""}
-`;
-  const env = { ANTHROPIC_API_KEY: API_KEY };
-  return opts.spawn ? startUpstreamStack(upstream, { config, env, spawn: true }) : startUpstreamStack(upstream, { config, env });
-}
+`, { ANTHROPIC_API_KEY: API_KEY });
 
 /** Events with metadata.metrics.latencyMs (which varies) replaced by a marker. */
 export function stable(events: Record<string, unknown>[]): Record<string, unknown>[] {

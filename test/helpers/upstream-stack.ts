@@ -42,3 +42,18 @@ export async function startUpstreamStack(
     },
   };
 }
+
+/** A provider's `startStack`: a fresh fake upstream, and Basalt configured by `config(upstream's baseUrl)`. */
+export interface StackStarter {
+  (opts: { spawn: true }): Promise<Stack<RunningBasalt>>;
+  (opts?: { spawn?: false }): Promise<Stack>;
+}
+
+export function stackStarter(startUpstream: () => Promise<FakeUpstream>, config: (baseUrl: string) => string, env?: NodeJS.ProcessEnv): StackStarter {
+  async function start(opts: { spawn?: boolean } = {}): Promise<Stack<InProcessBasalt | RunningBasalt>> {
+    const upstream = await startUpstream();
+    const options = { config: config(upstream.baseUrl), env };
+    return opts.spawn ? startUpstreamStack(upstream, { ...options, spawn: true }) : startUpstreamStack(upstream, options);
+  }
+  return start as StackStarter;
+}

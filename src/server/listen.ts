@@ -9,6 +9,7 @@ import {
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 
 export type Handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
 
@@ -48,11 +49,15 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
     inFlight.set(socket, 0);
     socket.once("close", () => inFlight.delete(socket));
   });
-  h1.on("request", (req: IncomingMessage, res: ServerResponse) => {
+  let closing = false;
+  const countH1Request = (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     res.once("close", () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
-  });
+    // Once stopping, a busy keep-alive connection closes after its response.
+    if (closing) res.setHeader("connection", "close");
+  };
+  h1.on("request", countH1Request);
   const closeIdleH1 = () => {
     for (const [socket, n] of inFlight) if (n === 0) socket.destroy();
   };
@@ -64,6 +69,16 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
       opts.handler,
     );
     secure.on("session", track);
+    // HTTP/1.1 over TLS is served by the secure server itself (allowHTTP1), not by `h1`: its connections and
+    // requests are counted the same way, so shutdown drops idle keep-alives instead of waiting out the grace.
+    secure.on("secureConnection", (socket: TLSSocket) => {
+      if (socket.alpnProtocol === "h2") return;
+      inFlight.set(socket, 0);
+      socket.once("close", () => inFlight.delete(socket));
+    });
+    secure.on("request", (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
+      if (req.httpVersionMajor === 1) countH1Request(req as IncomingMessage, res as ServerResponse);
+    });
     outer = secure;
   } else {
     const h2 = createHttp2Server({ settings: H2_SETTINGS }, opts.handler);
@@ -94,7 +109,7 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
       // now and mark busy ones to close after their response.
       for (const s of sessions) s.close();
       closeIdleH1();
-      h1.on("request", (_req, res: ServerResponse) => res.setHeader("connection", "close"));
+      closing = true;
       const idle = setInterval(closeIdleH1, 50);
       const timer = setTimeout(() => {
         for (const socket of sockets) socket.destroy();

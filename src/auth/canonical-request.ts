@@ -62,8 +62,14 @@ export function canonicalHeaderValue(headers: RawHeaders, name: string): string 
   if (v === undefined && name === "host") v = headers[":authority"];
   if (v === undefined && name === ":authority") v = headers.host;
   if (v === undefined) return undefined;
-  if (typeof v === "string") return v.trim().replace(SPACES, " ");
-  return v.map((x) => x.trim().replace(SPACES, " ")).join(",");
+  if (typeof v === "string") return foldSpaces(v);
+  return v.map(foldSpaces).join(",");
+}
+
+// Most values have nothing to fold; testing first spares the replace (and its new string) on the hot path.
+const FOLDABLE = /\s\s|[\t\n\r\f\v]|^\s|\s$/;
+function foldSpaces(value: string): string {
+  return FOLDABLE.test(value) ? value.trim().replace(SPACES, " ") : value;
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

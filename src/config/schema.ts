@@ -3,6 +3,10 @@ import { z } from "zod";
 import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
 import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
+import { jobsConfigSchema } from "../jobs/jobs-config.js";
+import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
+import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -73,6 +77,8 @@ export const modelSchema = z
     cassettes: cassetteConfigSchema.optional(),
     /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
     limits: limitsSchema.optional(),
+    /** USD per million tokens, for the ledger's cost (src/observe/observe-config.ts). */
+    price: priceSchema.optional(),
   })
   .strict();
 
@@ -86,6 +92,12 @@ export const serverSchema = z
     shutdownGraceMs: z.number().int().nonnegative().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
+    /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
+    dataDir: dataDirSchema.optional(),
+    // Observability (src/observe/observe-config.ts): call history, ledger, metrics.
+    history: historySchema.optional(),
+    ledger: ledgerSchema.optional(),
+    metrics: metricsSchema.optional(),
   })
   .strict();
 
@@ -98,6 +110,14 @@ export const configSchema = z
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** Guardrails defined in the config file, served read-only beside those made through the API (guardrails/guardrail-config.ts). */
+    guardrails: guardrailsConfigSchema.optional(),
+    /** A served model that classifies for guardrail topic, content and grounding policies. */
+    guardrailJudge: guardrailJudgeConfigSchema.optional(),
+    /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
+    storage: storageSchema.optional(),
+    /** Async invocations and batch jobs (jobs/jobs-config.ts). */
+    jobs: jobsConfigSchema.default({}),
   })
   .strict();
 

@@ -70,7 +70,9 @@ const MODEL_CONSTRAINTS: [string, Req, string][] = [
 ];
 
 let basalt: InProcessBasalt;
-before(async () => (basalt = await startInProcess()));
+// The guardrail "valid values … are accepted" names exists (without policies, so the request passes).
+const GUARDRAIL = "guardrails:\n  - { id: abc123, name: constraints-guardrail, blockedInputMessaging: blocked, blockedOutputsMessaging: blocked }\n";
+before(async () => (basalt = await startInProcess({ config: GUARDRAIL })));
 after(async () => assert.equal(await basalt.stop(), 0));
 
 function expectValidation(expected: string) {

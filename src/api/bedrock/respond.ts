@@ -42,7 +42,7 @@ export function sendJson(res: Response, status: number, body: string | Uint8Arra
 export function reportError(error: unknown, requestId: string, record?: CallRecord): BedrockError {
   const err = toBedrockError(error);
   if (err !== error) logUnexpected(error, requestId);
-  if (record) noteError(record, err);
+  if (record) noteError(record, err, err !== error ? error : undefined);
   return err;
 }
 

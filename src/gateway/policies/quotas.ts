@@ -19,8 +19,8 @@ const MINUTE_MS = 60_000;
 
 export interface QuotaPolicyOptions {
   store: KeyValueStore;
-  /** Limits of a served model (all callers together), by its id; read once per model when it is wrapped. */
-  modelLimits: (servedModelId: string) => Limits | undefined;
+  /** Limits of the wrapped model (models[].limits: all callers together). */
+  modelLimits?: Limits;
   /** The store failed in a way it did not absorb itself; the call went through uncounted. */
   onStoreError?: (err: unknown) => void;
   /** Window length; one minute unless a test says otherwise. */
@@ -65,14 +65,22 @@ function textOf(event: StreamEvent): number {
   return typeof delta?.text === "string" ? delta.text.length : 0;
 }
 
+/** Whether a quota could apply to a model at all: its own limits, or any key's. */
+export function quotasApply(auth: { keys: readonly { limits?: Limits }[] } | undefined, modelLimits: Limits | undefined): boolean {
+  const some = (l: Limits | undefined) => l?.requestsPerMinute !== undefined || l?.tokensPerMinute !== undefined;
+  return some(modelLimits) || (auth?.keys.some((k) => some(k.limits)) ?? false);
+}
+
 export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
   const { store } = options;
   const windowMs = options.windowMs ?? MINUTE_MS;
   const throttled = (unit: Counter["unit"]) =>
     new BedrockError("ThrottlingException", unit === "requests" ? TOO_MANY_REQUESTS : TOO_MANY_TOKENS);
 
-  return (inner: Model): Model => {
-    const model = options.modelLimits(inner.id);
+  // It never changes a request or an answer (it only reads the relayed bytes going by), so a pass-through
+  // model's relay stays behind it.
+  const middleware = (inner: Model): Model => {
+    const model = options.modelLimits;
     const modelRequests: Counter | undefined = model?.requestsPerMinute
       ? { key: `quota:model:${inner.id}:requests`, limit: model.requestsPerMinute, unit: "requests" } : undefined;
     const modelTokens: Counter | undefined = model?.tokensPerMinute
@@ -173,4 +181,5 @@ export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
     }
     return wrapped;
   };
+  return Object.assign(middleware, { admissionOnly: true as const });
 }

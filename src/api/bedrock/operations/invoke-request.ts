@@ -91,6 +91,7 @@ export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): N
   const native = parseNativeBody(body);
   const guardrailId = header(req, "x-amzn-bedrock-guardrailidentifier");
   // Bedrock's own key inside the model's body: it belongs to the guardrail, never to the model.
+  const streamMode = (native["amazon-bedrock-guardrailConfig"] as { streamProcessingMode?: unknown } | undefined)?.streamProcessingMode;
   if (native["amazon-bedrock-guardrailConfig"] !== undefined) {
     if (!guardrailId) {
       throw validationError("The amazon-bedrock-guardrailConfig field requires a guardrail. Provide guardrailIdentifier and guardrailVersion, or remove the field, and try again.");
@@ -99,6 +100,9 @@ export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): N
   }
   const request = family.toConverse(native, { modelId: ctx.requestedModelId, requestId: ctx.requestId });
   applyHeaderOptions(req, request.input, guardrailId);
+  if (request.input.guardrailConfig && streamMode === "ASYNCHRONOUS") {
+    request.input.guardrailConfig = { ...request.input.guardrailConfig, streamProcessingMode: "async" } as ConverseInput["guardrailConfig"];
+  }
   return request;
 }
 

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
-import { ModelRegistry } from "./gateway/model-registry.js";
+import { DEFAULT_MODELS, ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
@@ -24,10 +24,11 @@ import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
+import { catalogOperations } from "./api/control-plane/catalog/catalog-operations.js";
 import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
 import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
-import { listen, type RunningServer } from "./server/listen.js";
+import { DEFAULT_CONNECTION_TIMEOUTS, listen, type RunningServer } from "./server/listen.js";
 import { openStores } from "./storage/open-stores.js";
 import { createJobs } from "./jobs/index.js";
 import { checkNativeBody, invokeThroughCatalog } from "./jobs/invoke-through-catalog.js";
@@ -40,6 +41,7 @@ export const DEFAULT_HOST = "127.0.0.1";
 // Bedrock's InvokeModel body limit is 25,000,000 bytes; leave room for JSON framing around it.
 export const DEFAULT_MAX_BODY_BYTES = 26 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The front doors, for plugging in operations, admin routes and doors (app.ts does; so may an embedder). */
@@ -97,6 +99,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyTimeoutMs: s.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     shutdown: shutdown.signal,
     onEnd,
     keepBodies: settings.options.history.bodies,
@@ -120,6 +123,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   plugAsyncInvokes(runtime, jobs.asyncInvokes);
   plugBatchJobs(controlPlane, jobs.batchJobs);
+  for (const [name, handler] of catalogOperations(config.models ?? DEFAULT_MODELS)) controlPlane.handle(name, handler);
   for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
@@ -133,6 +137,10 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     host: s.host ?? DEFAULT_HOST,
     handler: (req, res) => dispatcher.handle(req as Request, res as Response),
     tls: s.tlsCert && s.tlsKey ? { certFile: s.tlsCert, keyFile: s.tlsKey } : undefined,
+    timeouts: {
+      headersMs: s.headersTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUTS.headersMs,
+      idleMs: s.idleTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUTS.idleMs,
+    },
   });
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);

@@ -64,6 +64,22 @@ export const providerSchema = z.discriminatedUnion("type", [
 /** The native InvokeModel body a model speaks, when its id prefix does not say. */
 export const familySchema = z.enum(["anthropic", "nova", "llama", "titan", "mistral", "cohere", "openai", "echo"]);
 
+const modalitySchema = z.enum(["TEXT", "IMAGE", "EMBEDDING"]);
+
+/** Overrides of a model's ListFoundationModels / GetFoundationModel entry. */
+export const catalogSchema = z
+  .object({
+    modelName: z.string().min(1).max(20),
+    providerName: z.string().min(1).max(20),
+    inputModalities: z.array(modalitySchema),
+    outputModalities: z.array(modalitySchema),
+    responseStreamingSupported: z.boolean(),
+    inferenceTypesSupported: z.array(z.enum(["ON_DEMAND", "PROVISIONED"])),
+    lifecycleStatus: z.enum(["ACTIVE", "LEGACY"]),
+  })
+  .partial()
+  .strict();
+
 export const modelSchema = z
   .object({
     /** The modelId clients send: a plain id, an inference-profile id, or an ARN. */
@@ -73,6 +89,8 @@ export const modelSchema = z
     /** The upstream's own model name; defaults to `id`. */
     model: z.string().min(1).optional(),
     family: familySchema.optional(),
+    /** What the control plane's catalogue says of this model (src/api/control-plane/catalog/); defaults follow the id's family. */
+    catalog: catalogSchema.optional(),
     /** Record / replay this model's answers; overrides the provider's. */
     cassettes: cassetteConfigSchema.optional(),
     /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
@@ -90,6 +108,12 @@ export const serverSchema = z
     maxBodyBytes: z.number().int().positive().optional(),
     /** How long in-flight requests may take to finish on SIGTERM/SIGINT before connections are cut. */
     shutdownGraceMs: z.number().int().nonnegative().optional(),
+    /** A request's head must be complete this long after it starts (default 10 s; docs/hardening.md). */
+    headersTimeoutMs: timeoutMs.optional(),
+    /** A connection or HTTP/2 session with no request in flight closes after this long (default 60 s). */
+    idleTimeoutMs: timeoutMs.optional(),
+    /** A request body that sends nothing for this long is answered 408 RequestTimeoutException (default 30 s). */
+    bodyTimeoutMs: timeoutMs.optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */

@@ -12,6 +12,8 @@ import { readBody } from "./read-body.js";
 /** What stays the same for every request of one server. */
 export interface CallSetup {
   readonly maxBodyBytes: number;
+  /** How long a request body may pause before it is answered 408 RequestTimeoutException. */
+  readonly bodyTimeoutMs: number;
   /** Aborted when the server begins to shut down: unary calls finish, streams end with an exception. */
   readonly shutdown: AbortSignal;
   /** Called once per request with the finished record, after the response has closed. */
@@ -82,10 +84,13 @@ export class IncomingCall {
     this.#checkBody = checkBody;
   }
 
-  /** The request body, up to the server's limit (a larger one is a ValidationException). */
+  /**
+   * The request body, up to the server's limit (a larger one is a ValidationException, answered before the
+   * rest is read), arriving without a pause longer than the body timeout (else RequestTimeoutException).
+   */
   readBody(): Promise<Buffer> {
     if (!this.#body) {
-      this.#body = readBody(this.req, this.setup.maxBodyBytes);
+      this.#body = readBody(this.req, this.res, { maxBytes: this.setup.maxBodyBytes, stallMs: this.setup.bodyTimeoutMs });
       if (this.keepsBodies) this.#body = this.#body.then((b) => (this.record.requestBody = b));
     }
     const check = this.#checkBody;

@@ -14,6 +14,7 @@ const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/
 const EXTRA_STATUS: Record<string, number> = {
   SerializationException: 400,
   UnknownOperationException: 404,
+  RequestTimeoutException: 408,
   MissingAuthenticationTokenException: 403,
   IncompleteSignatureException: 400,
   UnrecognizedClientException: 403,

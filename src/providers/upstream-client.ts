@@ -188,7 +188,9 @@ export class UpstreamClient {
     const original = err.fields.originalMessage === undefined ? undefined : this.redact(err.fields.originalMessage);
     if (message === err.message && original === err.fields.originalMessage) return err;
     const fields = original === undefined ? err.fields : { ...err.fields, originalMessage: original };
-    return caused(new BedrockError(err.errorName, message, fields), err.cause ?? err);
+    const copy = new BedrockError(err.errorName, message, fields);
+    copy.httpStatus = err.httpStatus;
+    return caused(copy, err.cause ?? err);
   }
 
   close(): Promise<void> {

@@ -15,6 +15,7 @@ import { converseStreamEcho } from "./scenarios/converse-stream-echo.js";
 import { gatewayOverhead } from "./scenarios/gateway-overhead.js";
 import { memoryOpenStreams } from "./scenarios/memory-open-streams.js";
 import { authOverhead } from "./scenarios/auth-overhead.js";
+import { observabilityOverhead } from "./scenarios/observability-overhead.js";
 
 const SCENARIOS: Record<string, { title: string; run: (o: RunOptions) => Promise<ScenarioResult> }> = {
   "converse-echo": { title: "1. Converse, echo model", run: converseEcho },
@@ -22,6 +23,7 @@ const SCENARIOS: Record<string, { title: string; run: (o: RunOptions) => Promise
   "gateway-overhead": { title: "3. Gateway overhead", run: gatewayOverhead },
   "memory-open-streams": { title: "4. Memory, 1,000 open streams", run: memoryOpenStreams },
   "auth-overhead": { title: "5. SigV4 verification on vs off", run: authOverhead },
+  "observability-overhead": { title: "6. Observability: ledger + metrics on vs off", run: observabilityOverhead },
 };
 
 const { values } = parseArgs({

@@ -1,22 +1,35 @@
 // The composition root: config → models (wrapped by the gateway policies) → front doors → one dispatch
 // table → transport. Used by the CLI, the tests' helpers and the benchmarks. A later front door, operation
 // or admin route is one line here (see the README's design section).
+import { readFileSync } from "node:fs";
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
-import { ModelRegistry } from "./gateway/model-registry.js";
+import { DEFAULT_MODELS, ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";
 import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-plane/control-plane-door.js";
 import { registerScriptRoutes } from "./api/admin/script-routes.js";
 import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
 import type { CallObserver } from "./observe/call-observer.js";
+import { createObserveStack, type ObserveStack } from "./observe/observe-stack.js";
+import { observeSettings } from "./observe/observe-config.js";
+import { observeAdminRoutes } from "./api/admin/observe-routes.js";
+import { requestUrl } from "./api/admin/admin-route.js";
+import { openEventStreams } from "./api/bedrock/write-event-stream.js";
+import type { SqlDatabase } from "./storage/index.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
 import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
-import { listen, type RunningServer } from "./server/listen.js";
+import { openGuardrails } from "./guardrails/open-guardrails.js";
+import { createAnthropicDoor } from "./api/anthropic/anthropic-door.js";
+import { catalogOperations } from "./api/control-plane/catalog/catalog-operations.js";
+import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
+import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
+import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
+import { DEFAULT_CONNECTION_TIMEOUTS, listen, type RunningServer } from "./server/listen.js";
 import { openStores } from "./storage/open-stores.js";
 import { createJobs } from "./jobs/index.js";
 import { checkNativeBody, invokeThroughCatalog } from "./jobs/invoke-through-catalog.js";
@@ -29,6 +42,8 @@ export const DEFAULT_HOST = "127.0.0.1";
 // Bedrock's InvokeModel body limit is 25,000,000 bytes; leave room for JSON framing around it.
 export const DEFAULT_MAX_BODY_BYTES = 26 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The front doors, for plugging in operations, admin routes and doors (app.ts does; so may an embedder). */
 export interface Doors {
@@ -43,6 +58,10 @@ export interface Basalt {
   readonly server: RunningServer;
   readonly registry: ModelRegistry;
   readonly doors: Doors;
+  /** Ledger, call history, metrics and traces. */
+  readonly observe: ObserveStack;
+  /** The SQL database (ledger, jobs): SQLite in dataDir, or storage.postgres. */
+  readonly sql: SqlDatabase;
   readonly url: string;
   /** Graceful stop: streams end with an exception event, other requests finish. */
   stop(): Promise<void>;
@@ -56,22 +75,35 @@ export interface StartOptions {
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
   const counters = await openCounterStore({ redis: config.storage?.redis, log });
+  const s = config.server;
+  const settings = observeSettings(config, DEFAULT_HOST);
+  const stores = await openStores({ dataDir: settings.options.dataDir, postgres: config.storage?.postgres, s3: config.storage?.s3, log });
+  // The judge model is looked up when asked (the registry's models are wrapped by these guardrails).
+  const guardrails = await openGuardrails({ config, db: stores.sql, catalog: () => registry, warn: (f, m) => log.warn(f, m) });
   const registry = new ModelRegistry(config, {
     config,
     scripts,
+    guardrails,
     counters: counters.store,
     onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
   });
-  const observers = [...(opts.observers ?? [])];
+  const observe = await createObserveStack({
+    ...settings, logger: log, db: settings.options.ledger.enabled ? stores.sql : undefined, openStreams: () => openEventStreams.count,
+  }).catch(async (err: unknown) => {
+    await stores.close();
+    throw err;
+  });
+  const extraObservers = opts.observers ?? [];
+  const observers = [observe.observer, ...extraObservers];
   const shutdown = new AbortController();
-  const s = config.server;
-  const stores = await openStores({ dataDir: s.dataDir ?? "./.basalt/", postgres: config.storage?.postgres, s3: config.storage?.s3, log });
-  const onEnd = observers.length ? (record: CallRecord) => notifyObservers(observers, record) : undefined;
+  const onEnd = (record: CallRecord) => notifyObservers(observers, record);
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyTimeoutMs: s.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     shutdown: shutdown.signal,
     onEnd,
+    keepBodies: settings.options.history.bodies,
     authenticator: createAuthenticator(config.auth),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
@@ -80,8 +112,12 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  dispatcher.plug("anthropic", createAnthropicDoor({ catalog: registry }));
   addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
+  for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
+    admin.route(route.method, route.path, (call) => route.handle(call, requestUrl(call)));
+  }
   // Async invocations and batch jobs: their model calls take InvokeModel's path, policies included.
   const jobs = await createJobs({
     db: stores.sql, blobs: stores.blobs, config: config.jobs, invoke: invokeThroughCatalog({ catalog: registry, onEnd }),
@@ -89,9 +125,12 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   });
   plugAsyncInvokes(runtime, jobs.asyncInvokes);
   plugBatchJobs(controlPlane, jobs.batchJobs);
+  for (const [name, handler] of catalogOperations(config.models ?? DEFAULT_MODELS)) controlPlane.handle(name, handler);
+  for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
+  runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
+  runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
-  //   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);
   //   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
 
@@ -100,6 +139,10 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     host: s.host ?? DEFAULT_HOST,
     handler: (req, res) => dispatcher.handle(req as Request, res as Response),
     tls: s.tlsCert && s.tlsKey ? { certFile: s.tlsCert, keyFile: s.tlsKey } : undefined,
+    timeouts: {
+      headersMs: s.headersTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUTS.headersMs,
+      idleMs: s.idleTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUTS.idleMs,
+    },
   });
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);
@@ -109,6 +152,8 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     server,
     registry,
     doors: { runtime, controlPlane, admin, plug: dispatcher.plug },
+    observe,
+    sql: stores.sql,
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
       shutdown.abort();
@@ -116,7 +161,9 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       await Promise.all([server.close(grace), jobs.stop(grace)]);
       await registry.close();
       await counters.store.close();
-      await Promise.allSettled(observers.map((o) => o.close?.()));
+      // The ledger's last batch is written before its database closes.
+      await Promise.allSettled(extraObservers.map((o) => o.close?.()));
+      await observe.close();
       await stores.close();
     },
   };
@@ -131,4 +178,12 @@ function notifyObservers(observers: readonly CallObserver[], record: CallRecord)
       log.warn({ observer: observer.name, requestId: record.requestId, err: (err as Error).message }, "observer failed");
     }
   }
+}
+
+/** The served models with their providers, for the console. */
+function servedModels(registry: ModelRegistry, providerTypes: ReadonlyMap<string, string>) {
+  return registry.ids.map((id) => {
+    const info = registry.resolve(id)!.info;
+    return { id, provider: info.provider, providerType: providerTypes.get(info.provider) ?? "unknown", upstreamModel: info.model ?? id };
+  });
 }

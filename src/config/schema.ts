@@ -3,7 +3,9 @@ import { z } from "zod";
 import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
 import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
 import { jobsConfigSchema } from "../jobs/jobs-config.js";
+import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
 
 const timeoutMs = z.number().int().positive();
@@ -62,6 +64,22 @@ export const providerSchema = z.discriminatedUnion("type", [
 /** The native InvokeModel body a model speaks, when its id prefix does not say. */
 export const familySchema = z.enum(["anthropic", "nova", "llama", "titan", "mistral", "cohere", "openai", "echo"]);
 
+const modalitySchema = z.enum(["TEXT", "IMAGE", "EMBEDDING"]);
+
+/** Overrides of a model's ListFoundationModels / GetFoundationModel entry. */
+export const catalogSchema = z
+  .object({
+    modelName: z.string().min(1).max(20),
+    providerName: z.string().min(1).max(20),
+    inputModalities: z.array(modalitySchema),
+    outputModalities: z.array(modalitySchema),
+    responseStreamingSupported: z.boolean(),
+    inferenceTypesSupported: z.array(z.enum(["ON_DEMAND", "PROVISIONED"])),
+    lifecycleStatus: z.enum(["ACTIVE", "LEGACY"]),
+  })
+  .partial()
+  .strict();
+
 export const modelSchema = z
   .object({
     /** The modelId clients send: a plain id, an inference-profile id, or an ARN. */
@@ -71,10 +89,14 @@ export const modelSchema = z
     /** The upstream's own model name; defaults to `id`. */
     model: z.string().min(1).optional(),
     family: familySchema.optional(),
+    /** What the control plane's catalogue says of this model (src/api/control-plane/catalog/); defaults follow the id's family. */
+    catalog: catalogSchema.optional(),
     /** Record / replay this model's answers; overrides the provider's. */
     cassettes: cassetteConfigSchema.optional(),
     /** Requests/tokens per minute for this model, all callers together (auth/auth-config.ts). */
     limits: limitsSchema.optional(),
+    /** USD per million tokens, for the ledger's cost (src/observe/observe-config.ts). */
+    price: priceSchema.optional(),
   })
   .strict();
 
@@ -86,10 +108,20 @@ export const serverSchema = z
     maxBodyBytes: z.number().int().positive().optional(),
     /** How long in-flight requests may take to finish on SIGTERM/SIGINT before connections are cut. */
     shutdownGraceMs: z.number().int().nonnegative().optional(),
+    /** A request's head must be complete this long after it starts (default 10 s; docs/hardening.md). */
+    headersTimeoutMs: timeoutMs.optional(),
+    /** A connection or HTTP/2 session with no request in flight closes after this long (default 60 s). */
+    idleTimeoutMs: timeoutMs.optional(),
+    /** A request body that sends nothing for this long is answered 408 RequestTimeoutException (default 30 s). */
+    bodyTimeoutMs: timeoutMs.optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
     dataDir: dataDirSchema.optional(),
+    // Observability (src/observe/observe-config.ts): call history, ledger, metrics.
+    history: historySchema.optional(),
+    ledger: ledgerSchema.optional(),
+    metrics: metricsSchema.optional(),
   })
   .strict();
 
@@ -102,6 +134,10 @@ export const configSchema = z
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
     auth: authConfigSchema.optional(),
+    /** Guardrails defined in the config file, served read-only beside those made through the API (guardrails/guardrail-config.ts). */
+    guardrails: guardrailsConfigSchema.optional(),
+    /** A served model that classifies for guardrail topic, content and grounding policies. */
+    guardrailJudge: guardrailJudgeConfigSchema.optional(),
     /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
     storage: storageSchema.optional(),
     /** Async invocations and batch jobs (jobs/jobs-config.ts). */

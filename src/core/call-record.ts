@@ -21,6 +21,8 @@ export interface AttemptRecord {
 export interface CallRecord {
   /** Epoch ms at arrival. */
   readonly startedAtMs: number;
+  /** Epoch µs at arrival (monotonic clock): orders calls made within one millisecond. */
+  readonly arrivalUs?: number;
   readonly requestId: string;
   /** "bedrock" | "control-plane" | "openai" | "anthropic" | "admin" | "batch" | "async" | … */
   frontDoor: string;
@@ -40,6 +42,8 @@ export interface CallRecord {
   /** Exception name when the call failed (also for a stream's exception event). */
   errorName?: string;
   errorMessage?: string;
+  /** The failure's causes, outermost first ("Error: fetch failed", "Error: connect ECONNREFUSED …"). */
+  errorCause?: string[];
   stopReason?: string;
   inputTokens?: number;
   outputTokens?: number;
@@ -57,7 +61,12 @@ export interface CallRecord {
   costUsd?: number | null;
   /** The client went away before the answer was complete. */
   clientGone?: boolean;
-  /** Decoded request/response for the call history, only when history bodies are on. */
+  /** The client's W3C `traceparent` header, so the call's trace span joins the caller's trace. */
+  traceparent?: string;
+  /**
+   * Request and response for the call history, only when history bodies are on: the request body bytes, and
+   * `{ contentType, body }` of what was written (observe/decode-bodies.ts decodes both, off the response path).
+   */
   requestBody?: unknown;
   responseBody?: unknown;
 }
@@ -65,6 +74,7 @@ export interface CallRecord {
 export function newCallRecord(init: { requestId: string; frontDoor: string; operation?: string; caller?: string }): CallRecord {
   return {
     startedAtMs: Date.now(),
+    arrivalUs: Math.round((performance.timeOrigin + performance.now()) * 1000),
     requestId: init.requestId,
     frontDoor: init.frontDoor,
     operation: init.operation ?? "",

@@ -18,6 +18,8 @@ export type BedrockErrorName =
   // Not in the model, but what the AWS front end answers for unparsable bodies and unknown routes.
   | "SerializationException"
   | "UnknownOperationException"
+  // What the AWS front end answers to a request whose body stops arriving (408; SDKs retry it).
+  | "RequestTimeoutException"
   // What the AWS front end answers before a request reaches the service: authentication (auth/).
   | "MissingAuthenticationTokenException"
   | "IncompleteSignatureException"

@@ -23,7 +23,24 @@ export function noteStreamEvent(record: CallRecord, eventType: string, payload: 
   else if (eventType === "messageStop") record.stopReason = (payload as { stopReason?: string }).stopReason;
 }
 
-export function noteError(record: CallRecord, error: { errorName: string; message: string }): void {
+/** `original`: the failure as thrown, when the answer is a different error (an unexpected one → 500). */
+export function noteError(record: CallRecord, error: { errorName: string; message: string; cause?: unknown }, original?: unknown): void {
   record.errorName = error.errorName;
   record.errorMessage = error.message;
+  const chain = causeMessages(original ?? error.cause);
+  if (chain.length) record.errorCause = chain;
+}
+
+/** An error and its causes as "Name: message" lines, outermost first; bounded in case of a cycle. */
+function causeMessages(error: unknown): string[] {
+  const out: string[] = [];
+  for (let e = error; e !== undefined && e !== null && out.length < 8; e = (e as { cause?: unknown }).cause) {
+    if (!(e instanceof Error)) {
+      out.push(String(e));
+      break;
+    }
+    const code = (e as { code?: unknown }).code;
+    out.push(`${e.name}: ${e.message}${typeof code === "string" && !e.message.includes(code) ? ` (${code})` : ""}`);
+  }
+  return out;
 }

@@ -5,10 +5,12 @@
 //   2. quotas      — requests/tokens per minute per caller                           admission-only
 //   3. scripts     — test-double scripts answer before any backend is touched
 //   4. cache       — a stored answer skips everything below
-//   5. guardrails  — screen the request and the answer
+//   5. guardrails  — screen the request and the answer (a model relayed to a Bedrock upstream keeps its
+//                    byte-for-byte relay: the upstream applies its own guardrails)
 //   6. fallback → retry → circuit breaker — around each upstream try
 //   7. cassettes   — record / replay what the provider answered (test doubles)
-//   8. the provider's model
+//   8. attempts    — times each upstream try into the call record (observe/)        changes nothing
+//   9. the provider's model
 //
 // Admission-only policies (see core/model-middleware.ts) leave a pass-through model's relay in place; any
 // other policy drops it, so relayed calls go through converse() and the policy sees them — unless it handles
@@ -16,16 +18,21 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
+import { recordAttempts } from "../observe/record-attempts.js";
 import type { KeyValueStore } from "../storage/index.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
 import type { ScriptStore } from "./policies/scripts/script-store.js";
 import { modelAccessPolicy } from "./policies/model-access.js";
+import { guardrailsPolicy } from "./policies/guardrails/guardrails-policy.js";
+import type { GuardrailService } from "../guardrails/guardrail-service.js";
 import { quotaPolicy, quotasApply } from "./policies/quotas.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
   readonly config: BasaltConfig;
+  /** Guardrails for Converse/ConverseStream `guardrailConfig` and InvokeModel's guardrail headers. */
+  readonly guardrails?: GuardrailService;
   /** Where quota counters live (memory, or Redis shared by every node); no quotas without it. */
   readonly counters?: KeyValueStore;
   /** The counter store failed in a way it did not absorb; the call went through uncounted. */
@@ -41,7 +48,10 @@ export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddlew
   const limits = deps.config.models?.find((m) => m.id === info.id)?.limits;
   if (deps.counters && quotasApply(deps.config.auth, limits)) policies.push(quotaPolicy({ store: deps.counters, modelLimits: limits, onStoreError: deps.onCounterError }));
   if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));
+  if (deps.guardrails) policies.push(guardrailsPolicy(deps.guardrails));
   const cassettes = cassettesFor(info, deps.config);
   if (cassettes) policies.push(cassettes);
+  // Innermost: one attempt per upstream try in the call record (observe/); a script or a replay makes none.
+  policies.push(recordAttempts(info));
   return policies;
 }

@@ -83,7 +83,9 @@ export async function evaluateGuardrail(
 
   const filters = activeContentFilters(def.contentPolicyConfig, source);
   const topics = activeTopics(def.topicPolicyConfig, source);
-  const grounding = activeGroundingFilters(def.contextualGroundingPolicyConfig, source);
+  const grounding = activeGroundingFilters(def.contextualGroundingPolicyConfig, source, {
+    source: groundingSources.length > 0, query: queries.length > 0,
+  });
   const categories = contentCategoriesToClassify(filters);
   const joined = texts.join("\n\n");
   let scores: ClassifyResult = { categories: {}, topics: {} };
@@ -97,11 +99,7 @@ export async function evaluateGuardrail(
   }
   const contentResult = contentPolicyAssessment(filters, scores.categories, full);
   const topicResult = topicPolicyAssessment(topics, scores.topics, full);
-  // Without a grounding source nothing is supported; without a query nothing is answered.
-  const groundingResult = groundingPolicyAssessment(grounding, {
-    grounding: groundingSources.length ? scores.grounding?.grounding ?? 0 : 0,
-    relevance: queries.length ? scores.grounding?.relevance ?? 0 : 0,
-  });
+  const groundingResult = groundingPolicyAssessment(grounding, scores.grounding ?? { grounding: 0, relevance: 0 });
 
   const blocked = words.blocked || sensitive.blocked || contentResult.blocked || topicResult.blocked || groundingResult.blocked;
   const masked = !blocked && sensitive.anonymized;

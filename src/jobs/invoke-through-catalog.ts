@@ -4,6 +4,7 @@
 // door ("async" / "batch") for the observers (ledger, metrics), as a live call would.
 import { randomUUID } from "node:crypto";
 import { requireFamily } from "../api/bedrock/operations/invoke-request.js";
+import { translateNative } from "../api/bedrock/operations/read-native-body.js";
 import { httpStatusOf } from "../api/bedrock/respond.js";
 import { validateConversation } from "../api/bedrock/validation/validate-conversation.js";
 import { validateShape } from "../api/bedrock/validation/validate-input.js";
@@ -50,7 +51,7 @@ export function invokeThroughCatalog(opts: CatalogInvokeOptions): InvokeFn {
   };
 
   async function invoke(served: NonNullable<ReturnType<ModelCatalog["resolve"]>>, modelId: string, modelInput: unknown, ctx: CallContext) {
-    const request = requireFamily(modelId, served.info).toConverse(nativeBody(modelInput), { modelId, requestId: ctx.requestId });
+    const request = translateNative(requireFamily(modelId, served.info), nativeBody(modelInput), { modelId, requestId: ctx.requestId });
     const output = await served.model.converse(request.input, ctx);
     noteOutput(ctx.record, output);
     return { body: request.fromConverse(output), inputTokens: output.usage?.inputTokens, outputTokens: output.usage?.outputTokens };
@@ -80,6 +81,6 @@ export function checkNativeBody(catalog: ModelCatalog): (modelId: string, modelI
     const served = catalog.resolve(modelId);
     if (!served) throw validationError("The provided model identifier is invalid.");
     const family = requireFamily(modelId, served.info);
-    family.toConverse(nativeBody(modelInput), { modelId, requestId: randomUUID() });
+    translateNative(family, nativeBody(modelInput), { modelId, requestId: randomUUID() });
   };
 }

@@ -12,10 +12,14 @@ import { readBody } from "./read-body.js";
 /** What stays the same for every request of one server. */
 export interface CallSetup {
   readonly maxBodyBytes: number;
+  /** How long a request body may pause before it is answered 408 RequestTimeoutException. */
+  readonly bodyTimeoutMs: number;
   /** Aborted when the server begins to shut down: unary calls finish, streams end with an exception. */
   readonly shutdown: AbortSignal;
   /** Called once per request with the finished record, after the response has closed. */
   readonly onEnd?: (record: CallRecord) => void;
+  /** Keep each call's request body and response bytes in its record, for the call history (not for admin calls). */
+  readonly keepBodies?: boolean;
 }
 
 export class IncomingCall {
@@ -30,6 +34,10 @@ export class IncomingCall {
   // AbortController and abort()'s DOMException were together the largest per-request cost of a unary call.
   private controller?: AbortController;
   private clientGone = false;
+  // Only with history bodies on: the written response chunks (the request body goes straight to the record).
+  private readonly keepsBodies: boolean = false;
+  private responseChunks?: Buffer[];
+  private responseContentType?: string;
 
   constructor(
     readonly req: Request,
@@ -40,6 +48,10 @@ export class IncomingCall {
     private readonly setup: CallSetup,
   ) {
     this.record = newCallRecord({ requestId: this.requestId, frontDoor, caller: this.caller.name });
+    const traceparent = req.headers.traceparent;
+    if (typeof traceparent === "string") this.record.traceparent = traceparent;
+    if (setup.keepBodies && frontDoor !== "admin") this.keepsBodies = true;
+    if (this.keepsBodies) this.responseChunks = teeResponse(res, (type) => (this.responseContentType = type));
     res.once("close", () => this.closed());
   }
 
@@ -72,9 +84,15 @@ export class IncomingCall {
     this.#checkBody = checkBody;
   }
 
-  /** The request body, up to the server's limit (a larger one is a ValidationException). */
+  /**
+   * The request body, up to the server's limit (a larger one is a ValidationException, answered before the
+   * rest is read), arriving without a pause longer than the body timeout (else RequestTimeoutException).
+   */
   readBody(): Promise<Buffer> {
-    this.#body ??= readBody(this.req, this.setup.maxBodyBytes);
+    if (!this.#body) {
+      this.#body = readBody(this.req, this.res, { maxBytes: this.setup.maxBodyBytes, stallMs: this.setup.bodyTimeoutMs });
+      if (this.keepsBodies) this.#body = this.#body.then((b) => (this.record.requestBody = b));
+    }
     const check = this.#checkBody;
     if (!check) return this.#body;
     return this.#body.then((body) => {
@@ -109,6 +127,47 @@ export class IncomingCall {
     const record = this.record;
     record.latencyMs = Number((process.hrtime.bigint() - this.startedAt) / 1_000_000n);
     record.status ??= this.res.headersSent ? this.res.statusCode : undefined;
+    if (this.responseChunks) {
+      const contentType = this.responseContentType ?? this.res.getHeader("content-type");
+      record.responseBody = { contentType: String(contentType ?? ""), body: Buffer.concat(this.responseChunks) };
+    }
     onEnd(record);
   }
+}
+
+/**
+ * Collects what is written to a response (references to the written chunks, no copy until the end), and the
+ * content type given to writeHead (headers passed there are not readable back through getHeader).
+ */
+function teeResponse(res: Response, onContentType: (type: string) => void): Buffer[] {
+  const chunks: Buffer[] = [];
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    const headers = args.find((a) => typeof a === "object" && a !== null && !Array.isArray(a)) as Record<string, unknown> | undefined;
+    const type = headers?.["content-type"];
+    if (typeof type === "string") onContentType(type);
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as Response["writeHead"];
+  const keep = (chunk: unknown, encoding: unknown) => {
+    if (typeof chunk === "string") chunks.push(Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"));
+    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  };
+  const write = res.write;
+  const end = res.end;
+  // HTTP/2's end(chunk) writes the chunk through write(): keep it once.
+  let ending = false;
+  res.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
+    if (!ending) keep(chunk, rest[0]);
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as Response["write"];
+  res.end = function (this: Response, chunk?: unknown, ...rest: unknown[]) {
+    if (typeof chunk !== "function") keep(chunk, rest[0]);
+    ending = true;
+    try {
+      return (end as (...a: unknown[]) => Response).call(this, chunk, ...rest);
+    } finally {
+      ending = false;
+    }
+  } as Response["end"];
+  return chunks;
 }

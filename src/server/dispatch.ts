@@ -27,6 +27,8 @@ export type DoorName = "admin" | "openai" | "anthropic" | "runtime" | "controlPl
 /** Path prefixes reserved for a door. A prefix without a trailing '/' also matches the path itself. */
 const BY_PREFIX: readonly (readonly [prefix: string, door: DoorName])[] = [
   ["/_basalt/", "admin"],
+  // Prometheus scrapes /metrics by convention; it is Basalt's own route like those under /_basalt/.
+  ["/metrics", "admin"],
   ["/openai/v1/", "openai"],
   ["/v1/chat/completions", "openai"],
   ["/v1/responses", "openai"],

@@ -4,7 +4,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import {
   createServer as createHttp2Server, createSecureServer, type Http2ServerRequest, type Http2ServerResponse,
-  type Http2Session,
+  type Http2Session, type ServerHttp2Stream,
 } from "node:http2";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
@@ -12,11 +12,25 @@ import type { AddressInfo } from "node:net";
 
 export type Handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
 
+/** How long a connection may keep the server waiting (docs/hardening.md). */
+export interface ConnectionTimeouts {
+  /**
+   * A request's head must be complete this long after its first byte (on a new connection: after it
+   * connects, HTTP/2 preface included); else 408 and the connection is closed.
+   */
+  readonly headersMs: number;
+  /** A connection or HTTP/2 session with no request in flight is closed after this long without traffic. */
+  readonly idleMs: number;
+}
+
+export const DEFAULT_CONNECTION_TIMEOUTS: ConnectionTimeouts = { headersMs: 10_000, idleMs: 60_000 };
+
 export interface ListenOptions {
   port: number;
   host: string;
   handler: Handler;
   tls?: { certFile: string; keyFile: string };
+  timeouts?: ConnectionTimeouts;
 }
 
 export interface RunningServer {
@@ -33,26 +47,44 @@ const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 const H2_SETTINGS = { maxConcurrentStreams: 1000, initialWindowSize: 1 << 20 };
 
 export async function listen(opts: ListenOptions): Promise<RunningServer> {
+  const timeouts = opts.timeouts ?? DEFAULT_CONNECTION_TIMEOUTS;
   const sessions = new Set<Http2Session>();
   const sockets = new Set<Socket>();
+  // Connections not yet handed to either server (still sending their first bytes).
+  const undecided = new Set<Socket>();
+  const watchSessions = idleSessionWatcher(timeouts.idleMs);
   const track = (session: Http2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
+    watchSessions(session);
   };
 
-  const h1 = createHttpServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, opts.handler);
-  // Requests in flight per HTTP/1.1 socket. The http server never listens itself (sockets are handed to it),
-  // so its own connection tracking — and closeIdleConnections() — is inactive; shutdown needs this instead.
+  const h1 = createHttpServer({
+    keepAliveTimeout: timeouts.idleMs,
+    headersTimeout: timeouts.headersMs,
+    // The body's own timeout is progress-based (read-body.ts); a whole-request deadline would cut slow uploads.
+    requestTimeout: 0,
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, timeouts.headersMs / 4)),
+  }, opts.handler);
+  // The http server is handed sockets and never listens, and Node starts its connection tracking — which
+  // runs headersTimeout (slowloris, silent sockets) and closeIdleConnections() — on 'listening'. Start it.
+  h1.emit("listening");
+  // A request with `Expect: 100-continue` goes to the handler without an automatic 100 Continue: the body
+  // reader sends it only for a body it will accept (an oversized one is refused without being asked for).
+  h1.on("checkContinue", opts.handler);
+  // Requests in flight per HTTP/1.1 socket, so shutdown can tell idle keep-alive sockets from busy ones.
   const inFlight = new Map<Socket, number>();
   h1.on("connection", (socket: Socket) => {
     inFlight.set(socket, 0);
     socket.once("close", () => inFlight.delete(socket));
   });
-  h1.on("request", (req: IncomingMessage, res: ServerResponse) => {
+  const countRequest = (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     res.once("close", () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
-  });
+  };
+  h1.on("request", countRequest);
+  h1.on("checkContinue", countRequest);
   const closeIdleH1 = () => {
     for (const [socket, n] of inFlight) if (n === 0) socket.destroy();
   };
@@ -60,15 +92,25 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
 
   if (opts.tls) {
     const secure = createSecureServer(
-      { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile), allowHTTP1: true, settings: H2_SETTINGS },
+      {
+        cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile), allowHTTP1: true, settings: H2_SETTINGS,
+        handshakeTimeout: timeouts.headersMs,
+      },
       opts.handler,
     );
+    // HTTP/1.1 over TLS is served by the secure server itself, with the http server's timeouts.
+    Object.assign(secure, { headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.idleMs, requestTimeout: 0 });
+    secure.on("checkContinue", opts.handler);
     secure.on("session", track);
     outer = secure;
   } else {
     const h2 = createHttp2Server({ settings: H2_SETTINGS }, opts.handler);
+    h2.on("checkContinue", opts.handler);
     h2.on("session", track);
-    outer = createNetServer({ noDelay: true }, (socket) => routeConnection(socket, h1, h2));
+    outer = createNetServer({ noDelay: true }, (socket) => {
+      undecided.add(socket);
+      routeConnection(socket, h1, h2, timeouts.headersMs, () => undecided.delete(socket));
+    });
   }
   outer.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -93,6 +135,8 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
       // HTTP/2: GOAWAY lets open streams finish and refuses new ones. HTTP/1.1: drop idle keep-alives
       // now and mark busy ones to close after their response.
       for (const s of sessions) s.close();
+      // A connection that has not sent a request yet has nothing to finish.
+      for (const socket of undecided) socket.destroy();
       closeIdleH1();
       h1.on("request", (_req, res: ServerResponse) => res.setHeader("connection", "close"));
       const idle = setInterval(closeIdleH1, 50);
@@ -103,6 +147,8 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
       await closed;
       clearInterval(idle);
       clearTimeout(timer);
+      // Stops the connection tracking started above (the server was never listening: the callback's error is expected).
+      h1.close(() => undefined);
     },
   };
 }
@@ -111,14 +157,20 @@ function routeConnection(
   socket: Socket,
   h1: ReturnType<typeof createHttpServer>,
   h2: ReturnType<typeof createHttp2Server>,
+  headersMs: number,
+  decided: () => void,
 ): void {
   let head: Buffer = Buffer.alloc(0);
+  // A socket that stays silent, or sends part of the HTTP/2 preface and stops, is closed.
+  const timer = setTimeout(() => socket.destroy(), headersMs);
   const onData = (chunk: Buffer) => {
     head = head.length ? Buffer.concat([head, chunk]) : chunk;
     const n = Math.min(head.length, PREFACE.length);
     const isH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
     // Undecided until the bytes seen could still be either (a prefix of the preface).
     if (isH2 && head.length < PREFACE.length) return;
+    clearTimeout(timer);
+    decided();
     socket.off("data", onData);
     socket.pause();
     socket.unshift(head);
@@ -133,5 +185,28 @@ function routeConnection(
     }
   };
   socket.on("data", onData);
+  socket.once("close", () => {
+    clearTimeout(timer);
+    decided();
+  });
   socket.on("error", () => socket.destroy());
+}
+
+/**
+ * Closes an HTTP/2 session once it has had no open stream and no traffic for `idleMs`. A session whose
+ * streams are merely quiet (a model thinking) is left alone; it is checked again after its next traffic.
+ */
+function idleSessionWatcher(idleMs: number): (session: Http2Session) => void {
+  return (session) => {
+    let open = 0;
+    session.on("stream", (stream: ServerHttp2Stream) => {
+      open++;
+      stream.once("close", () => open--);
+    });
+    // A listener of its own: setTimeout's callback would run only once, and the timer re-arms on traffic.
+    session.on("timeout", () => {
+      if (open === 0) session.close();
+    });
+    session.setTimeout(idleMs);
+  };
 }

@@ -1,56 +1,116 @@
-// Reads a request body with a size limit. Past the limit the rest is drained (so the client can read the
-// error instead of a reset) up to a hard cap, then the connection is dropped.
+// Reads a request body within two limits: its size (checked against Content-Length before a byte is read,
+// and again as bytes arrive) and its progress (a body that sends nothing for `stallMs` is answered 408
+// RequestTimeoutException). A refused body is answered at once; what happens to the rest of it depends on
+// the transport (release-request.ts): an HTTP/1.1 body already on its way is drained up to a cap so that a
+// client writing its whole body before reading sees the answer, an HTTP/2 stream is reset after the answer,
+// and a body never sent (Expect: 100-continue) is never asked for.
 import { BedrockError } from "../core/errors.js";
-import type { Request } from "./http-types.js";
+import type { Request, Response } from "./http-types.js";
+import { closeAfterAnswer, isHttp2, resetAfterAnswer } from "./release-request.js";
 
 const DRAIN_EXTRA_BYTES = 16 * 1024 * 1024;
 
+export interface BodyLimits {
+  /** Largest body accepted, in bytes. */
+  readonly maxBytes: number;
+  /** Longest wait for the next bytes of a body before it is answered 408. */
+  readonly stallMs: number;
+}
+
+const tooLarge = (size: number, limit: number) => new BedrockError(
+  "ValidationException",
+  `The request body is ${size} bytes, more than the ${limit} bytes allowed. Reduce the size of the request and try again.`,
+);
+
+export const bodyTimeout = (stallMs: number) => new BedrockError(
+  "RequestTimeoutException",
+  `The request body did not arrive: no bytes for ${stallMs} ms. Send the body without pausing and try again.`,
+);
+
+const expectsContinue = (req: Request) => String(req.headers.expect ?? "").toLowerCase() === "100-continue";
+
 // Plain 'data'/'end' listeners rather than `for await`: the stream's async iterator costs several promises
 // per request on the hottest path of every call.
-export function readBody(req: Request, limit: number): Promise<Buffer> {
+export function readBody(req: Request, res: Response, limits: BodyLimits): Promise<Buffer> {
+  const { maxBytes, stallMs } = limits;
+  const declared = Number(req.headers["content-length"] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    // Refused from its declared length, before a byte is read (and before any 100 Continue).
+    if (expectsContinue(req)) isHttp2(res) ? resetAfterAnswer(res) : closeAfterAnswer(res);
+    else release(req, res, limits);
+    return Promise.reject(tooLarge(declared, maxBytes));
+  }
+  if (expectsContinue(req) && !res.headersSent) res.writeContinue();
+
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? NaN);
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = Number.isFinite(declared) && declared > limit;
     let settled = false;
-    // Draining (not buffering) an oversized body lets HTTP/1.1 clients, which write the whole body before
-    // reading, see the typed 400; a reset after a few KB would reach them as ECONNRESET instead.
-    const drainCap = Math.max(limit * 4, limit + DRAIN_EXTRA_BYTES);
-    const finish = (err?: unknown) => {
-      if (settled) return;
+    const stop = () => {
       settled = true;
+      clearTimeout(stall);
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
       req.off("close", onClose);
-      if (over) {
-        reject(new BedrockError(
-          "ValidationException",
-          `The request body is ${Number.isFinite(declared) ? declared : size} bytes, more than the ${limit} bytes allowed. Reduce the size of the request and try again.`,
-        ));
-      } else if (err) {
-        reject(err);
-      } else {
-        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-      }
     };
+    const stall = setTimeout(() => {
+      stop();
+      isHttp2(res) ? resetAfterAnswer(res) : closeAfterAnswer(res);
+      reject(bodyTimeout(stallMs));
+    }, stallMs);
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) over = true;
-      if (!over) return void chunks.push(chunk);
-      if (size > drainCap) {
-        // Past the hard cap: stop reading and drop the connection.
-        finish();
-        req.destroy();
+      if (size > maxBytes) {
+        stop();
+        release(req, res, limits, size);
+        reject(tooLarge(size, maxBytes));
+        return;
       }
+      chunks.push(chunk);
+      stall.refresh();
     };
-    const onEnd = () => finish();
-    const onError = (err: Error) => finish(err);
-    const onClose = () => finish(new Error("The client closed the request before its body was complete."));
+    const onEnd = () => {
+      stop();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      stop();
+      reject(err);
+    };
+    const onClose = () => {
+      stop();
+      reject(new Error("The client closed the request before its body was complete."));
+    };
     req.on("data", onData);
     req.once("end", onEnd);
     req.once("error", onError);
     req.once("close", onClose);
   });
+}
+
+/**
+ * The rest of a refused body. HTTP/2: the stream is reset once the answer is out. HTTP/1.1: read and thrown
+ * away (a client that writes its whole body before reading would otherwise meet a reset instead of the
+ * answer) up to a cap, while bytes keep coming; past the cap, or stalled, the connection is dropped.
+ */
+function release(req: Request, res: Response, { maxBytes, stallMs }: BodyLimits, alreadyRead = 0): void {
+  if (isHttp2(res)) return resetAfterAnswer(res);
+  if (req.complete) return;
+  const cap = Math.max(maxBytes * 4, maxBytes + DRAIN_EXTRA_BYTES);
+  let drained = alreadyRead;
+  const drop = () => {
+    clearTimeout(stall);
+    req.off("data", onData);
+    req.destroy();
+  };
+  const stall = setTimeout(drop, stallMs);
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > cap) drop();
+    else stall.refresh();
+  };
+  req.on("data", onData);
+  req.once("end", () => clearTimeout(stall));
+  req.once("close", () => clearTimeout(stall));
 }

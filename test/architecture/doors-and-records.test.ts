@@ -45,7 +45,6 @@ async function post(path: string, body = "{}", method = "POST") {
 
 test("runtime operations not built yet answer 404 UnknownOperationException, as any unknown path does", async () => {
   for (const [method, path] of [
-    ["POST", "/guardrail/gr-1/version/1/apply"], ["POST", "/guardrail-checks/invoke"],
     ["POST", "/model/basalt.echo/invoke-with-bidirectional-stream"], ["POST", "/no/such/path"],
   ]) {
     const r = await post(path, "{}", method);

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import {
   ConverseCommand, ValidationException, type BedrockRuntimeClient, type ConverseCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
-import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
 import { transports } from "../helpers/clients.js";
 
 const recording = (name: string) => JSON.parse(readFileSync(new URL(`./recordings/${name}`, import.meta.url), "utf8"));
@@ -70,7 +70,9 @@ const MODEL_CONSTRAINTS: [string, Req, string][] = [
 ];
 
 let basalt: RunningBasalt;
-before(async () => (basalt = await startBasalt()));
+// The guardrail "valid values … are accepted" names exists (without policies, so the request passes).
+const GUARDRAIL = "guardrails:\n  - { id: abc123, name: constraints-guardrail, blockedInputMessaging: blocked, blockedOutputsMessaging: blocked }\n";
+before(async () => (basalt = await startBasalt({ config: writeConfig(GUARDRAIL) })));
 after(async () => assert.equal(await basalt.stop(), 0));
 
 function expectValidation(expected: string) {

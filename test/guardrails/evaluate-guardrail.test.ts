@@ -225,6 +225,14 @@ describe("contextual grounding policy", () => {
     assert.equal(rel.detected, false);
     assert.deepEqual(r.outputs, [{ text: "Output blocked." }]);
   });
+  it("checks each filter only when its reference is given", async () => {
+    const none = await run(grounding, [text("The capital of France is Lyon.")], "OUTPUT");
+    assert.equal(none.action, "NONE");
+    assert.deepEqual(none.policies, {});
+    assert.equal(none.usage.contextualGroundingPolicyUnits, 0);
+    const sourceOnly = await run(grounding, [refs[0], text("The capital of France is Paris.")], "OUTPUT");
+    assert.deepEqual(sourceOnly.policies.contextualGroundingPolicy?.filters?.map((f) => f.type), ["GROUNDING"]);
+  });
   it("applies to OUTPUT only", async () => {
     const r = await run(grounding, [...refs, text("Lyon")], "INPUT");
     assert.deepEqual(r.policies, {});

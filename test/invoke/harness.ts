@@ -45,6 +45,9 @@ models:
   - { id: "${NO_FAMILY}", provider: echo }
   - { id: "${OPENAI_CLAUDE}", provider: local, model: gpt-4o-mini }
   - { id: "${OPENAI_NOVA}", provider: local, model: gpt-4o-mini }
+# A guardrail without policies: requests that name it pass, as requests naming a real guardrail do.
+guardrails:
+  - { id: abc123xyz, name: invoke-wire-guardrail, blockedInputMessaging: blocked, blockedOutputsMessaging: blocked }
 `);
   const basalt = await startBasalt({ config });
   const client = h2Client(basalt.url);

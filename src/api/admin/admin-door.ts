@@ -11,7 +11,7 @@ import { sendError, sendRefusal } from "../bedrock/respond.js";
 export type AdminHandler = (call: IncomingCall, labels: Readonly<Record<string, string>>) => Promise<void>;
 
 export interface AdminDoor extends FrontDoor {
-  /** Adds a route: `route("GET", "/_basalt/calls/{requestId}", handler)`. Patterns start with /_basalt/. */
+  /** Adds a route: `route("GET", "/_basalt/calls/{requestId}", handler)`. Patterns start with /_basalt/ (or are /metrics). */
   route(method: string, pattern: string, handler: AdminHandler): void;
 }
 
@@ -28,10 +28,12 @@ export function createAdminDoor(): AdminDoor {
         sendError(call.res, err, call.requestId, call.record);
       }
     },
-    authentication: { admin: true, openPaths: ["/_basalt/health"] },
+    // The console page is a static shell (no data in it): a browser cannot send the admin key on navigation,
+    // so the page opens for anyone and its script asks for the key before it fetches anything.
+    authentication: { admin: true, openPaths: ["/_basalt/health", "/_basalt/console"] },
     refuse: (call, error) => void sendRefusal(call, error),
     route(method, pattern, handler) {
-      if (!pattern.startsWith("/_basalt/")) throw new Error(`admin routes live under /_basalt/: ${pattern}`);
+      if (!pattern.startsWith("/_basalt/") && pattern !== "/metrics") throw new Error(`admin routes live under /_basalt/ (or are /metrics): ${pattern}`);
       routes.add({ method, path: pattern, value: handler });
     },
   };

@@ -8,7 +8,8 @@ import { splitEventStreamFrames } from "../../core/split-event-stream-frames.js"
 import type { Model, RelayCall } from "../../core/model.js";
 import type { Request, Response } from "../../server/http-types.js";
 import type { OperationCall } from "./operation.js";
-import { exceptionFrame } from "./write-event-stream.js";
+import type { CallRecord } from "../../core/call-record.js";
+import { exceptionFrame, openEventStreams } from "./write-event-stream.js";
 
 const EVENT_STREAM = "application/vnd.amazon.eventstream";
 
@@ -57,18 +58,21 @@ export async function relayOperation(call: OperationCall, action: string): Promi
   }
   // Show the 200 at once, as a stream's first event may take a while.
   res.flushHeaders();
+  openEventStreams.count++;
   const frames = splitEventStreamFrames(upstream.body)[Symbol.asyncIterator]();
   try {
-    const outcome = await pipe(res, frames, AbortSignal.any([ctx.signal, shutdown]));
+    const outcome = await pipe(res, frames, AbortSignal.any([ctx.signal, shutdown]), ctx.record);
     if (outcome === ABORTED && shutdown.aborted && !res.destroyed) res.write(exceptionFrame(SHUTTING_DOWN, unionShape ?? "ResponseStream"));
   } catch (err) {
     if (!res.destroyed) res.write(exceptionFrame(shutdown.aborted ? SHUTTING_DOWN : err, unionShape ?? "ResponseStream"));
+  } finally {
+    openEventStreams.count--;
   }
   if (!res.destroyed) res.end();
 }
 
 /** Writes chunks until the source ends (`done`) or the signal fires (ABORTED, source released). */
-async function pipe(res: Response, source: AsyncIterator<Uint8Array>, signal: AbortSignal): Promise<"done" | typeof ABORTED> {
+async function pipe(res: Response, source: AsyncIterator<Uint8Array>, signal: AbortSignal, record?: CallRecord): Promise<"done" | typeof ABORTED> {
   const aborted = new Promise<typeof ABORTED>((resolve) => {
     if (signal.aborted) resolve(ABORTED);
     else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
@@ -79,6 +83,7 @@ async function pipe(res: Response, source: AsyncIterator<Uint8Array>, signal: Ab
       if (next === ABORTED) return ABORTED;
       if (next.done) return "done";
       if (res.destroyed) return ABORTED;
+      if (record) record.timeToFirstTokenMs ??= Date.now() - record.startedAtMs;
       if (!res.write(next.value)) await Promise.race([drained(res), aborted]);
     }
   } finally {

@@ -14,6 +14,7 @@ const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/
 const EXTRA_STATUS: Record<string, number> = {
   SerializationException: 400,
   UnknownOperationException: 404,
+  RequestTimeoutException: 408,
   MissingAuthenticationTokenException: 403,
   IncompleteSignatureException: 400,
   UnrecognizedClientException: 403,
@@ -42,7 +43,7 @@ export function sendJson(res: Response, status: number, body: string | Uint8Arra
 export function reportError(error: unknown, requestId: string, record?: CallRecord): BedrockError {
   const err = toBedrockError(error);
   if (err !== error) logUnexpected(error, requestId);
-  if (record) noteError(record, err);
+  if (record) noteError(record, err, err !== error ? error : undefined);
   return err;
 }
 

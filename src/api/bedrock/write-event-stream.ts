@@ -58,6 +58,9 @@ function endFrame(error: unknown, opts: EventStreamOptions): Uint8Array {
 }
 
 const ABORTED = Symbol("aborted");
+
+/** Event streams being written right now (relayed ones included), read by the basalt_streams_open gauge. */
+export const openEventStreams = { count: 0 };
 const SHUTTING_DOWN = new BedrockError("ServiceUnavailableException", "The server is shutting down. Retry your request.");
 
 // Frames produced in the same tick are written together (one socket write / HTTP/2 DATA frame instead of
@@ -97,6 +100,7 @@ export async function writeEventStream(
     });
   };
 
+  let opened = false;
   try {
     let first: IteratorResult<Frame | UnionEvent>;
     try {
@@ -121,6 +125,9 @@ export async function writeEventStream(
     });
     // HTTP/1.1 sends headers with the first chunk; flush them now so the client sees the 200 at once.
     res.flushHeaders();
+    openEventStreams.count++;
+    opened = true;
+    opts.record.timeToFirstTokenMs ??= Date.now() - opts.record.startedAtMs;
 
     let batch: Uint8Array[] = [];
     let batchBytes = 0;
@@ -178,6 +185,7 @@ export async function writeEventStream(
     }
     if (!res.destroyed) res.end();
   } finally {
+    if (opened) openEventStreams.count--;
     wake = undefined;
     signal.removeEventListener("abort", onAbort);
   }

@@ -1,6 +1,8 @@
 // contextualGroundingPolicyConfig: GROUNDING (is the response supported by the `grounding_source` blocks?)
-// and RELEVANCE (does it answer the `query` blocks?). Evaluated on OUTPUT only. A score below the filter's
-// threshold is detected. Without a grounding source grounding scores 0; without a query relevance scores 0.
+// and RELEVANCE (does it answer the `query` blocks?). Evaluated on OUTPUT only, and each filter only when its
+// reference is given ("when a reference source and a user query is provided", as Bedrock documents it): a
+// Converse answer without grounding_source / query guardContent is not grounding-checked. A score below
+// the filter's threshold is detected.
 import type { GuardrailContextualGroundingPolicyConfig } from "../../core/control-plane-shapes.generated.js";
 import type { GuardrailContextualGroundingFilter, GuardrailContextualGroundingPolicyAssessment } from "../../core/shapes.generated.js";
 import type { GuardrailContextualGroundingFilterConfig, GuardrailSource } from "../guardrail-definition.js";
@@ -9,9 +11,11 @@ import { blockAction } from "./actions.js";
 export function activeGroundingFilters(
   config: GuardrailContextualGroundingPolicyConfig | undefined,
   source: GuardrailSource,
+  present: { readonly source: boolean; readonly query: boolean },
 ): GuardrailContextualGroundingFilterConfig[] {
   if (source !== "OUTPUT") return [];
-  return (config?.filtersConfig ?? []).filter((f) => f.enabled ?? true);
+  return (config?.filtersConfig ?? []).filter((f) =>
+    (f.enabled ?? true) && (f.type === "GROUNDING" ? present.source : present.query));
 }
 
 export interface GroundingPolicyResult { readonly blocked: boolean; readonly assessment?: GuardrailContextualGroundingPolicyAssessment }

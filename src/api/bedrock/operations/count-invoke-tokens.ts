@@ -3,14 +3,14 @@
 import type { ModelInfo } from "../../../core/model-info.js";
 import type { CallContext } from "../../../core/model.js";
 import type { CountTokensInput } from "../../../core/shapes.generated.js";
-import { parseNativeBody } from "../../../families/native-body.js";
 import { requireFamily } from "./invoke-request.js";
+import { parseNative, translateNative } from "./read-native-body.js";
 
 export function invokeBodyAsConverse(base64Body: string, ctx: CallContext, entry: ModelInfo): CountTokensInput {
   const family = requireFamily(ctx.requestedModelId, entry);
-  const native = parseNativeBody(Buffer.from(base64Body, "base64"));
+  const native = parseNative(Buffer.from(base64Body, "base64"));
   delete native["amazon-bedrock-guardrailConfig"];
-  const { input } = family.toConverse(native, { modelId: ctx.requestedModelId, requestId: ctx.requestId });
+  const { input } = translateNative(family, native, { modelId: ctx.requestedModelId, requestId: ctx.requestId });
   return {
     converse: {
       messages: input.messages,

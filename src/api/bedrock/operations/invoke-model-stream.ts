@@ -9,6 +9,9 @@ import type { Headers } from "../../../server/http-types.js";
 import type { ModelOperation } from "../operation.js";
 import { writeEventStream, type Frame } from "../write-event-stream.js";
 import { checkInvokeHeaders, parseInvokeRequest } from "./invoke-request.js";
+import { invokeGuardrailFields } from "../../../guardrails/invoke-model-guardrail-fields.js";
+import type { ConverseInput } from "../../../core/model.js";
+import type { GuardrailTraceAssessment, StopReason } from "../../../core/shapes.generated.js";
 
 type Chunk = Record<string, unknown>;
 
@@ -16,13 +19,19 @@ type Chunk = Record<string, unknown>;
 class StreamMeter {
   firstByteLatency?: number;
   usage?: TokenUsage;
+  stopReason?: StopReason;
+  guardrailTrace?: GuardrailTraceAssessment;
 
   constructor(private readonly ctx: CallContext) {}
 
   async *tap(events: AsyncIterable<StreamEvent>): AsyncIterable<StreamEvent> {
     for await (const event of events) {
       this.firstByteLatency ??= latencyMs(this.ctx);
-      if (event.metadata) this.usage = event.metadata.usage;
+      if (event.metadata) {
+        this.usage = event.metadata.usage;
+        this.guardrailTrace = event.metadata.trace?.guardrail;
+      }
+      if (event.messageStop) this.stopReason = event.messageStop.stopReason;
       for (const type in event) noteStreamEvent(this.ctx.record, type, (event as Record<string, unknown>)[type]);
       yield event;
     }
@@ -43,13 +52,17 @@ class StreamMeter {
 }
 
 /** One chunk held back, so the last one can carry the invocation metrics; each chunk as a `chunk` frame. */
-async function* toFrames(chunks: AsyncIterable<Chunk>, meter: StreamMeter): AsyncIterable<Frame> {
+async function* toFrames(chunks: AsyncIterable<Chunk>, meter: StreamMeter, input: ConverseInput): AsyncIterable<Frame> {
   let held: Chunk | undefined;
   for await (const chunk of chunks) {
     if (held) yield chunkFrame(held);
     held = chunk;
   }
-  if (held) yield chunkFrame({ ...held, "amazon-bedrock-invocationMetrics": meter.metrics() });
+  if (held) {
+    // A guardrail's action and trace ride on the last chunk, as Bedrock sends them.
+    const guardrail = invokeGuardrailFields(input, meter.stopReason, meter.guardrailTrace);
+    yield chunkFrame({ ...held, ...guardrail, "amazon-bedrock-invocationMetrics": meter.metrics() });
+  }
 }
 
 const chunkFrame = (chunk: Chunk): Frame => ["chunk", { bytes: Buffer.from(JSON.stringify(chunk)).toString("base64") }];
@@ -63,7 +76,7 @@ export const invokeModelStream: ModelOperation<Headers> = {
     const streamCtx = withShutdown(ctx, shutdown);
     const meter = new StreamMeter(ctx);
     const chunks = request.toChunks(meter.tap(served.model.converseStream(request.input, streamCtx)));
-    await writeEventStream(res, toFrames(chunks, meter), {
+    await writeEventStream(res, toFrames(chunks, meter, request.input), {
       unionShape: "ResponseStream",
       requestId: ctx.requestId,
       record: ctx.record,

@@ -7,6 +7,7 @@ import type { Headers } from "../../../server/http-types.js";
 import type { ModelOperation } from "../operation.js";
 import { sendJson } from "../respond.js";
 import { checkInvokeHeaders, parseInvokeRequest } from "./invoke-request.js";
+import { invokeGuardrailFields } from "../../../guardrails/invoke-model-guardrail-fields.js";
 
 export function usageHeaders(usage: TokenUsage | undefined, latency: number): Headers {
   const headers: Headers = {
@@ -26,7 +27,8 @@ export const invokeModel: ModelOperation<Headers> = {
     const request = parseInvokeRequest(call);
     const output = await served.model.converse(request.input, ctx);
     noteOutput(ctx.record, output);
-    const body = JSON.stringify(request.fromConverse(output));
+    const native = request.fromConverse(output) as Record<string, unknown>;
+    const body = JSON.stringify({ ...native, ...invokeGuardrailFields(request.input, output.stopReason, output.trace?.guardrail) });
     sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed });
   },
 };

@@ -6,11 +6,11 @@ import type { ModelInfo } from "../../../core/model-info.js";
 import type { RequestMetadata } from "../../../core/shapes.generated.js";
 import type { Family, NativeRequest } from "../../../families/family.js";
 import { familyFor } from "../../../families/index.js";
-import { parseNativeBody } from "../../../families/native-body.js";
 import type { Headers, Request } from "../../../server/http-types.js";
 import type { OperationCall } from "../operation.js";
 import { shape } from "../validation/service-model.js";
 import { formatIssues, validatorFor, type Issue } from "../validation/validate-shape.js";
+import { parseNative, translateNative } from "./read-native-body.js";
 
 type InvokeShape = "InvokeModelRequest" | "InvokeModelWithResponseStreamRequest";
 
@@ -88,17 +88,21 @@ export function requireFamily(modelId: string, entry: ModelInfo): Family {
 /** The native body read by the model's family: the Converse input a backend serves, and how to answer. */
 export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): NativeRequest {
   const family = requireFamily(ctx.requestedModelId, served.info);
-  const native = parseNativeBody(body);
+  const native = parseNative(body);
   const guardrailId = header(req, "x-amzn-bedrock-guardrailidentifier");
   // Bedrock's own key inside the model's body: it belongs to the guardrail, never to the model.
+  const streamMode = (native["amazon-bedrock-guardrailConfig"] as { streamProcessingMode?: unknown } | undefined)?.streamProcessingMode;
   if (native["amazon-bedrock-guardrailConfig"] !== undefined) {
     if (!guardrailId) {
       throw validationError("The amazon-bedrock-guardrailConfig field requires a guardrail. Provide guardrailIdentifier and guardrailVersion, or remove the field, and try again.");
     }
     delete native["amazon-bedrock-guardrailConfig"];
   }
-  const request = family.toConverse(native, { modelId: ctx.requestedModelId, requestId: ctx.requestId });
+  const request = translateNative(family, native, { modelId: ctx.requestedModelId, requestId: ctx.requestId });
   applyHeaderOptions(req, request.input, guardrailId);
+  if (request.input.guardrailConfig && streamMode === "ASYNCHRONOUS") {
+    request.input.guardrailConfig = { ...request.input.guardrailConfig, streamProcessingMode: "async" } as ConverseInput["guardrailConfig"];
+  }
   return request;
 }
 

@@ -3,6 +3,12 @@
 //   1 validation error detected: Value at 'messages.1.member.content.2.member.document.name' failed to
 //   satisfy constraint: Member must have length less than or equal to 200
 // List indices in these paths are 1-based with `.member`, as in the recordings of the real service.
+//
+// Validation is total: after it passes, every member a reader may touch has its modelled type. JSON null
+// members are removed (restJson1 reads null as absent, and a reader testing `"text" in block` must not
+// find one), a union must hold exactly one member this model knows, and a document may not nest deeper
+// than MAX_JSON_DEPTH (readers and JSON.stringify recurse through documents).
+import { exceedsDepth, MAX_JSON_DEPTH } from "../../../core/json-depth.js";
 import { shape, type Shape } from "./service-model.js";
 
 export interface ConstraintIssue { kind: "constraint"; path: string; rule: string }
@@ -11,16 +17,24 @@ export type Issue = ConstraintIssue | UnionIssue;
 
 type Check = (value: unknown, path: string, issues: Issue[]) => void;
 
-const compiled = new Map<string, Check>();
+/**
+ * "constraints": everything the model states (what the AWS front end checks on a request). "types": only
+ * what keeps readers safe — types, required members, unions, document depth — for Converse input that
+ * Basalt made itself from a native body, whose ranges are the native format's, not Converse's.
+ */
+export type ValidationMode = "constraints" | "types";
+
+const compiled: Record<ValidationMode, Map<string, Check>> = { constraints: new Map(), types: new Map() };
 
 /** A validator for one named shape; compiled once and cached (never per request). */
-export function validatorFor(shapeName: string): Check {
-  let check = compiled.get(shapeName);
+export function validatorFor(shapeName: string, mode: ValidationMode = "constraints"): Check {
+  const cache = compiled[mode];
+  let check = cache.get(shapeName);
   if (!check) {
     // Recursive shapes (Document-like or nested lists) resolve through the cache lazily.
-    compiled.set(shapeName, (v, p, i) => check!(v, p, i));
-    check = compile(shapeName, shape(shapeName));
-    compiled.set(shapeName, check);
+    cache.set(shapeName, (v, p, i) => check!(v, p, i));
+    check = compile(shapeName, shape(shapeName), mode);
+    cache.set(shapeName, check);
   }
   return check;
 }
@@ -29,7 +43,8 @@ const join = (path: string, member: string) => (path ? `${path}.${member}` : mem
 const fail = (issues: Issue[], path: string, rule: string) => issues.push({ kind: "constraint", path, rule });
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function lengthChecks(s: Shape, issues: Issue[], path: string, length: number): void {
+function lengthChecks(s: Shape, issues: Issue[], path: string, length: number, mode: ValidationMode): void {
+  if (mode === "types") return;
   if (s.min !== undefined && length < s.min) fail(issues, path, `Member must have length greater than or equal to ${s.min}`);
   if (s.max !== undefined && length > s.max) fail(issues, path, `Member must have length less than or equal to ${s.max}`);
 }
@@ -52,25 +67,32 @@ function base64Length(b64: string): number {
   return Math.floor((b64.length * 3) / 4) - pad;
 }
 
-function compile(name: string, s: Shape): Check {
-  if (s.document) return () => {};
+const DEPTH_RULE = `Member must not nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep`;
+
+function compile(name: string, s: Shape, mode: ValidationMode): Check {
+  if (s.document) {
+    return (v, path, issues) => {
+      if (exceedsDepth(v, MAX_JSON_DEPTH)) fail(issues, path, DEPTH_RULE);
+    };
+  }
+  const constraints = mode === "constraints";
   switch (s.type) {
-    case "structure": return s.union ? compileUnion(name, s) : compileStructure(s);
+    case "structure": return s.union ? compileUnion(name, s, mode) : compileStructure(s, mode);
     case "list": {
-      const item = validatorFor(s.member!.shape);
+      const item = validatorFor(s.member!.shape, mode);
       return (v, path, issues) => {
         if (!Array.isArray(v)) return fail(issues, path, "Member must be a list");
-        lengthChecks(s, issues, path, v.length);
+        lengthChecks(s, issues, path, v.length, mode);
         for (let i = 0; i < v.length; i++) item(v[i], `${path}.${i + 1}.member`, issues);
       };
     }
     case "map": {
-      const key = validatorFor(s.key!.shape);
-      const value = validatorFor(s.value!.shape);
+      const key = validatorFor(s.key!.shape, mode);
+      const value = validatorFor(s.value!.shape, mode);
       return (v, path, issues) => {
         if (!isObject(v)) return fail(issues, path, "Member must be a map");
         const entries = Object.entries(v);
-        lengthChecks(s, issues, path, entries.length);
+        lengthChecks(s, issues, path, entries.length, mode);
         for (const [k, val] of entries) {
           key(k, `${path}.${k}.key`, issues);
           value(val, `${path}.${k}.value`, issues);
@@ -78,21 +100,21 @@ function compile(name: string, s: Shape): Check {
       };
     }
     case "string": {
-      const pattern = s.pattern ? compilePattern(s.pattern) : undefined;
-      const allowed = s.enum ? new Set(s.enum) : undefined;
+      const pattern = s.pattern && constraints ? compilePattern(s.pattern) : undefined;
+      const allowed = s.enum && constraints ? new Set(s.enum) : undefined;
       const enumText = s.enum ? `Member must satisfy enum value set: [${s.enum.join(", ")}]` : "";
       return (v, path, issues) => {
         if (typeof v !== "string") return fail(issues, path, "Member must be a string");
         if (allowed && !allowed.has(v)) return fail(issues, path, enumText);
-        lengthChecks(s, issues, path, v.length);
+        lengthChecks(s, issues, path, v.length, mode);
         if (pattern && !pattern.test(v)) fail(issues, path, `Member must satisfy regular expression pattern: ${s.pattern}`);
       };
     }
     case "blob":
       return (v, path, issues) => {
         // Bad base64 would otherwise reach models (and the echo renderer's byte counts) as garbage.
-        if (typeof v !== "string" || !isBase64(v)) return fail(issues, path, "Member must be a base64-encoded blob");
-        lengthChecks(s, issues, path, base64Length(v));
+        if (typeof v !== "string" || (constraints && !isBase64(v))) return fail(issues, path, "Member must be a base64-encoded blob");
+        if (constraints) lengthChecks(s, issues, path, base64Length(v), mode);
       };
     case "integer": case "long": case "float": case "double": {
       const integral = s.type === "integer" || s.type === "long";
@@ -100,6 +122,7 @@ function compile(name: string, s: Shape): Check {
         if (typeof v !== "number" || !Number.isFinite(v) || (integral && !Number.isInteger(v))) {
           return fail(issues, path, `Member must be ${integral ? "an integer" : "a finite number"}`);
         }
+        if (!constraints) return;
         if (s.min !== undefined && v < s.min) fail(issues, path, `Member must have value greater than or equal to ${s.min}`);
         if (s.max !== undefined && v > s.max) fail(issues, path, `Member must have value less than or equal to ${s.max}`);
       };
@@ -115,36 +138,43 @@ function compile(name: string, s: Shape): Check {
   }
 }
 
-function compileStructure(s: Shape): Check {
+// JSON null reads as absent: the member is deleted, so readers that test `"member" in value` never see it.
+function dropNulls(v: Record<string, unknown>): void {
+  for (const k in v) if (v[k] === null) delete v[k];
+}
+
+function compileStructure(s: Shape, mode: ValidationMode): Check {
   // Members bound to the URI or headers are not in the JSON body.
   const members = Object.entries(s.members ?? {})
     .filter(([, ref]) => !ref.location)
-    .map(([m, ref]) => ({ name: m, check: validatorFor(ref.shape) }));
+    .map(([m, ref]) => ({ name: m, check: validatorFor(ref.shape, mode) }));
   const required = (s.required ?? []).filter((m) => !s.members?.[m]?.location);
   return (v, path, issues) => {
     if (!isObject(v)) return fail(issues, path, "Member must be a structure");
-    for (const m of required) if (v[m] === undefined || v[m] === null) fail(issues, join(path, m), "Member must not be null");
+    dropNulls(v);
+    for (const m of required) if (v[m] === undefined) fail(issues, join(path, m), "Member must not be null");
     for (const { name, check } of members) {
       const value = v[name];
-      if (value !== undefined && value !== null) check(value, join(path, name), issues);
+      if (value !== undefined) check(value, join(path, name), issues);
     }
   };
 }
 
-function compileUnion(name: string, s: Shape): Check {
+function compileUnion(name: string, s: Shape, mode: ValidationMode): Check {
   const names = Object.keys(s.members ?? {});
-  const checks = new Map(names.map((m) => [m, validatorFor(s.members![m].shape)]));
+  const checks = new Map(names.map((m) => [m, validatorFor(s.members![m].shape, mode)]));
   return (v, path, issues) => {
     if (!isObject(v)) return fail(issues, path, "Member must be a structure");
-    const set = Object.keys(v).filter((k) => v[k] !== null && v[k] !== undefined);
-    const known = set.filter((k) => checks.has(k));
-    // Unknown keys are tolerated (newer clients may send members this model lacks), but a union must
-    // still carry exactly one member.
-    if (set.length !== 1) {
+    dropNulls(v);
+    // Exactly one member, and one this model knows: a member of a newer model (or a typo) alone cannot be
+    // served, and one beside a known member would leave readers to guess which the caller meant.
+    const set = Object.keys(v);
+    const check = set.length === 1 ? checks.get(set[0]) : undefined;
+    if (!check) {
       issues.push({ kind: "union", path, shapeName: name, members: names });
       return;
     }
-    if (known.length === 1) checks.get(known[0])!(v[known[0]], join(path, known[0]), issues);
+    check(v[set[0]], join(path, set[0]), issues);
   };
 }
 

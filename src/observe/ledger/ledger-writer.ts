@@ -1,0 +1,140 @@
+// Writes finished calls to the ledger in batches, off the response path: observe() only queues; a timer
+// flushes at most FLUSH_MS later (or at once when BATCH_ROWS are waiting), so a crash loses at most the last
+// fraction of a second. A failing database never fails a call: the batch is kept (up to MAX_PENDING rows,
+// the oldest dropped beyond that) and retried on the next tick.
+import type { CallRecord } from "../../core/call-record.js";
+import type { SqlDatabase, SqlValue } from "../../storage/sql-database.js";
+import type { CallObserver } from "../call-observer.js";
+import { arrivalUs } from "../call-order.js";
+import { entryToRow, LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, type LedgerEntry } from "./ledger-schema.js";
+
+export interface LedgerWriterOptions {
+  db: SqlDatabase;
+  /** Longest a finished call waits before it is written. */
+  flushMs?: number;
+  /** Rows that trigger a write at once. */
+  batchRows?: number;
+  /** Rows kept while the database is failing. */
+  maxPending?: number;
+  /** Told once per failure streak (the logger). */
+  onError?: (err: unknown, pendingRows: number) => void;
+  now?: () => number;
+}
+
+export const FLUSH_MS = 500;
+export const BATCH_ROWS = 256;
+const MAX_PENDING = 100_000;
+// 28 columns × 256 rows = 7,168 parameters: under SQLite's 32,766 and Postgres' 65,535.
+const ROWS_PER_STATEMENT = 256;
+
+export class LedgerWriter implements CallObserver {
+  readonly name = "ledger";
+  private readonly db: SqlDatabase;
+  private readonly flushMs: number;
+  private readonly batchRows: number;
+  private readonly maxPending: number;
+  private readonly onError?: (err: unknown, pendingRows: number) => void;
+  private readonly now: () => number;
+  private pending: LedgerEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+  private failing = false;
+  private closed = false;
+
+  private constructor(opts: LedgerWriterOptions) {
+    this.db = opts.db;
+    this.flushMs = opts.flushMs ?? FLUSH_MS;
+    this.batchRows = opts.batchRows ?? BATCH_ROWS;
+    this.maxPending = opts.maxPending ?? MAX_PENDING;
+    this.onError = opts.onError;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Creates the table (once per database) and returns a writer. */
+  static async open(opts: LedgerWriterOptions): Promise<LedgerWriter> {
+    await opts.db.migrate(LEDGER_MIGRATIONS);
+    return new LedgerWriter(opts);
+  }
+
+  observe(record: Readonly<CallRecord>): void {
+    if (this.closed) return;
+    this.pending.push({ record, seq: arrivalUs(record), endedAtMs: this.now() });
+    if (this.pending.length > this.maxPending) this.pending.splice(0, this.pending.length - this.maxPending);
+    if (this.pending.length >= this.batchRows && !this.writing) this.startWrite();
+    else this.timer ??= setTimeout(() => this.onTimer(), this.flushMs).unref();
+  }
+
+  /** Writes everything queued so far; resolves when it is in the database (read-your-writes for the admin API). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.pending.length) {
+      this.startWrite();
+      await this.writing;
+    }
+    if (this.failing) throw new Error("the ledger database is failing; calls are queued in memory");
+  }
+
+  /** Deletes calls that started before `beforeMs`; returns how many. */
+  deleteOlderThan(beforeMs: number): Promise<number> {
+    return this.db.execute(`DELETE FROM ${LEDGER_TABLE} WHERE started_at < $1`, [beforeMs]);
+  }
+
+  get pendingRows(): number {
+    return this.pending.length;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush().catch(() => undefined);
+    this.closed = true;
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    if (!this.writing) this.startWrite();
+  }
+
+  private startWrite(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = this.write(batch).finally(() => {
+      this.writing = undefined;
+      if (this.pending.length && !this.closed) {
+        if (this.pending.length >= this.batchRows && !this.failing) this.startWrite();
+        else this.timer ??= setTimeout(() => this.onTimer(), this.flushMs).unref();
+      }
+    });
+  }
+
+  private async write(batch: LedgerEntry[]): Promise<void> {
+    try {
+      for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
+        await this.insert(batch.slice(i, i + ROWS_PER_STATEMENT));
+      }
+      this.failing = false;
+    } catch (err) {
+      // Rows already written are skipped on retry by ON CONFLICT; keep the whole batch in front.
+      this.pending = batch.concat(this.pending).slice(-this.maxPending);
+      if (!this.failing) this.onError?.(err, this.pending.length);
+      this.failing = true;
+    }
+  }
+
+  private async insert(rows: LedgerEntry[]): Promise<void> {
+    const params: SqlValue[] = [];
+    const tuples: string[] = [];
+    for (const entry of rows) {
+      const values = entryToRow(entry);
+      const base = params.length;
+      tuples.push(`(${values.map((_, j) => `$${base + j + 1}`).join(", ")})`);
+      for (const v of values) params.push(v);
+    }
+    await this.db.execute(
+      `INSERT INTO ${LEDGER_TABLE} (${LEDGER_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")} ON CONFLICT (request_id) DO NOTHING`,
+      params,
+    );
+  }
+}

@@ -1,0 +1,102 @@
+// Times each call a served model makes to its provider and notes it in the call record as an attempt
+// ({ provider, upstreamModel, outcome, durationMs }), adding its time to `upstreamMs`. It is the innermost
+// policy, right above the provider, so a retry or fallback policy around it yields one attempt per try, and
+// a call answered by a script or the cache none. It changes nothing, so a pass-through model keeps its relay.
+import type { AttemptRecord } from "../core/call-record.js";
+import { BedrockError } from "../core/errors.js";
+import type { ModelMiddleware } from "../core/model-middleware.js";
+import type { ModelInfo } from "../core/model-info.js";
+import type { CallContext, Model, RelayedResponse, StreamEvent } from "../core/model.js";
+
+function note(ctx: CallContext, attempt: AttemptRecord, startedAt: number): void {
+  const durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
+  attempt.durationMs = durationMs;
+  ctx.record.attempts.push(attempt);
+  ctx.record.upstreamMs = (ctx.record.upstreamMs ?? 0) + durationMs;
+}
+
+function outcomeOf(err: unknown): { outcome: string; status?: number } {
+  if (err instanceof BedrockError) {
+    return err.fields.originalStatusCode !== undefined ? { outcome: err.errorName, status: err.fields.originalStatusCode } : { outcome: err.errorName };
+  }
+  return { outcome: err instanceof Error && err.name === "AbortError" ? "Aborted" : "InternalServerException" };
+}
+
+export function recordAttempts(info: ModelInfo): ModelMiddleware {
+  const base = { provider: info.provider, upstreamModel: info.model ?? info.id };
+  const middleware = (inner: Model): Model => {
+    const wrapped: Model = {
+      id: inner.id,
+      async converse(input, ctx) {
+        const t0 = performance.now();
+        try {
+          const out = await inner.converse(input, ctx);
+          note(ctx, { ...base, outcome: "ok" }, t0);
+          return out;
+        } catch (err) {
+          note(ctx, { ...base, ...outcomeOf(err) }, t0);
+          throw err;
+        }
+      },
+      async *converseStream(input, ctx): AsyncIterable<StreamEvent> {
+        const t0 = performance.now();
+        let outcome: { outcome: string; status?: number } = { outcome: "Aborted" };
+        try {
+          yield* inner.converseStream(input, ctx);
+          outcome = { outcome: "ok" };
+        } catch (err) {
+          outcome = outcomeOf(err);
+          throw err;
+        } finally {
+          // Also when the client left mid-stream (the writer returns the iterator): "Aborted".
+          note(ctx, { ...base, ...outcome }, t0);
+        }
+      },
+      async countTokens(input, ctx) {
+        const t0 = performance.now();
+        try {
+          const n = await inner.countTokens(input, ctx);
+          note(ctx, { ...base, outcome: "ok" }, t0);
+          return n;
+        } catch (err) {
+          note(ctx, { ...base, ...outcomeOf(err) }, t0);
+          throw err;
+        }
+      },
+    };
+    const relay = inner.relay?.bind(inner);
+    if (relay) {
+      wrapped.relay = async (call, ctx) => {
+        const t0 = performance.now();
+        let upstream: RelayedResponse;
+        try {
+          upstream = await relay(call, ctx);
+        } catch (err) {
+          note(ctx, { ...base, ...outcomeOf(err) }, t0);
+          throw err;
+        }
+        // The attempt lasts until the relayed body has been read to its end.
+        const errorType = upstream.headers["x-amzn-errortype"]?.split(":")[0];
+        const outcome = upstream.status < 400 ? "ok" : errorType || `HTTP ${upstream.status}`;
+        const attempt: AttemptRecord = { ...base, outcome, status: upstream.status };
+        const body = upstream.body;
+        return {
+          ...upstream,
+          body: (async function* () {
+            try {
+              yield* body;
+            } catch (err) {
+              Object.assign(attempt, outcomeOf(err));
+              throw err;
+            } finally {
+              note(ctx, attempt, t0);
+            }
+          })(),
+        };
+      };
+    }
+    return wrapped;
+  };
+  // Not an admission check, but like one it never changes a request or an answer: the relay may stay.
+  return Object.assign(middleware, { admissionOnly: true as const });
+}

@@ -49,10 +49,14 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
 
 function checkReferences(config: BasaltConfig): void {
   const seen = new Set<string>();
-  config.models?.forEach((m, i) => {
-    if (m.provider !== "echo" && !config.providers[m.provider]) {
-      throw new ConfigError(`models[${i}].provider: no provider named "${m.provider}" (declare it under providers, or use echo)`);
+  const checkProvider = (provider: string, key: string) => {
+    if (provider !== "echo" && !config.providers[provider]) {
+      throw new ConfigError(`${key}: no provider named "${provider}" (declare it under providers, or use echo)`);
     }
+  };
+  config.models?.forEach((m, i) => {
+    if (m.routing) m.routing.targets.forEach((t, j) => checkProvider(t.provider, `models[${i}].targets[${j}].provider`));
+    else checkProvider(m.provider, `models[${i}].provider`);
     if (seen.has(m.id)) throw new ConfigError(`models[${i}].id: "${m.id}" is listed twice`);
     seen.add(m.id);
   });

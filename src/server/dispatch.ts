@@ -103,7 +103,14 @@ export function createDispatcher(setup: DispatchSetup): Dispatcher {
       const door = doorFor(req.method ?? "", path);
       const call = new IncomingCall(req, res, path, door.name, setup);
       if (!auth) return void door.serve(call);
-      authenticateCall(auth, call, door.authentication).then(
+      let pending: Promise<void> | undefined;
+      try {
+        pending = authenticateCall(auth, call, door.authentication);
+      } catch (err) {
+        return door.refuse(call, err);
+      }
+      if (!pending) return void door.serve(call);
+      pending.then(
         () => door.serve(call),
         (err: unknown) => door.refuse(call, err),
       );

@@ -9,6 +9,13 @@ import type { IncomingCall } from "../../server/call-context.js";
 // The real service sends the long form; every SDK cuts it at the first ':'.
 const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
 
+const NO_HEADERS: Headers = Object.freeze({});
+
+/** What the gateway policies tell the client about a call: `x-basalt-cache: hit|miss` when the response cache saw it. */
+export function policyHeaders(record: CallRecord): Headers {
+  return record.cache === undefined ? NO_HEADERS : { "x-basalt-cache": record.cache };
+}
+
 export function sendJson(res: Response, status: number, body: string | Uint8Array, headers: Headers): void {
   if (res.headersSent) return;
   res.writeHead(status, {

@@ -1,7 +1,7 @@
 // The HTTP side of one `anthropic` provider: its upstream client (one connection pool for all its models),
 // the Messages API paths, and the provider's headers (x-api-key, anthropic-version) computed once.
 import type { Dispatcher } from "undici";
-import type { AnthropicProviderConfig } from "../../config/schema.js";
+import type { AnthropicProviderOptions } from "../../core/provider-options.js";
 import { anthropicErrorBody } from "../../formats/anthropic-messages/map-error.js";
 import type { AnthropicRequest } from "../../formats/anthropic-messages/types.js";
 import { UpstreamClient } from "../upstream-client.js";
@@ -25,7 +25,7 @@ export class AnthropicClient {
   private readonly jsonHeaders: Record<string, string>;
   private readonly streamHeaders: Record<string, string>;
 
-  constructor(name: string, config: AnthropicProviderConfig) {
+  constructor(name: string, config: AnthropicProviderOptions) {
     const base = new URL(config.baseUrl);
     // Both "https://api.anthropic.com" and ".../v1" are accepted as the base URL.
     const prefix = base.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");

@@ -105,12 +105,24 @@ export class UpstreamClient {
     return res;
   }
 
-  /** A whole answer's body as text; a connection broken mid-body throws its BedrockError. */
-  async text(res: Dispatcher.ResponseData): Promise<string> {
+  /**
+   * A whole answer's body as text; a connection broken mid-body throws its BedrockError. `started`: the
+   * answer counts as begun, so a break is a broken model stream rather than an unavailable upstream.
+   */
+  async text(res: Dispatcher.ResponseData, started = false): Promise<string> {
     try {
       return await res.body.text();
     } catch (err) {
-      throw this.failure(err, false, undefined, this.deadlines.get(res.body));
+      throw this.failure(err, started, undefined, this.deadlines.get(res.body));
+    }
+  }
+
+  /** An answer's body bytes as they arrive (for a relay); a break mid-body is a broken model stream. */
+  async *bytes(res: Dispatcher.ResponseData): AsyncIterable<Uint8Array> {
+    try {
+      for await (const chunk of res.body) yield chunk as Uint8Array;
+    } catch (err) {
+      throw this.failure(err, true, undefined, this.deadlines.get(res.body));
     }
   }
 

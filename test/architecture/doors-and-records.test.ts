@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
-import { BedrockClient, GetFoundationModelCommand, ListFoundationModelsCommand } from "@aws-sdk/client-bedrock";
+import { BedrockClient, GetCustomModelCommand, ListCustomModelsCommand } from "@aws-sdk/client-bedrock";
 import { startBasalt, type Basalt } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import type { CallRecord } from "../../src/core/call-record.js";
@@ -85,29 +85,29 @@ test("OpenAI and Anthropic paths are reserved: 404 until a door is plugged in, t
 
 test("a control-plane operation answers 404 naming it, through the official control-plane client", async () => {
   const client = new BedrockClient({ endpoint: basalt.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
-  const err = await client.send(new ListFoundationModelsCommand({})).then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number } }) => e);
+  const err = await client.send(new ListCustomModelsCommand({})).then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number } }) => e);
   assert.equal(err?.name, "UnknownOperationException");
   assert.equal(err?.$metadata?.httpStatusCode, 404);
-  assert.match(err?.message ?? "", /ListFoundationModels/);
+  assert.match(err?.message ?? "", /ListCustomModels/);
   const [record] = await recordsOf(err && (err as { $metadata?: { requestId?: string } }).$metadata?.requestId);
   assert.equal(record?.frontDoor, "control-plane");
-  assert.equal(record?.operation, "ListFoundationModels");
+  assert.equal(record?.operation, "ListCustomModels");
   assert.equal(record?.status, 404);
   client.destroy();
 });
 
 test("a control-plane operation plugged in by name answers, with its path labels decoded", async () => {
-  basalt.doors.controlPlane.handle("GetFoundationModel", async (call, labels) => {
-    const body = { modelDetails: { modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${labels.modelIdentifier}`, modelId: labels.modelIdentifier } };
+  basalt.doors.controlPlane.handle("GetCustomModel", async (call, labels) => {
+    const body = { modelArn: `arn:aws:bedrock:us-east-1:000000000000:custom-model/${labels.modelIdentifier}`, modelName: labels.modelIdentifier };
     sendJson(call.res, 200, JSON.stringify(body), { "x-amzn-requestid": call.requestId });
   });
   const client = new BedrockClient({ endpoint: basalt.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
-  const out = await client.send(new GetFoundationModelCommand({ modelIdentifier: "basalt.echo" }));
-  assert.equal(out.modelDetails?.modelId, "basalt.echo");
+  const out = await client.send(new GetCustomModelCommand({ modelIdentifier: "my model/v1" }));
+  assert.equal(out.modelName, "my model/v1");
   client.destroy();
 });
 
-test("a runtime operation plugged in by name replaces the 404", async () => {
+test("a runtime operation plugged in by name: a request operation gets its labels, a model operation its model", async () => {
   basalt.doors.runtime.handle("ApplyGuardrail", async (call, labels) => {
     await call.readBody();
     sendJson(call.res, 200, JSON.stringify({ usage: {}, action: "NONE", outputs: [], assessments: [], labels: { ...labels } }), { "x-amzn-requestid": call.requestId });
@@ -117,6 +117,21 @@ test("a runtime operation plugged in by name replaces the 404", async () => {
   assert.deepEqual(JSON.parse(r.body).labels, { guardrailIdentifier: "gr-1", guardrailVersion: "DRAFT" });
   const [record] = await recordsOf(r.requestId ?? undefined);
   assert.equal(record.operation, "ApplyGuardrail");
+
+  // A model-bound operation: the door resolves the model and names it in the record before `check` runs.
+  basalt.doors.runtime.handle("InvokeModelWithBidirectionalStream", {
+    check: ({ body }) => body.length,
+    async serve({ res, served, ctx }, bytes) {
+      sendJson(res, 200, JSON.stringify({ model: served.info.id, bytes }), { "x-amzn-requestid": ctx.requestId });
+    },
+  });
+  const b = await post("/model/us.my.echo/invoke-with-bidirectional-stream", "12345");
+  assert.equal(b.status, 200);
+  assert.deepEqual(JSON.parse(b.body), { model: "my.echo", bytes: 5 });
+  const [bidi] = await recordsOf(b.requestId ?? undefined);
+  assert.equal(bidi.operation, "InvokeModelWithBidirectionalStream");
+  assert.equal(bidi.modelId, "my.echo");
+  assert.equal((await post("/model/no.such.model/invoke-with-bidirectional-stream")).status, 400, "an unknown model is refused before check");
 });
 
 test("admin routes: 404 until registered, then the handler answers with its labels", async () => {

@@ -24,6 +24,8 @@ import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
+import { createAnthropicDoor } from "./api/anthropic/anthropic-door.js";
+import { createOpenAIDoor } from "./api/openai/openai-door.js";
 import { catalogOperations } from "./api/control-plane/catalog/catalog-operations.js";
 import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
@@ -111,6 +113,8 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("runtime", runtime);
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
+  dispatcher.plug("anthropic", createAnthropicDoor({ catalog: registry }));
+  dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
   addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
   for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {

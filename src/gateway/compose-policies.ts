@@ -9,7 +9,7 @@
 //                    byte-for-byte relay: the upstream applies its own guardrails)
 //   6. fallback → retry → circuit breaker — around each upstream try
 //   7. cassettes   — record / replay what the provider answered (test doubles)
-//   8. attempts    — times each upstream try into the call record (observe/)        changes nothing
+//   8. attempts    — each upstream try (and a relayed answer's tokens) into the call record  changes nothing
 //   9. the provider's model
 //
 // Admission-only policies (see core/model-middleware.ts) leave a pass-through model's relay in place; any
@@ -18,7 +18,6 @@
 import type { ModelMiddleware } from "../core/model-middleware.js";
 import type { ModelInfo } from "../core/model-info.js";
 import type { BasaltConfig } from "../config/schema.js";
-import { recordAttempts } from "../observe/record-attempts.js";
 import type { KeyValueStore } from "../storage/index.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
@@ -27,6 +26,7 @@ import { modelAccessPolicy } from "./policies/model-access.js";
 import { guardrailsPolicy } from "./policies/guardrails/guardrails-policy.js";
 import type { GuardrailService } from "../guardrails/guardrail-service.js";
 import { quotaPolicy, quotasApply } from "./policies/quotas.js";
+import { recordAttempts } from "./policies/record-attempts.js";
 
 /** What policies are built from: the config and, as later issues add them, stores and clocks. */
 export interface PolicyDeps {
@@ -51,7 +51,7 @@ export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddlew
   if (deps.guardrails) policies.push(guardrailsPolicy(deps.guardrails));
   const cassettes = cassettesFor(info, deps.config);
   if (cassettes) policies.push(cassettes);
-  // Innermost: one attempt per upstream try in the call record (observe/); a script or a replay makes none.
+  // Innermost: one attempt per upstream try in the call record; a script or a replay makes none.
   policies.push(recordAttempts(info));
   return policies;
 }

@@ -13,7 +13,9 @@ import { queryCalls } from "../../src/observe/ledger/calls-query.js";
 import { SqliteDatabase } from "../../src/storage/sqlite-database.js";
 
 function call(over: Partial<CallRecord> & { requestId: string }): CallRecord {
-  return { ...newCallRecord({ requestId: over.requestId, frontDoor: "bedrock", operation: "Converse" }), ...over };
+  // A test's start time is also its arrival (the µs clock the ledger orders and ranges by).
+  const arrival = over.startedAtMs !== undefined ? { arrivalUs: over.startedAtMs * 1000 } : {};
+  return { ...newCallRecord({ requestId: over.requestId, frontDoor: "bedrock", operation: "Converse" }), ...arrival, ...over };
 }
 
 async function freshDb(): Promise<SqlDatabase> {
@@ -158,14 +160,15 @@ test("retention deletes calls older than the cut-off only", async () => {
 test("a failing database keeps the calls and writes them once it is back; onError is told once", async () => {
   const real = await freshDb();
   let down = true;
-  const flaky: SqlDatabase = {
-    dialect: real.dialect,
-    query: (sql, params) => real.query(sql, params),
-    execute: (sql, params) => (down && sql.startsWith("INSERT") ? Promise.reject(new Error("connection refused")) : real.execute(sql, params)),
-    transaction: (fn) => real.transaction(fn),
-    migrate: (m) => real.migrate(m),
-    close: () => real.close(),
-  };
+  const flakyOf = (db: SqlDatabase): SqlDatabase => ({
+    dialect: db.dialect,
+    query: (sql, params) => db.query(sql, params),
+    execute: (sql, params) => (down && sql.startsWith("INSERT") ? Promise.reject(new Error("connection refused")) : db.execute(sql, params)),
+    transaction: (fn) => db.transaction((tx) => fn(flakyOf(tx))),
+    migrate: (m) => db.migrate(m),
+    close: () => db.close(),
+  });
+  const flaky = flakyOf(real);
   const errors: number[] = [];
   const writer = await LedgerWriter.open({ db: flaky, flushMs: 20, onError: (_e, pending) => errors.push(pending) });
   writer.observe(call({ requestId: "q1" }));

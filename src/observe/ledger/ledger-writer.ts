@@ -6,7 +6,7 @@ import type { CallRecord } from "../../core/call-record.js";
 import type { SqlDatabase, SqlValue } from "../../storage/sql-database.js";
 import type { CallObserver } from "../call-observer.js";
 import { arrivalUs } from "../call-order.js";
-import { entryToRow, LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, type LedgerEntry } from "./ledger-schema.js";
+import { LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, pushRow, type LedgerEntry } from "./ledger-schema.js";
 
 export interface LedgerWriterOptions {
   db: SqlDatabase;
@@ -24,8 +24,32 @@ export interface LedgerWriterOptions {
 export const FLUSH_MS = 500;
 export const BATCH_ROWS = 256;
 const MAX_PENDING = 100_000;
-// 28 columns × 256 rows = 7,168 parameters: under SQLite's 32,766 and Postgres' 65,535.
-const ROWS_PER_STATEMENT = 256;
+// Rows per INSERT: 64 (28 × 64 = 1,792 parameters, far under SQLite's 32,766 and Postgres' 65,535), the rest
+// in halving chunks (32, 16, … 1), so a handful of statement shapes cover every batch and stay prepared.
+const ROWS_PER_STATEMENT = 64;
+
+function chunkSizes(rows: number): number[] {
+  const sizes: number[] = [];
+  for (let left = rows, size = ROWS_PER_STATEMENT; left > 0; ) {
+    if (left >= size) {
+      sizes.push(size);
+      left -= size;
+    } else size >>= 1;
+  }
+  return sizes;
+}
+
+const insertSql = new Map<number, string>();
+function insertStatement(rows: number): string {
+  let sql = insertSql.get(rows);
+  if (!sql) {
+    const tuples: string[] = [];
+    for (let i = 0; i < rows; i++) tuples.push(`(${LEDGER_COLUMNS.map((_, j) => `$${i * LEDGER_COLUMNS.length + j + 1}`).join(", ")})`);
+    sql = `INSERT INTO ${LEDGER_TABLE} (${LEDGER_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")} ON CONFLICT (request_id) DO NOTHING`;
+    insertSql.set(rows, sql);
+  }
+  return sql;
+}
 
 export class LedgerWriter implements CallObserver {
   readonly name = "ledger";
@@ -74,9 +98,9 @@ export class LedgerWriter implements CallObserver {
     if (this.failing) throw new Error("the ledger database is failing; calls are queued in memory");
   }
 
-  /** Deletes calls that started before `beforeMs`; returns how many. */
+  /** Deletes calls that arrived before `beforeMs`; returns how many. */
   deleteOlderThan(beforeMs: number): Promise<number> {
-    return this.db.execute(`DELETE FROM ${LEDGER_TABLE} WHERE started_at < $1`, [beforeMs]);
+    return this.db.execute(`DELETE FROM ${LEDGER_TABLE} WHERE seq < $1`, [Math.ceil(beforeMs) * 1000]);
   }
 
   get pendingRows(): number {
@@ -111,30 +135,23 @@ export class LedgerWriter implements CallObserver {
 
   private async write(batch: LedgerEntry[]): Promise<void> {
     try {
-      for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-        await this.insert(batch.slice(i, i + ROWS_PER_STATEMENT));
-      }
+      // One transaction: one commit for the whole batch.
+      await this.db.transaction(async (tx) => {
+        let at = 0;
+        for (const size of chunkSizes(batch.length)) {
+          const params: SqlValue[] = [];
+          for (let i = at; i < at + size; i++) pushRow(params, batch[i]);
+          at += size;
+          await tx.execute(insertStatement(size), params);
+        }
+      });
       this.failing = false;
     } catch (err) {
-      // Rows already written are skipped on retry by ON CONFLICT; keep the whole batch in front.
+      // Nothing of the batch was committed; keep it in front (ON CONFLICT skips a call written twice anyway).
       this.pending = batch.concat(this.pending).slice(-this.maxPending);
       if (!this.failing) this.onError?.(err, this.pending.length);
       this.failing = true;
     }
   }
 
-  private async insert(rows: LedgerEntry[]): Promise<void> {
-    const params: SqlValue[] = [];
-    const tuples: string[] = [];
-    for (const entry of rows) {
-      const values = entryToRow(entry);
-      const base = params.length;
-      tuples.push(`(${values.map((_, j) => `$${base + j + 1}`).join(", ")})`);
-      for (const v of values) params.push(v);
-    }
-    await this.db.execute(
-      `INSERT INTO ${LEDGER_TABLE} (${LEDGER_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")} ON CONFLICT (request_id) DO NOTHING`,
-      params,
-    );
-  }
 }

@@ -4,7 +4,7 @@
 import type { SqlDatabase, SqlValue } from "../../storage/sql-database.js";
 import { LEDGER_TABLE } from "./ledger-schema.js";
 
-export const USAGE_DIMENSIONS = ["model", "caller", "operation", "day", "hour", "minute"] as const;
+export const USAGE_DIMENSIONS = ["model", "caller", "operation", "frontDoor", "day", "hour", "minute"] as const;
 export type UsageDimension = (typeof USAGE_DIMENSIONS)[number];
 
 const BUCKET_MS = { day: 86_400_000, hour: 3_600_000, minute: 60_000 } as const;
@@ -13,6 +13,7 @@ const DIMENSION_SQL: Record<UsageDimension, string> = {
   model: "COALESCE(model, requested_model, '')",
   caller: "caller",
   operation: "operation",
+  frontDoor: "front_door",
   day: `started_at - (started_at % ${BUCKET_MS.day})`,
   hour: `started_at - (started_at % ${BUCKET_MS.hour})`,
   minute: `started_at - (started_at % ${BUCKET_MS.minute})`,
@@ -57,8 +58,9 @@ export async function queryUsage(db: SqlDatabase, q: UsageQuery): Promise<UsageR
     params.push(v);
     return `$${params.length}`;
   };
-  if (q.fromMs !== undefined) where.push(`started_at >= ${bind(q.fromMs)}`);
-  if (q.toMs !== undefined) where.push(`started_at < ${bind(q.toMs)}`);
+  // seq is the arrival in µs and indexed: time ranges go through it.
+  if (q.fromMs !== undefined) where.push(`seq >= ${bind(Math.ceil(q.fromMs) * 1000)}`);
+  if (q.toMs !== undefined) where.push(`seq < ${bind(Math.ceil(q.toMs) * 1000)}`);
   if (q.model !== undefined) {
     const p = bind(q.model);
     where.push(`(model = ${p} OR requested_model = ${p})`);

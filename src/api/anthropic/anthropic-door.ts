@@ -1,0 +1,108 @@
+// The Anthropic Messages front door: POST /anthropic/v1/messages and /v1/messages (plain and SSE), and
+// …/messages/count_tokens, over the served models exactly as Converse reaches them (policy-wrapped), so
+// scripts, cache, quotas, guardrails and the ledger apply unchanged. The wire format is
+// formats/anthropic-messages, in the front door's direction. Callers authenticate with x-api-key or Bearer.
+import { BedrockError } from "../../core/errors.js";
+import type { ModelCatalog } from "../../core/model-info.js";
+import { noteOutput } from "../../core/record-outcome.js";
+import { anthropicRequestToConverse, anthropicResponseFromConverse, anthropicStreamFromConverse } from "../../formats/anthropic-messages/index.js";
+import { IssueList, type JsonObject } from "../../formats/shared/check-json.js";
+import type { IncomingCall } from "../../server/call-context.js";
+import type { FrontDoor } from "../../server/dispatch.js";
+import { checkedInput, newId, notedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
+import { sendAnthropicError } from "./anthropic-errors.js";
+
+const MESSAGES = new Set(["/anthropic/v1/messages", "/v1/messages"]);
+const COUNT_TOKENS = new Set(["/anthropic/v1/messages/count_tokens", "/v1/messages/count_tokens"]);
+
+export interface AnthropicDoorOptions {
+  catalog: ModelCatalog;
+}
+
+export function createAnthropicDoor(opts: AnthropicDoorOptions): FrontDoor {
+  return {
+    name: "anthropic",
+    authentication: { apiKeyHeader: "x-api-key" },
+    async serve(call) {
+      try {
+        const post = call.req.method === "POST";
+        if (post && MESSAGES.has(call.path)) return await messages(call, opts.catalog);
+        if (post && COUNT_TOKENS.has(call.path)) return await countTokens(call, opts.catalog);
+        call.record.operation = "Unknown";
+        await call.readBody().catch(() => undefined);
+        sendAnthropicError(call, new BedrockError("ResourceNotFoundException", `${call.req.method} ${call.path} is not a Messages API route.`));
+      } catch (err) {
+        sendAnthropicError(call, err);
+      }
+    },
+    async refuse(call, error) {
+      await call.readBody().catch(() => undefined);
+      sendAnthropicError(call, error);
+    },
+  };
+}
+
+/** The body's Converse input; top-level keys the Messages API owns (model, stream, metadata…) are checked here. */
+function converseInput(body: JsonObject, requireMaxTokens: boolean) {
+  const errors = new IssueList();
+  if (requireMaxTokens && (typeof body.max_tokens !== "number" || !Number.isInteger(body.max_tokens) || body.max_tokens < 1)) {
+    errors.add("max_tokens: Field required (a positive integer).");
+  }
+  if (body.stream !== undefined && typeof body.stream !== "boolean") errors.add("stream: Input should be a valid boolean.");
+  const input = anthropicRequestToConverse(body, errors);
+  if (!requireMaxTokens) delete input.inferenceConfig;
+  return checkedInput(input, errors);
+}
+
+async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void> {
+  const body = await readJsonObject(call);
+  const stream = body.stream === true;
+  call.record.operation = stream ? "MessagesStream" : "Messages";
+  const { served, ctx } = servedModel(call, catalog, body.model);
+  const input = converseInput(body, true);
+  const answer = { id: newId("msg_"), model: body.model as string, stopSequences: input.inferenceConfig?.stopSequences };
+  if (!stream) {
+    const output = await served.model.converse(input, ctx);
+    noteOutput(call.record, output);
+    const text = JSON.stringify(anthropicResponseFromConverse(output, answer));
+    call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "request-id": call.requestId });
+    call.res.end(text);
+    return;
+  }
+  const events = anthropicStreamFromConverse(notedEvents(call, served.model.converseStream(input, ctx)), answer);
+  const iterator = events[Symbol.asyncIterator]();
+  // The first event is awaited before the status line, so a refusal (quota, guardrail, bad model) is an HTTP error.
+  const first = await iterator.next();
+  startSse(call, { "request-id": call.requestId });
+  if (!first.done) {
+    writeSse(call, { event: first.value.type, data: first.value });
+    if (first.value.type === "message_start") writeSse(call, { event: "ping", data: { type: "ping" } });
+  }
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      if (!writeSse(call, { event: next.value.type, data: next.value })) break;
+    }
+  } catch (err) {
+    return sendAnthropicError(call, err);
+  }
+  call.res.end();
+}
+
+async function countTokens(call: IncomingCall, catalog: ModelCatalog): Promise<void> {
+  call.record.operation = "CountTokens";
+  const body = await readJsonObject(call);
+  const { served, ctx } = servedModel(call, catalog, body.model);
+  const input = converseInput(body, false);
+  const inputTokens = await served.model.countTokens({
+    converse: {
+      messages: input.messages,
+      ...(input.system && { system: input.system }),
+      ...(input.toolConfig && { toolConfig: input.toolConfig }),
+      ...(input.additionalModelRequestFields && { additionalModelRequestFields: input.additionalModelRequestFields }),
+    },
+  }, ctx);
+  call.record.inputTokens = inputTokens;
+  const text = JSON.stringify({ input_tokens: inputTokens });
+  call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "request-id": call.requestId });
+  call.res.end(text);
+}

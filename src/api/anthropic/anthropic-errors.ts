@@ -1,0 +1,45 @@
+// Failures in the Messages API's words: `{"type":"error","error":{"type","message"}}` with the status the
+// error type is documented with (formats/anthropic-messages/map-error.ts), mid-stream as an `error` event.
+import type { BedrockError } from "../../core/errors.js";
+import { anthropicErrorStatus } from "../../formats/anthropic-messages/index.js";
+import type { IncomingCall } from "../../server/call-context.js";
+import { reportError } from "../bedrock/respond.js";
+import { writeSse } from "../foreign/model-call.js";
+
+const TYPE_OF: Readonly<Record<string, string>> = {
+  ValidationException: "invalid_request_error",
+  SerializationException: "invalid_request_error",
+  ResourceNotFoundException: "not_found_error",
+  UnknownOperationException: "not_found_error",
+  AccessDeniedException: "permission_error",
+  MissingAuthenticationTokenException: "authentication_error",
+  IncompleteSignatureException: "authentication_error",
+  UnrecognizedClientException: "authentication_error",
+  InvalidSignatureException: "authentication_error",
+  ThrottlingException: "rate_limit_error",
+  ServiceQuotaExceededException: "rate_limit_error",
+  ServiceUnavailableException: "overloaded_error",
+  ModelNotReadyException: "overloaded_error",
+  ModelTimeoutException: "timeout_error",
+};
+
+export function anthropicErrorType(err: BedrockError): string {
+  return TYPE_OF[err.errorName] ?? "api_error";
+}
+
+/** Answers a failure; after a stream has begun, as its `error` event. */
+export function sendAnthropicError(call: IncomingCall, error: unknown): void {
+  const err = reportError(error, call.requestId, call.record);
+  const type = anthropicErrorType(err);
+  const body = { type: "error", error: { type, message: err.message }, request_id: call.requestId };
+  if (call.res.headersSent) {
+    writeSse(call, { event: "error", data: body });
+    if (!call.res.writableEnded) call.res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  const status = anthropicErrorStatus(type);
+  call.record.status = status;
+  call.res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "request-id": call.requestId });
+  call.res.end(text);
+}

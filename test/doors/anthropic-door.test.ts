@@ -1,0 +1,123 @@
+// The Anthropic Messages door through @anthropic-ai/sdk: against basalt.echo, and against a model served by
+// a fake Chat Completions upstream (the other shape), plain, streamed, with tools, and count_tokens. Errors
+// come back in Anthropic's shape and the calls are in the ledger under the "anthropic" front door.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import Anthropic from "@anthropic-ai/sdk";
+import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startOpenAIUpstream, chatStream, completion, type FakeOpenAIUpstream } from "../fakes/openai-upstream.js";
+
+const LLAMA = "meta.llama3-8b-instruct-v1:0";
+let basalt: RunningBasalt;
+let upstream: FakeOpenAIUpstream;
+let client: Anthropic;
+let prefixed: Anthropic;
+
+before(async () => {
+  upstream = await startOpenAIUpstream(() => ({ json: completion({ content: "hello from upstream" }) }));
+  const config = writeConfig(`
+providers:
+  local: { type: openai, baseUrl: "${upstream.baseUrl}", apiKey: "sk-up" }
+models:
+  - { id: "basalt.echo", provider: echo }
+  - { id: "${LLAMA}", provider: local, model: "llama3.1:8b" }
+`);
+  basalt = await startBasalt({ config });
+  client = new Anthropic({ baseURL: basalt.url, apiKey: "unused", maxRetries: 0 });
+  prefixed = new Anthropic({ baseURL: `${basalt.url}/anthropic`, apiKey: "unused", maxRetries: 0 });
+});
+after(async () => {
+  await basalt.stop();
+  await upstream.close();
+});
+
+test("messages.create against basalt.echo, at /v1/messages and /anthropic/v1/messages", async () => {
+  for (const c of [client, prefixed]) {
+    const msg = await c.messages.create({ model: "basalt.echo", max_tokens: 100, system: "be brief", messages: [{ role: "user", content: "Hello there" }] });
+    assert.equal(msg.type, "message");
+    assert.equal(msg.role, "assistant");
+    assert.equal(msg.model, "basalt.echo");
+    assert.match(msg.id, /^msg_/);
+    assert.deepEqual(msg.content, [{ type: "text", text: "Hello there" }]);
+    assert.equal(msg.stop_reason, "end_turn");
+    assert.ok(msg.usage.input_tokens > 0 && msg.usage.output_tokens > 0);
+  }
+});
+
+test("messages.stream against basalt.echo: the SDK's events and final message", async () => {
+  const stream = client.messages.stream({ model: "basalt.echo", max_tokens: 100, messages: [{ role: "user", content: "one two three four" }] });
+  const types: string[] = [];
+  stream.on("streamEvent", (e) => types.push(e.type));
+  const final = await stream.finalMessage();
+  assert.deepEqual(final.content.map((b) => b.type === "text" && b.text), ["one two three four"]);
+  assert.equal(types[0], "message_start");
+  assert.ok(types.includes("content_block_delta"));
+  assert.deepEqual(types.slice(-2), ["message_delta", "message_stop"]);
+  assert.equal(final.stop_reason, "end_turn");
+  assert.ok(final.usage.output_tokens > 0);
+});
+
+test("tools: echo's /tool line comes back as a tool_use block; a tool_result round trip is accepted", async () => {
+  const tools = [{ name: "get_weather", description: "weather", input_schema: { type: "object" as const, properties: { city: { type: "string" } } } }];
+  const msg = await client.messages.create({ model: "basalt.echo", max_tokens: 100, tools, messages: [{ role: "user", content: '/tool get_weather {"city":"Lyon"}' }] });
+  assert.equal(msg.stop_reason, "tool_use");
+  const use = msg.content.find((b) => b.type === "tool_use");
+  assert.ok(use && use.type === "tool_use");
+  assert.equal(use.name, "get_weather");
+  assert.deepEqual(use.input, { city: "Lyon" });
+  const next = await client.messages.create({
+    model: "basalt.echo", max_tokens: 100, tools,
+    messages: [
+      { role: "user", content: '/tool get_weather {"city":"Lyon"}' },
+      { role: "assistant", content: msg.content },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: use.id, content: "sunny" }, { type: "text", text: "thanks" }] },
+    ],
+  });
+  assert.equal(next.stop_reason, "end_turn");
+});
+
+test("count_tokens answers the input tokens", async () => {
+  const counted = await client.messages.countTokens({ model: "basalt.echo", messages: [{ role: "user", content: "count these words please" }] });
+  assert.ok(counted.input_tokens > 0);
+  const more = await client.messages.countTokens({ model: "basalt.echo", messages: [{ role: "user", content: "count these words please and these words too" }] });
+  assert.ok(more.input_tokens > counted.input_tokens);
+});
+
+test("Anthropic door → an openai provider: plain, streamed and parallel tool calls", async () => {
+  const msg = await client.messages.create({ model: LLAMA, max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+  assert.deepEqual(msg.content.map((b) => b.type === "text" && b.text), ["hello from upstream"]);
+  const sent = upstream.requests.at(-1)!;
+  assert.equal((sent.body as { model: string }).model, "llama3.1:8b");
+
+  upstream.enqueue({ sse: chatStream({ text: ["str", "eamed"] }) });
+  const final = await client.messages.stream({ model: LLAMA, max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).finalMessage();
+  assert.deepEqual(final.content.map((b) => b.type === "text" && b.text), ["streamed"]);
+  assert.equal(final.usage.output_tokens, 10);
+
+  upstream.enqueue({ json: completion({ toolCalls: [{ id: "call_a", name: "a", arguments: '{"x":1}' }, { id: "call_b", name: "b", arguments: '{"y":2}' }] }) });
+  const tools = [{ name: "a", input_schema: { type: "object" as const } }, { name: "b", input_schema: { type: "object" as const } }];
+  const both = await client.messages.create({ model: LLAMA, max_tokens: 50, tools, messages: [{ role: "user", content: "both" }] });
+  assert.equal(both.stop_reason, "tool_use");
+  assert.deepEqual(both.content.filter((b) => b.type === "tool_use").map((b) => b.type === "tool_use" && [b.id, b.name, b.input]), [["call_a", "a", { x: 1 }], ["call_b", "b", { y: 2 }]]);
+});
+
+test("errors in Anthropic's shape: unknown model 404, bad request 400", async () => {
+  await assert.rejects(client.messages.create({ model: "nobody.none", max_tokens: 5, messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
+    assert.ok(err instanceof Anthropic.NotFoundError);
+    assert.equal((err.error as { error: { type: string } }).error.type, "not_found_error");
+    return true;
+  });
+  await assert.rejects(client.messages.create({ model: "basalt.echo", max_tokens: 5, messages: [] }), (err: unknown) => {
+    assert.ok(err instanceof Anthropic.BadRequestError);
+    assert.equal((err.error as { type: string; error: { type: string } }).type, "error");
+    assert.equal((err.error as { error: { type: string } }).error.type, "invalid_request_error");
+    return true;
+  });
+});
+
+test("the door's calls are in /_basalt/usage and /_basalt/calls under the anthropic front door", async () => {
+  const usage = (await (await fetch(`${basalt.url}/_basalt/usage?groupBy=frontDoor,operation`)).json()) as { frontDoor: string; operation: string; requests: number }[];
+  const messages = usage.find((r) => r.frontDoor === "anthropic" && r.operation === "Messages");
+  assert.ok(messages && messages.requests >= 5, JSON.stringify(usage));
+  assert.ok(usage.some((r) => r.frontDoor === "anthropic" && r.operation === "MessagesStream"));
+});

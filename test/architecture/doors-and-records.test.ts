@@ -10,6 +10,10 @@ import { startBasalt, type Basalt } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import type { CallRecord } from "../../src/core/call-record.js";
 import { sendJson } from "../../src/api/bedrock/respond.js";
+import { createRuntimeDoor } from "../../src/api/bedrock/runtime-door.js";
+import { createDispatcher } from "../../src/server/dispatch.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { h1Client, h2Client } from "../helpers/clients.js";
 
 let basalt: Basalt;
@@ -62,25 +66,45 @@ test("prototype names in a path are unknown operations", async () => {
   }
 });
 
-test("OpenAI and Anthropic paths are reserved: 404 until a door is plugged in, then that door answers", async () => {
-  for (const path of ["/v1/chat/completions", "/openai/v1/chat/completions", "/v1/messages", "/anthropic/v1/messages", "/v1/models"]) {
-    assert.equal((await post(path)).status, 404, path);
+test("OpenAI and Anthropic paths are reserved: a prefix's door answers; unplugged, the runtime door's 404 does", async () => {
+  // A dispatcher of its own, so that a reserved prefix can be seen with nothing plugged in.
+  const dispatcher = createDispatcher({ maxBodyBytes: 1024, bodyTimeoutMs: 30_000, shutdown: new AbortController().signal });
+  dispatcher.plug("runtime", createRuntimeDoor({ catalog: basalt.registry }));
+  const server = createServer((req, res) => dispatcher.handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const send = async (path: string) => {
+    const r = await fetch(`${url}${path}`, { method: "POST", body: "{}" });
+    return { status: r.status, type: r.headers.get("x-amzn-errortype") ?? "", body: await r.text() };
+  };
+  try {
+    for (const path of ["/v1/chat/completions", "/openai/v1/chat/completions", "/v1/messages", "/anthropic/v1/messages", "/v1/models"]) {
+      const r = await send(path);
+      assert.equal(r.status, 404, path);
+      assert.match(r.type, /^UnknownOperationException:/, path);
+    }
+    const served: string[] = [];
+    dispatcher.plug("anthropic", {
+      name: "anthropic",
+      async serve(call) {
+        served.push(call.path);
+        call.res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ door: "anthropic", path: call.path }));
+      },
+      refuse: (call) => void call.res.writeHead(403).end(),
+    });
+    const r = await send("/anthropic/v1/messages");
+    assert.equal(r.status, 200);
+    assert.deepEqual(JSON.parse(r.body), { door: "anthropic", path: "/anthropic/v1/messages" });
+    assert.equal((await send("/v1/messages-not")).status, 404, "a prefix matches whole segments only");
+    assert.equal((await send("/v1/chat/completions")).status, 404, "the OpenAI door is still unplugged");
+    assert.deepEqual(served, ["/anthropic/v1/messages"]);
+  } finally {
+    server.close();
   }
-  const served: string[] = [];
-  basalt.doors.plug("anthropic", {
-    name: "anthropic",
-    async serve(call) {
-      served.push(call.path);
-      call.res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ door: "anthropic", path: call.path }));
-    },
-    refuse: (call) => void call.res.writeHead(403).end(),
-  });
-  const r = await post("/v1/messages");
-  assert.equal(r.status, 200);
-  assert.deepEqual(JSON.parse(r.body), { door: "anthropic", path: "/v1/messages" });
-  assert.equal((await post("/v1/messages-not")).status, 404, "a prefix matches whole segments only");
-  assert.equal((await post("/v1/chat/completions")).status, 404, "the OpenAI door is still unplugged");
-  assert.deepEqual(served, ["/v1/messages"]);
+  // The served app has both doors plugged in.
+  const answer = await post("/v1/messages", JSON.stringify({ model: "basalt.echo", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }));
+  assert.equal(answer.status, 200);
+  assert.equal(JSON.parse(answer.body).type, "message");
 });
 
 test("a control-plane operation answers 404 naming it, through the official control-plane client", async () => {

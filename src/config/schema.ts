@@ -3,6 +3,8 @@ import { z } from "zod";
 import { cassetteConfigSchema } from "./cassette-config.js";
 import { scriptsConfigSchema } from "./script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { cacheConfigSchema } from "../gateway/policies/cache/cache-config.js";
+import { eitherModelForm } from "../gateway/policies/resilience/routing-config.js";
 import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
 import { jobsConfigSchema } from "../jobs/jobs-config.js";
 import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
@@ -118,6 +120,11 @@ export const serverSchema = z
     idleTimeoutMs: timeoutMs.optional(),
     /** A request body that sends nothing for this long is answered 408 RequestTimeoutException (default 30 s). */
     bodyTimeoutMs: timeoutMs.optional(),
+    /**
+     * Host names (optionally `name:port`) requests may be addressed to besides loopback ones. Bound to
+     * loopback, or with this set, any other Host is refused (DNS rebinding; docs/hardening.md).
+     */
+    allowedHosts: z.array(z.string().min(1)).optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
@@ -133,7 +140,8 @@ export const configSchema = z
   .object({
     server: serverSchema.default({}),
     providers: z.record(providerSchema).default({}),
-    models: z.array(modelSchema).optional(),
+    /** One-target entries, or `targets` entries (parsed into the one-target shape plus `routing`). */
+    models: z.array(eitherModelForm(modelSchema)).optional(),
     /** Test-double scripts, oldest first (POST /_basalt/scripts adds more at run time). */
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
@@ -142,7 +150,9 @@ export const configSchema = z
     guardrails: guardrailsConfigSchema.optional(),
     /** A served model that classifies for guardrail topic, content and grounding policies. */
     guardrailJudge: guardrailJudgeConfigSchema.optional(),
-    /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
+    /** The exact-match response cache; absent = off (gateway/policies/cache/cache-config.ts). */
+    cache: cacheConfigSchema.optional(),
+    /** Shared stores: `redis` (quota counters and response cache for every node), `postgres`, `s3` (storage/storage-config.ts). */
     storage: storageSchema.optional(),
     /** Async invocations and batch jobs (jobs/jobs-config.ts). */
     jobs: jobsConfigSchema.default({}),

@@ -9,7 +9,7 @@ import { isStreamCut } from "../../core/stream-cut.js";
 import { breakResponse } from "../../server/break-response.js";
 import type { Headers, Response } from "../../server/http-types.js";
 import { ABORTED, AbortableIterator, pumpToResponse } from "../../server/pump-response.js";
-import { reportError, sendError } from "./respond.js";
+import { policyHeaders, reportError, sendError } from "./respond.js";
 import { shape } from "../../service-model/service-model.js";
 
 export interface EventStreamOptions {
@@ -106,6 +106,7 @@ export async function writeEventStream(
       "content-type": "application/vnd.amazon.eventstream",
       "x-amzn-requestid": opts.requestId,
       ...opts.headers,
+      ...policyHeaders(opts.record),
     });
     // HTTP/1.1 sends headers with the first chunk; flush them now so the client sees the 200 at once.
     res.flushHeaders();

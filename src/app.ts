@@ -24,6 +24,7 @@ import { MemoryKeyValueStore } from "./storage/index.js";
 import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
+import { createBrowserGate } from "./server/browser-gate.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
 import { createAnthropicDoor } from "./api/anthropic/anthropic-door.js";
 import { createOpenAIDoor } from "./api/openai/openai-door.js";
@@ -110,6 +111,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     onEnd,
     keepBodies: settings.options.history.bodies,
     authenticator: createAuthenticator(config.auth),
+    browserGate: createBrowserGate({ boundHost: s.host ?? DEFAULT_HOST, allowedHosts: s.allowedHosts }),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
   const controlPlane = createControlPlaneDoor();

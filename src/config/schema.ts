@@ -120,6 +120,11 @@ export const serverSchema = z
     idleTimeoutMs: timeoutMs.optional(),
     /** A request body that sends nothing for this long is answered 408 RequestTimeoutException (default 30 s). */
     bodyTimeoutMs: timeoutMs.optional(),
+    /**
+     * Host names (optionally `name:port`) requests may be addressed to besides loopback ones. Bound to
+     * loopback, or with this set, any other Host is refused (DNS rebinding; docs/hardening.md).
+     */
+    allowedHosts: z.array(z.string().min(1)).optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */

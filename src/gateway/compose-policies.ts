@@ -56,7 +56,7 @@ export interface PolicyDeps {
 /** The policies that wrap one served model, outermost first. */
 export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddleware[] {
   const policies: ModelMiddleware[] = [];
-  if (deps.config.auth) policies.push(modelAccessPolicy(info));
+  if (deps.config.auth?.keys.some((k) => k.models)) policies.push(modelAccessPolicy(info));
   const limits = deps.config.models?.find((m) => m.id === info.id)?.limits;
   if (deps.counters && quotasApply(deps.config.auth, limits)) policies.push(quotaPolicy({ store: deps.counters, modelLimits: limits, onStoreError: deps.onCounterError }));
   if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));

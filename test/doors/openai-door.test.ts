@@ -129,7 +129,7 @@ test("models list at /v1/models and /openai/v1/models", async () => {
   }
 });
 
-test("errors in OpenAI's shape: unknown model 404, invalid request 400; Responses answers a clear error", async () => {
+test("errors in OpenAI's shape: unknown model 404, invalid request 400; previous_response_id is refused", async () => {
   await assert.rejects(openai.chat.completions.create({ model: "nobody.none", messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
     assert.ok(err instanceof OpenAI.NotFoundError);
     assert.equal(err.code, "model_not_found");
@@ -140,11 +140,55 @@ test("errors in OpenAI's shape: unknown model 404, invalid request 400; Response
     assert.equal(err.type, "invalid_request_error");
     return true;
   });
-  await assert.rejects(openai.responses.create({ model: "basalt.echo", input: "hi" }), (err: unknown) => {
-    assert.ok(err instanceof OpenAI.APIError);
-    assert.match(err.message, /Responses API/);
+  await assert.rejects(openai.responses.create({ model: "basalt.echo", input: "hi", previous_response_id: "resp_1" }), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.BadRequestError);
+    assert.match(err.message, /stateless/);
     return true;
   });
+});
+
+test("responses: plain text, instructions, tools, and streaming, at /v1 and /openai/v1", async () => {
+  for (const c of [openai, prefixed]) {
+    const r = await c.responses.create({ model: "basalt.echo", instructions: "be brief", input: "Hello responses", store: false });
+    assert.equal(r.object, "response");
+    assert.equal(r.status, "completed");
+    assert.equal(r.output_text, "Hello responses");
+    assert.ok(r.usage && r.usage.input_tokens > 0 && r.usage.output_tokens > 0);
+  }
+  const tools = [{ type: "function" as const, name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: false }];
+  const called = await openai.responses.create({ model: "basalt.echo", tools, input: [{ role: "user", content: '/tool get_weather {"city":"Lyon"}' }] });
+  const call = called.output.find((o) => o.type === "function_call");
+  assert.ok(call && call.type === "function_call");
+  assert.equal(call.name, "get_weather");
+  assert.deepEqual(JSON.parse(call.arguments), { city: "Lyon" });
+  const after = await openai.responses.create({
+    model: "basalt.echo", tools,
+    input: [
+      { role: "user", content: '/tool get_weather {"city":"Lyon"}' },
+      { type: "function_call", call_id: call.call_id, name: call.name, arguments: call.arguments },
+      { type: "function_call_output", call_id: call.call_id, output: "sunny" },
+      { role: "user", content: "thanks" },
+    ],
+  });
+  assert.match(after.output_text, /thanks/);
+
+  const stream = await openai.responses.create({ model: "basalt.echo", input: "one two three", stream: true });
+  const types: string[] = [];
+  let text = "";
+  let completed: { status?: string } | undefined;
+  for await (const e of stream) {
+    types.push(e.type);
+    if (e.type === "response.output_text.delta") text += e.delta;
+    if (e.type === "response.completed") completed = e.response;
+  }
+  assert.equal(text, "one two three");
+  assert.equal(types[0], "response.created");
+  assert.equal(types.at(-1), "response.completed");
+  assert.equal(completed?.status, "completed");
+
+  const helper = openai.responses.stream({ model: "basalt.echo", input: "via the helper" });
+  const final = await helper.finalResponse();
+  assert.equal(final.output_text, "via the helper");
 });
 
 test("one quota applies through every door: Converse, OpenAI and Anthropic share requestsPerMinute", async () => {

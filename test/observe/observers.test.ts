@@ -66,6 +66,11 @@ test("history: a ring of max calls, newest first, filtered; clear empties it; bo
   assert.ok(h.list({ limit: 10 })[0].requestId === "after");
   assert.ok(cleared.seq < Number.MAX_SAFE_INTEGER);
 
+  // A byte budget for bodies: the oldest calls lose their bodies, never their records.
+  const small = new CallHistory({ bodies: true, max: 10 }, Date.now, 100);
+  for (const id of ["b1", "b2", "b3"]) small.observe(call({ requestId: id, requestBody: Buffer.from(JSON.stringify({ pad: "x".repeat(40) })) }));
+  assert.deepEqual(small.list({ limit: 10 }).map((c) => [c.requestId, c.request !== undefined]), [["b3", true], ["b2", true], ["b1", false]]);
+
   const off = new CallHistory({ bodies: false, max: 3 });
   off.observe(call({ requestId: "x", requestBody: Buffer.from("{}") }));
   assert.equal(off.list({ limit: 1 })[0].request, undefined);

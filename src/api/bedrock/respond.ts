@@ -2,7 +2,7 @@
 import { BedrockError, toBedrockError } from "../../core/errors.js";
 import type { CallRecord } from "../../core/call-record.js";
 import { noteError } from "../../core/record-outcome.js";
-import { logUnexpected } from "../../log.js";
+import { logServerFault, logUnexpected } from "../../log.js";
 import type { Headers, Response } from "../../server/http-types.js";
 import type { IncomingCall } from "../../server/call-context.js";
 
@@ -29,11 +29,14 @@ export function sendJson(res: Response, status: number, body: string | Uint8Arra
 /**
  * The BedrockError a failure is answered with, noted in the call record. A failure that is not a
  * BedrockError is a bug or an unforeseen upstream condition: it is logged with the request id and its
- * cause chain, and the client gets a generic InternalServerException.
+ * cause chain, and the client gets a generic InternalServerException. A typed server fault (5xx: an
+ * upstream that is down, an internal error a provider reported) is logged too, with what caused it, so an
+ * operator can tell why a client saw it.
  */
 export function reportError(error: unknown, requestId: string, record?: CallRecord): BedrockError {
   const err = toBedrockError(error);
   if (err !== error) logUnexpected(error, requestId);
+  else if (err.status >= 500) logServerFault(err, err.status, requestId);
   if (record) noteError(record, err, err !== error ? error : undefined);
   return err;
 }

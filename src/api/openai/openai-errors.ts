@@ -1,7 +1,7 @@
 // Failures in OpenAI's words: `{"error":{"message","type","param","code"}}` with the matching HTTP status;
 // mid-stream, the same object as one more `data:` event before the stream ends.
 import type { IncomingCall } from "../../server/call-context.js";
-import { httpStatusOf, reportError } from "../bedrock/respond.js";
+import { reportError } from "../bedrock/respond.js";
 import { writeSse } from "../foreign/model-call.js";
 
 const KIND_OF: Readonly<Record<string, { type: string; code: string | null; status?: number }>> = {
@@ -28,7 +28,7 @@ export function sendOpenAIError(call: IncomingCall, error: unknown): void {
     if (!call.res.writableEnded) call.res.end();
     return;
   }
-  const status = kind.status ?? httpStatusOf(err);
+  const status = kind.status ?? err.status;
   const text = JSON.stringify(body);
   call.record.status = status;
   call.res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });

@@ -6,7 +6,10 @@ import type { CallRecord } from "../../core/call-record.js";
 import type { SqlDatabase, SqlValue } from "../../storage/sql-database.js";
 import type { CallObserver } from "../call-observer.js";
 import { arrivalUs } from "../call-order.js";
-import { LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, pushRow, type LedgerEntry } from "./ledger-schema.js";
+import { LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, pushRow } from "./ledger-schema.js";
+
+/** One call's row values. Made at once, so the queue holds no record (nor its kept bodies) while it waits. */
+type Row = SqlValue[];
 
 export interface LedgerWriterOptions {
   db: SqlDatabase;
@@ -59,7 +62,7 @@ export class LedgerWriter implements CallObserver {
   private readonly maxPending: number;
   private readonly onError?: (err: unknown, pendingRows: number) => void;
   private readonly now: () => number;
-  private pending: LedgerEntry[] = [];
+  private pending: Row[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private failing = false;
@@ -82,7 +85,9 @@ export class LedgerWriter implements CallObserver {
 
   observe(record: Readonly<CallRecord>): void {
     if (this.closed) return;
-    this.pending.push({ record, seq: arrivalUs(record), endedAtMs: this.now() });
+    const row: Row = [];
+    pushRow(row, { record, seq: arrivalUs(record), endedAtMs: this.now() });
+    this.pending.push(row);
     if (this.pending.length > this.maxPending) this.pending.splice(0, this.pending.length - this.maxPending);
     if (this.pending.length >= this.batchRows && !this.writing) this.startWrite();
     else this.timer ??= setTimeout(() => this.onTimer(), this.flushMs).unref();
@@ -133,14 +138,14 @@ export class LedgerWriter implements CallObserver {
     });
   }
 
-  private async write(batch: LedgerEntry[]): Promise<void> {
+  private async write(batch: Row[]): Promise<void> {
     try {
       // One transaction: one commit for the whole batch.
       await this.db.transaction(async (tx) => {
         let at = 0;
         for (const size of chunkSizes(batch.length)) {
           const params: SqlValue[] = [];
-          for (let i = at; i < at + size; i++) pushRow(params, batch[i]);
+          for (let i = at; i < at + size; i++) for (const v of batch[i]) params.push(v);
           at += size;
           await tx.execute(insertStatement(size), params);
         }

@@ -40,3 +40,8 @@ export function logUnexpected(error: unknown, requestId: string): void {
     "unexpected error",
   );
 }
+
+/** A typed error answered with a 5xx (the client saw its name and message): request id, status and causes. */
+export function logServerFault(error: Error, status: number, requestId: string): void {
+  log.error({ requestId, status, causes: causeChain(error) }, "server fault answered");
+}

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
-import { BedrockClient, GetFoundationModelCommand, ListFoundationModelsCommand } from "@aws-sdk/client-bedrock";
+import { BedrockClient, GetFoundationModelCommand, ListCustomModelsCommand } from "@aws-sdk/client-bedrock";
 import { startBasalt, type Basalt } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import type { CallRecord } from "../../src/core/call-record.js";
@@ -62,9 +62,9 @@ test("prototype names in a path are unknown operations", async () => {
   }
 });
 
-test("OpenAI and Anthropic paths are reserved: 404 until a door is plugged in, then that door answers", async () => {
-  for (const path of ["/v1/chat/completions", "/openai/v1/chat/completions", "/v1/messages", "/anthropic/v1/messages", "/v1/models"]) {
-    assert.equal((await post(path)).status, 404, path);
+test("OpenAI and Anthropic paths go to their doors; plugging a door by name replaces it", async () => {
+  for (const path of ["/v1/chat/completions", "/openai/v1/chat/completions", "/v1/messages", "/anthropic/v1/messages"]) {
+    assert.notEqual((await post(path)).status, 404, path);
   }
   const served: string[] = [];
   basalt.doors.plug("anthropic", {
@@ -79,19 +79,19 @@ test("OpenAI and Anthropic paths are reserved: 404 until a door is plugged in, t
   assert.equal(r.status, 200);
   assert.deepEqual(JSON.parse(r.body), { door: "anthropic", path: "/v1/messages" });
   assert.equal((await post("/v1/messages-not")).status, 404, "a prefix matches whole segments only");
-  assert.equal((await post("/v1/chat/completions")).status, 404, "the OpenAI door is still unplugged");
+  assert.notEqual((await post("/v1/chat/completions")).status, 200, "the OpenAI door is untouched");
   assert.deepEqual(served, ["/v1/messages"]);
 });
 
 test("a control-plane operation answers 404 naming it, through the official control-plane client", async () => {
   const client = new BedrockClient({ endpoint: basalt.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
-  const err = await client.send(new ListFoundationModelsCommand({})).then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number } }) => e);
+  const err = await client.send(new ListCustomModelsCommand({})).then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number } }) => e);
   assert.equal(err?.name, "UnknownOperationException");
   assert.equal(err?.$metadata?.httpStatusCode, 404);
-  assert.match(err?.message ?? "", /ListFoundationModels/);
+  assert.match(err?.message ?? "", /ListCustomModels/);
   const [record] = await recordsOf(err && (err as { $metadata?: { requestId?: string } }).$metadata?.requestId);
   assert.equal(record?.frontDoor, "control-plane");
-  assert.equal(record?.operation, "ListFoundationModels");
+  assert.equal(record?.operation, "ListCustomModels");
   assert.equal(record?.status, 404);
   client.destroy();
 });

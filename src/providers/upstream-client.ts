@@ -165,6 +165,11 @@ export class UpstreamClient {
    * Anything an upstream call threw, as the BedrockError a client may see. `started`: events already reached
    * the client, so a broken upstream must surface as a stream error, never as a clean end.
    */
+  /** The deadline governing an answer's body (so a relay reading it can tell a timeout from a break). */
+  deadlineOf(body: object): Deadline | undefined {
+    return this.deadlines.get(body);
+  }
+
   failure(err: unknown, started: boolean, names?: ModelNames, deadline?: Deadline): BedrockError {
     // The attempt's own deadline passed: whatever the abort looked like underneath, it is a model timeout.
     if (deadline?.passed) return caused(new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE), err);

@@ -81,10 +81,10 @@ export class BedrockUpstream {
         try {
           for await (const chunk of body) yield chunk as Uint8Array;
         } catch (err) {
-          throw client.failure(err, true);
+          throw client.failure(err, true, undefined, client.deadlineOf(body));
         }
       })(),
-      text: () => body.text().catch((err: unknown) => Promise.reject(client.failure(err, true))),
+      text: () => body.text().catch((err: unknown) => Promise.reject(client.failure(err, true, undefined, client.deadlineOf(body)))),
     };
   }
 

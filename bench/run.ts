@@ -13,6 +13,7 @@ import { PORTKEY_SCRIPT, type RunOptions } from "./lib/contenders.js";
 import { converseEcho } from "./scenarios/converse-echo.js";
 import { converseStreamEcho } from "./scenarios/converse-stream-echo.js";
 import { gatewayOverhead } from "./scenarios/gateway-overhead.js";
+import { policyOverhead } from "./scenarios/policy-overhead.js";
 import { memoryOpenStreams } from "./scenarios/memory-open-streams.js";
 import { authOverhead } from "./scenarios/auth-overhead.js";
 import { observabilityOverhead } from "./scenarios/observability-overhead.js";
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, { title: string; run: (o: RunOptions) => Promise
   "memory-open-streams": { title: "4. Memory, 1,000 open streams", run: memoryOpenStreams },
   "auth-overhead": { title: "5. SigV4 verification on vs off", run: authOverhead },
   "observability-overhead": { title: "6. Observability: ledger + metrics on vs off", run: observabilityOverhead },
+  "policy-overhead": { title: "7. Policy stack (targets + cache miss) vs one-target model", run: policyOverhead },
 };
 
 const { values } = parseArgs({

@@ -20,11 +20,14 @@ import type { SqlDatabase } from "./storage/index.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
+import { MemoryKeyValueStore } from "./storage/index.js";
 import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes } from "./api/admin/health-routes.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
+import { createBrowserGate } from "./server/browser-gate.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
 import { createAnthropicDoor } from "./api/anthropic/anthropic-door.js";
+import { createOpenAIDoor } from "./api/openai/openai-door.js";
 import { catalogOperations } from "./api/control-plane/catalog/catalog-operations.js";
 import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
@@ -75,6 +78,8 @@ export interface StartOptions {
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
   const counters = await openCounterStore({ redis: config.storage?.redis, log });
+  // Response cache entries: on Redis beside the counters (shared by every node), else an LRU of cache.maxEntries.
+  const cacheStore = config.storage?.redis ? counters.store : new MemoryKeyValueStore({ maxEntries: config.cache?.maxEntries });
   const s = config.server;
   const settings = observeSettings(config, DEFAULT_HOST);
   const stores = await openStores({ dataDir: settings.options.dataDir, postgres: config.storage?.postgres, s3: config.storage?.s3, log });
@@ -85,6 +90,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     scripts,
     guardrails,
     counters: counters.store,
+    kv: cacheStore,
     onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
   });
   const observe = await createObserveStack({
@@ -105,6 +111,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     onEnd,
     keepBodies: settings.options.history.bodies,
     authenticator: createAuthenticator(config.auth),
+    browserGate: createBrowserGate({ boundHost: s.host ?? DEFAULT_HOST, allowedHosts: s.allowedHosts }),
   });
   const runtime = createRuntimeDoor({ catalog: registry });
   const controlPlane = createControlPlaneDoor();
@@ -113,6 +120,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("controlPlane", controlPlane);
   dispatcher.plug("admin", admin);
   dispatcher.plug("anthropic", createAnthropicDoor({ catalog: registry }));
+  dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
   addHealthRoutes(admin, { counters: counters.state });
   registerScriptRoutes(admin, scripts);
   for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
@@ -161,6 +169,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       await Promise.all([server.close(grace), jobs.stop(grace)]);
       await registry.close();
       await counters.store.close();
+      if (cacheStore !== counters.store) await cacheStore.close();
       // The ledger's last batch is written before its database closes.
       await Promise.allSettled(extraObservers.map((o) => o.close?.()));
       await observe.close();

@@ -1,12 +1,20 @@
 // Structured logs on stdout (pino). Never log secrets or bodies: provider configs are not logged, and
 // errors are logged by name, message and cause chain only.
+// BASALT_LOG_FORMAT=pretty: one readable, coloured line per entry for a terminal (pino-pretty, in-process and
+// synchronous so nothing is lost on exit); JSON lines otherwise.
 import { pino } from "pino";
+import { PinoPretty } from "pino-pretty";
 
-export const log = pino({
+const options = {
   level: process.env.BASALT_LOG_LEVEL ?? "info",
   base: undefined,
   redact: ["apiKey", "*.apiKey", "headers.authorization", "*.headers.authorization"],
-});
+};
+
+export const log =
+  process.env.BASALT_LOG_FORMAT === "pretty"
+    ? pino(options, PinoPretty({ sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }))
+    : pino(options);
 
 interface ErrorLink { name: string; message: string; code?: string }
 
@@ -31,4 +39,9 @@ export function logUnexpected(error: unknown, requestId: string): void {
     { requestId, causes: causeChain(error), stack: error instanceof Error ? error.stack : undefined },
     "unexpected error",
   );
+}
+
+/** A typed error answered with a 5xx (the client saw its name and message): request id, status and causes. */
+export function logServerFault(error: Error, status: number, requestId: string): void {
+  log.error({ requestId, status, causes: causeChain(error) }, "server fault answered");
 }

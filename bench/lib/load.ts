@@ -22,6 +22,8 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   connections: number;
   durationSec: number;
+  /** autocannon only: each `[<id>]` in the body becomes a fresh random id per request (every request differs). */
+  idReplacement?: boolean;
 }
 
 const AUTOCANNON = join(ROOT, "node_modules/autocannon/autocannon.js");
@@ -38,7 +40,7 @@ export async function autocannon(spec: LoadSpec): Promise<LoadResult> {
   const headers = { "content-type": "application/json", ...spec.headers };
   const args = [
     AUTOCANNON, "-j", "-n", "-m", "POST", "-c", String(spec.connections), "-d", String(spec.durationSec),
-    "-b", spec.body, ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]), spec.url,
+    "-b", spec.body, ...(spec.idReplacement ? ["-I"] : []), ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]), spec.url,
   ];
   const r = await run(process.execPath, args, { timeoutMs: (spec.durationSec + 30) * 1000 });
   if (r.code !== 0) throw new Error(`autocannon exited with ${r.code}: ${r.stderr}`);

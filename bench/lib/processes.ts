@@ -157,3 +157,13 @@ export function rssOf(pid: number): number {
   if (!m) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]) * 1024;
 }
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc (Linux; clock ticks of 10 ms). On a
+ * shared machine this is steadier than throughput: it counts the work a request costs, not the time the
+ * process waited for a core.
+ */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

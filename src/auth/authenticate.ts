@@ -59,8 +59,7 @@ export function createAuthenticator(config: AuthConfig | undefined, opts: { now?
   if (!config) return OPEN;
   const ring = new KeyRing(config);
   const now = opts.now ?? (() => new Date());
-  const callerOf = (entry: KeyEntry, via: Caller["via"], region?: string): Caller =>
-    region === undefined ? { ...entry.caller, via } : { ...entry.caller, via, region };
+  const callerOf = (entry: KeyEntry, via: Caller["via"], region?: string): Caller => entry.caller(via, region);
 
   function fromApiKey(token: string): Caller {
     if (token.startsWith(SHORT_TERM_PREFIX)) {

@@ -1,12 +1,14 @@
 // The pieces of a SigV4 canonical request as AWS (non-S3) builds them from what arrived on the wire
 // (DIGEST §12.1): the already-encoded path encoded again, the query sorted and RFC 3986-encoded, header
 // values trimmed with inner whitespace folded.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 export type RawHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 const SPACES = /\s+/g;
 const RESERVED = /[!'()*]/g;
+const ALREADY_ENCODED = /^[A-Za-z0-9\-._~%]*$/;
+const PERCENT = /%/g;
 
 /** RFC 3986 encoding as AWS applies it: everything but A–Z a–z 0–9 - _ . ~ */
 export function escape(text: string): string {
@@ -19,7 +21,8 @@ export function canonicalUri(rawPath: string): string {
   for (const segment of rawPath.split("/")) {
     if (segment === "" || segment === ".") continue;
     if (segment === "..") segments.pop();
-    else segments.push(escape(segment));
+    // A segment already percent-encoded by the client (the usual case) needs only its '%' encoded again.
+    else segments.push(ALREADY_ENCODED.test(segment) ? segment.replace(PERCENT, "%25") : escape(segment));
   }
   const trailing = segments.length > 0 && rawPath.endsWith("/") ? "/" : "";
   return "/" + segments.join("/") + trailing;
@@ -72,8 +75,9 @@ function foldSpaces(value: string): string {
   return FOLDABLE.test(value) ? value.trim().replace(SPACES, " ") : value;
 }
 
+// crypto.hash: one call, no Hash object per use (the canonical request and the body are hashed per request).
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  return hash("sha256", data, "hex");
 }
 
 /** SHA-256 of an empty payload: what signers use when there is no body. */

@@ -2,11 +2,11 @@
 // IAM denial the real service sends, naming the caller, the action and the model's ARN.
 import type { Caller } from "../core/caller.js";
 import { BedrockError } from "../core/errors.js";
+import { hasProfilePrefix } from "../core/model-id.js";
 
 /** Basalt has no AWS account; the all-zero id is what local AWS emulators use. */
 export const ACCOUNT_ID = "000000000000";
 const DEFAULT_REGION = "us-east-1";
-const PROFILE_PREFIX = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
 
 // IAM actions per operation: the streaming operations have their own action, Converse shares InvokeModel's.
 const ACTIONS: Record<string, string> = {
@@ -41,7 +41,7 @@ export function mayUseModel(caller: Caller, servedModelId: string): boolean {
 /** The ARN the real service names for a model id as the client sent it. */
 export function modelArn(requestedModelId: string, region: string): string {
   if (requestedModelId.startsWith("arn:")) return requestedModelId;
-  if (PROFILE_PREFIX.test(requestedModelId)) return `arn:aws:bedrock:${region}:${ACCOUNT_ID}:inference-profile/${requestedModelId}`;
+  if (hasProfilePrefix(requestedModelId)) return `arn:aws:bedrock:${region}:${ACCOUNT_ID}:inference-profile/${requestedModelId}`;
   return `arn:aws:bedrock:${region}::foundation-model/${requestedModelId}`;
 }
 

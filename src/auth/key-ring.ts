@@ -4,18 +4,40 @@
 // identifiers, not secrets (AWS prints them in logs and error messages; the secret behind one is checked
 // by the HMAC, compared in constant time), so they are a plain Map lookup: hashing them too cost a third
 // of a SigV4 verification.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { Caller } from "../core/caller.js";
 import type { AuthConfig, AuthKeyConfig } from "./auth-config.js";
 
-export interface KeyEntry {
-  readonly config: AuthKeyConfig;
-  /** The caller this key authenticates as, without a region (added per request when known). */
-  readonly caller: Omit<Caller, "via" | "region">;
+// Callers are frozen and reused per (way in, region): no allocation per request. Regions are the client's
+// choice, so the memo is bounded.
+const MAX_CALLERS_PER_KEY = 64;
+
+export class KeyEntry {
+  readonly #base: Omit<Caller, "via" | "region">;
+  readonly #callers = new Map<string, Caller>();
+
+  constructor(readonly config: AuthKeyConfig) {
+    this.#base = {
+      name: config.name,
+      ...(config.models ? { models: Object.freeze([...config.models]) } : {}),
+      ...(config.limits ? { limits: Object.freeze({ ...config.limits }) } : {}),
+    };
+  }
+
+  /** The caller this key authenticates as, arriving `via` a scheme, signed for `region` when known. */
+  caller(via: Caller["via"], region?: string): Caller {
+    const id = region === undefined ? via : `${via}/${region}`;
+    let caller = this.#callers.get(id);
+    if (!caller) {
+      caller = Object.freeze(region === undefined ? { ...this.#base, via } : { ...this.#base, via, region });
+      if (this.#callers.size < MAX_CALLERS_PER_KEY) this.#callers.set(id, caller);
+    }
+    return caller;
+  }
 }
 
 function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
+  return hash("sha256", text, "buffer");
 }
 
 class DigestIndex<T> {
@@ -41,14 +63,7 @@ export class KeyRing {
 
   constructor(config: AuthConfig) {
     for (const key of config.keys) {
-      const entry: KeyEntry = {
-        config: key,
-        caller: Object.freeze({
-          name: key.name,
-          ...(key.models ? { models: Object.freeze([...key.models]) } : {}),
-          ...(key.limits ? { limits: Object.freeze({ ...key.limits }) } : {}),
-        }),
-      };
+      const entry = new KeyEntry(key);
       if (key.accessKeyId !== undefined) this.byAccessKeyId.set(key.accessKeyId, entry);
       if (key.apiKey !== undefined) this.byApiKey.add(key.apiKey, entry);
     }

@@ -1,5 +1,5 @@
-// The SigV4 signature itself: the derived signing key (cached: it changes once a day per key, region and
-// service, and deriving it is four HMACs) and the HMAC of the string to sign.
+// The SigV4 signature itself: the credential scope, the derived signing key (cached: it changes once a day
+// per key, region and service, and deriving it is four HMACs) and the HMAC of the string to sign.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { sha256Hex } from "./canonical-request.js";
 
@@ -11,6 +11,8 @@ export interface CredentialScope {
   readonly date: string;
   readonly region: string;
   readonly service: string;
+  /** `date/region/service/aws4_request`, as the string to sign has it. */
+  readonly path: string;
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
@@ -21,28 +23,33 @@ export function signingKey(secret: string, date: string, region: string, service
   return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), "aws4_request");
 }
 
-// Bounded: only requests naming a configured key reach it, but their scope (region) is the client's choice.
-const MAX_CACHED_KEYS = 512;
-const keyCache = new Map<string, Buffer>();
+// A client sends the same credential string all day, so its parse is kept, and the signing key (four HMACs)
+// hangs off it. Bounded: the credential string is the client's choice, known key or not.
+const MAX_CACHED_SCOPES = 512;
+const scopes = new Map<string, CredentialScope>();
+const keys = new WeakMap<CredentialScope, { secret: string; key: Buffer }>();
 
 function cachedSigningKey(secret: string, scope: CredentialScope): Buffer {
-  const id = `${scope.accessKeyId}\n${scope.date}\n${scope.region}\n${scope.service}\n${secret}`;
-  let key = keyCache.get(id);
-  if (!key) {
-    if (keyCache.size >= MAX_CACHED_KEYS) keyCache.clear();
-    key = signingKey(secret, scope.date, scope.region, scope.service);
-    keyCache.set(id, key);
-  }
+  const hit = keys.get(scope);
+  if (hit && hit.secret === secret) return hit.key;
+  const key = signingKey(secret, scope.date, scope.region, scope.service);
+  keys.set(scope, { secret, key });
   return key;
 }
 
 /** Parses `AKID/YYYYMMDD/region/service/aws4_request`. */
 export function parseCredential(credential: string): CredentialScope | undefined {
+  const known = scopes.get(credential);
+  if (known) return known;
   const parts = credential.split("/");
   if (parts.length !== 5 || parts[4] !== "aws4_request" || !/^\d{8}$/.test(parts[1]) || !parts[2] || !parts[3] || !parts[0]) {
     return undefined;
   }
-  return { accessKeyId: parts[0], date: parts[1], region: parts[2], service: parts[3] };
+  const [accessKeyId, date, region, service] = parts;
+  const scope = Object.freeze({ accessKeyId, date, region, service, path: `${date}/${region}/${service}/aws4_request` });
+  if (scopes.size >= MAX_CACHED_SCOPES) scopes.clear();
+  scopes.set(credential, scope);
+  return scope;
 }
 
 /** True when `signatureHex` is the signature of `canonicalRequest` under `secret` (compared in constant time). */
@@ -54,7 +61,7 @@ export function signatureMatches(opts: {
   signatureHex: string;
 }): boolean {
   const { scope } = opts;
-  const stringToSign = `${ALGORITHM}\n${opts.amzDate}\n${scope.date}/${scope.region}/${scope.service}/aws4_request\n${sha256Hex(opts.canonicalRequest)}`;
+  const stringToSign = `${ALGORITHM}\n${opts.amzDate}\n${scope.path}\n${sha256Hex(opts.canonicalRequest)}`;
   const expected = createHmac("sha256", cachedSigningKey(opts.secret, scope)).update(stringToSign, "utf8").digest();
   const given = Buffer.from(opts.signatureHex, "hex");
   return given.length === expected.length && timingSafeEqual(expected, given);

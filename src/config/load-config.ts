@@ -1,7 +1,8 @@
 // Reads basalt.yaml: `${VAR}` substitution from the environment, then the strict schema. Every error
-// names the key it is about.
+// names the key (or, for YAML syntax, the line and column) it is about, and never a value: a config holds
+// API keys, and its errors end up in terminals and logs.
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLError } from "yaml";
 import type { ZodIssue } from "zod";
 import { configSchema, type BasaltConfig } from "./schema.js";
 
@@ -29,7 +30,17 @@ function describe(issue: ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((k) => `${key === "(root)" ? k : `${key}.${k}`}: unknown key`).join("\n");
   }
+  // zod's own wording quotes the value it received; the allowed values are enough.
+  if (issue.code === "invalid_enum_value") return `${key}: must be one of ${issue.options.join(", ")}`;
   return `${key}: ${issue.message}`;
+}
+
+/** A YAML syntax error by position and kind only: the parser's message may quote the line, secret and all. */
+function yamlSyntaxError(err: unknown, source: string): ConfigError {
+  if (!(err instanceof YAMLError)) return new ConfigError(`${source}: not valid YAML`);
+  const at = err.linePos?.[0];
+  const where = at ? ` at line ${at.line}, column ${at.col}` : "";
+  return new ConfigError(`${source}: not valid YAML${where} (${err.code}; the line is not shown, as it may hold a secret)`);
 }
 
 export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv = process.env): BasaltConfig {
@@ -37,7 +48,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   try {
     raw = parseYaml(text) ?? {};
   } catch (err) {
-    throw new ConfigError(`${source}: not valid YAML: ${(err as Error).message}`);
+    throw yamlSyntaxError(err, source);
   }
   const result = configSchema.safeParse(substituteEnv(raw, "", env));
   if (!result.success) {
@@ -49,10 +60,14 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
 
 function checkReferences(config: BasaltConfig): void {
   const seen = new Set<string>();
-  config.models?.forEach((m, i) => {
-    if (m.provider !== "echo" && !config.providers[m.provider]) {
-      throw new ConfigError(`models[${i}].provider: no provider named "${m.provider}" (declare it under providers, or use echo)`);
+  const checkProvider = (provider: string, key: string) => {
+    if (provider !== "echo" && !config.providers[provider]) {
+      throw new ConfigError(`${key}: no provider named "${provider}" (declare it under providers, or use echo)`);
     }
+  };
+  config.models?.forEach((m, i) => {
+    if (m.routing) m.routing.targets.forEach((t, j) => checkProvider(t.provider, `models[${i}].targets[${j}].provider`));
+    else checkProvider(m.provider, `models[${i}].provider`);
     if (seen.has(m.id)) throw new ConfigError(`models[${i}].id: "${m.id}" is listed twice`);
     seen.add(m.id);
   });

@@ -1,12 +1,18 @@
 // The one schema of basalt.yaml. Unknown keys are errors (strict objects), so typos fail loudly.
 import { z } from "zod";
-import { cassetteConfigSchema } from "../gateway/policies/cassettes/cassette-config.js";
-import { scriptsConfigSchema } from "../gateway/policies/scripts/script-schema.js";
+import { cassetteConfigSchema } from "./cassette-config.js";
+import { scriptsConfigSchema } from "./script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
+import { cacheConfigSchema } from "../gateway/policies/cache/cache-config.js";
+import { eitherModelForm } from "../gateway/policies/resilience/routing-config.js";
 import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
 import { jobsConfigSchema } from "../jobs/jobs-config.js";
 import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
 import { dataDirSchema, storageSchema } from "../storage/storage-config.js";
+import { MODEL_FAMILIES, type ModelInfo } from "../core/model-info.js";
+import type {
+  AnthropicProviderOptions, BedrockProviderOptions, EchoProviderOptions, OpenAIProviderOptions,
+} from "../core/provider-options.js";
 
 const timeoutMs = z.number().int().positive();
 
@@ -62,7 +68,7 @@ export const providerSchema = z.discriminatedUnion("type", [
 ]);
 
 /** The native InvokeModel body a model speaks, when its id prefix does not say. */
-export const familySchema = z.enum(["anthropic", "nova", "llama", "titan", "mistral", "cohere", "openai", "echo"]);
+export const familySchema = z.enum(MODEL_FAMILIES);
 
 const modalitySchema = z.enum(["TEXT", "IMAGE", "EMBEDDING"]);
 
@@ -114,6 +120,11 @@ export const serverSchema = z
     idleTimeoutMs: timeoutMs.optional(),
     /** A request body that sends nothing for this long is answered 408 RequestTimeoutException (default 30 s). */
     bodyTimeoutMs: timeoutMs.optional(),
+    /**
+     * Host names (optionally `name:port`) requests may be addressed to besides loopback ones. Bound to
+     * loopback, or with this set, any other Host is refused (DNS rebinding; docs/hardening.md).
+     */
+    allowedHosts: z.array(z.string().min(1)).optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */
@@ -129,7 +140,8 @@ export const configSchema = z
   .object({
     server: serverSchema.default({}),
     providers: z.record(providerSchema).default({}),
-    models: z.array(modelSchema).optional(),
+    /** One-target entries, or `targets` entries (parsed into the one-target shape plus `routing`). */
+    models: z.array(eitherModelForm(modelSchema)).optional(),
     /** Test-double scripts, oldest first (POST /_basalt/scripts adds more at run time). */
     scripts: scriptsConfigSchema.optional(),
     /** Keys, their models and limits, the admin key; without it Basalt is open (auth/auth-config.ts). */
@@ -138,7 +150,9 @@ export const configSchema = z
     guardrails: guardrailsConfigSchema.optional(),
     /** A served model that classifies for guardrail topic, content and grounding policies. */
     guardrailJudge: guardrailJudgeConfigSchema.optional(),
-    /** Shared stores: `redis` (quota counters for every node), `postgres`, `s3` (storage/storage-config.ts). */
+    /** The exact-match response cache; absent = off (gateway/policies/cache/cache-config.ts). */
+    cache: cacheConfigSchema.optional(),
+    /** Shared stores: `redis` (quota counters and response cache for every node), `postgres`, `s3` (storage/storage-config.ts). */
     storage: storageSchema.optional(),
     /** Async invocations and batch jobs (jobs/jobs-config.ts). */
     jobs: jobsConfigSchema.default({}),
@@ -152,3 +166,15 @@ export type OpenAIProviderConfig = z.infer<typeof openaiProviderSchema>;
 export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
 export type BedrockProviderConfig = z.infer<typeof bedrockProviderSchema>;
 export type ModelFamily = z.infer<typeof familySchema>;
+
+// The core's types are what the rest of the code sees; the registry hands config entries on as them. Each
+// entry must carry every field of its core type with the same type (it may carry more: policy settings such
+// as `cassettes`). These lines stop the build if the schema and the core's types drift apart.
+type Covers<Config, Core> = [Config] extends [Core] ? ([Exclude<keyof Core, keyof Config>] extends [never] ? true : false) : false;
+export const schemaCoversCoreTypes: [
+  Covers<ModelConfig, ModelInfo>,
+  Covers<z.infer<typeof echoProviderSchema>, EchoProviderOptions>,
+  Covers<OpenAIProviderConfig, OpenAIProviderOptions>,
+  Covers<AnthropicProviderConfig, AnthropicProviderOptions>,
+  Covers<BedrockProviderConfig, BedrockProviderOptions>,
+] = [true, true, true, true, true];

@@ -10,6 +10,11 @@ export function arnResource(modelId: string): string {
   return modelId.startsWith("arn:") ? modelId.slice(modelId.lastIndexOf("/") + 1) : modelId;
 }
 
+/** Whether an id starts with a geographic inference-profile prefix (`us.`, `eu.`, `global.` …). */
+export function hasProfilePrefix(id: string): boolean {
+  return PROFILE_PREFIX.test(id);
+}
+
 /** The id without a geographic inference-profile prefix. */
 export function withoutProfilePrefix(id: string): string {
   return id.replace(PROFILE_PREFIX, "");

@@ -6,6 +6,12 @@ import type { Model } from "./model.js";
 export const MODEL_FAMILIES = ["anthropic", "nova", "llama", "titan", "mistral", "cohere", "openai", "echo"] as const;
 export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
+/** Requests and tokens per minute (per model: all callers together). */
+export interface RateLimits {
+  readonly requestsPerMinute?: number;
+  readonly tokensPerMinute?: number;
+}
+
 export interface ModelInfo {
   /** The modelId clients send: a plain id, an inference-profile id, or an ARN. */
   readonly id: string;
@@ -15,6 +21,8 @@ export interface ModelInfo {
   readonly model?: string;
   /** The native InvokeModel body the model speaks, when its id prefix does not say. */
   readonly family?: ModelFamily;
+  /** Limits for this model, all callers together (the quota policy reads them). */
+  readonly limits?: RateLimits;
 }
 
 /** A model as the front doors get it: wrapped by every policy, with what the config said about it. */

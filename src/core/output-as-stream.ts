@@ -7,7 +7,7 @@
 //   reasoningContent  reasoning text deltas per token, then one signature delta; or one redactedContent delta
 //   citationsContent  the citation deltas, then the cited text per token (citations ahead of their text)
 //   image             contentBlockStart {format}, then one delta with the source
-import { tokenPieces } from "../providers/echo/tokens.js";
+import { tokenPieces } from "./text-tokens.js";
 import type { ConverseOutput, StreamEvent } from "./model.js";
 import type { ContentBlock, ContentBlockDelta, ConverseStreamMetadataEvent, MessageStopEvent } from "./shapes.generated.js";
 

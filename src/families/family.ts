@@ -1,7 +1,7 @@
 // A model family's native InvokeModel body, translated to and from Basalt's Converse core, so any backend
 // serves any family (issue 5). One file per family under src/families/, registered in families/index.ts.
 import type { ConverseInput, ConverseOutput, StreamEvent } from "../core/model.js";
-import type { ModelFamily } from "../config/schema.js";
+import type { ModelFamily } from "../core/model-info.js";
 
 /** What a family may need to know about the call besides its body. */
 export interface InvokeCall {

@@ -1,5 +1,7 @@
 // Which native InvokeModel body a modelId speaks: the model's `family` in the config, else its id prefix.
-import type { ModelConfig, ModelFamily } from "../config/schema.js";
+import type { ModelFamily, ModelInfo } from "../core/model-info.js";
+import { validationError } from "../core/errors.js";
+import { baseModelId, withoutProfilePrefix } from "../core/model-id.js";
 import type { Family } from "./family.js";
 import { anthropicFamily } from "./anthropic.js";
 import { echoFamily } from "./echo.js";
@@ -33,21 +35,31 @@ const PREFIXES: [string, ModelFamily][] = [
   ["openai.", "openai"],
   ["basalt.echo", "echo"],
 ];
-const PROFILE_PREFIX = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
 
-export function familyNameFor(modelId: string, entry?: ModelConfig): ModelFamily | undefined {
+export function familyNameFor(modelId: string, entry?: ModelInfo): ModelFamily | undefined {
   if (entry?.family) return entry.family;
-  const tail = (modelId.startsWith("arn:") ? modelId.slice(modelId.lastIndexOf("/") + 1) : modelId).replace(PROFILE_PREFIX, "");
+  const tail = baseModelId(modelId);
   for (const candidate of [tail, entry?.id, entry?.model]) {
     if (!candidate) continue;
-    const id = candidate.replace(PROFILE_PREFIX, "");
+    const id = withoutProfilePrefix(candidate);
     const hit = PREFIXES.find(([p]) => id.startsWith(p));
     if (hit) return hit[1];
   }
   return undefined;
 }
 
-export function familyFor(modelId: string, entry?: ModelConfig): Family | undefined {
+export function familyFor(modelId: string, entry?: ModelInfo): Family | undefined {
   const name = familyNameFor(modelId, entry);
   return name ? families[name] : undefined;
+}
+
+/** The family that reads a model's native bodies; a model without one cannot take InvokeModel bodies. */
+export function requireFamily(modelId: string, entry: ModelInfo): Family {
+  const family = familyFor(modelId, entry);
+  if (!family) {
+    throw validationError(
+      `The model ${modelId} has no InvokeModel request format in Basalt. Set family for this model in the Basalt config, or use Converse, and try again.`,
+    );
+  }
+  return family;
 }

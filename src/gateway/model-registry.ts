@@ -6,9 +6,10 @@ import type { ModelCatalog, ModelInfo, ServedModel } from "../core/model-info.js
 import { wrapModel } from "../core/model-middleware.js";
 import { createProvider, type Provider } from "../providers/index.js";
 import { createEchoProvider } from "../providers/echo/index.js";
-import { composePolicies, type PolicyDeps } from "./compose-policies.js";
+import { composePolicies, composeTargetPolicies, type PolicyDeps } from "./compose-policies.js";
+import { buildRoutedModel } from "./policies/resilience/build-routed-model.js";
 
-export const DEFAULT_MODELS: ModelConfig[] = [{ id: "basalt.echo", provider: "echo" }];
+export const DEFAULT_MODELS: NonNullable<BasaltConfig["models"]> = [{ id: "basalt.echo", provider: "echo" }];
 
 /** A `models:` entry as the core sees it. */
 export function modelInfoOf(entry: ModelConfig): ModelInfo {
@@ -17,6 +18,7 @@ export function modelInfoOf(entry: ModelConfig): ModelInfo {
     provider: entry.provider,
     ...(entry.model !== undefined && { model: entry.model }),
     ...(entry.family !== undefined && { family: entry.family }),
+    ...(entry.limits !== undefined && { limits: entry.limits }),
   };
 }
 
@@ -32,9 +34,13 @@ export class ModelRegistry implements ModelCatalog {
       this.providers.push(p);
     }
     for (const entry of config.models ?? DEFAULT_MODELS) {
+      // A `targets` entry is served as a RoutedModel over its targets; its info names the primary target.
+      const routing = entry.routing;
       const info = modelInfoOf(entry);
-      const model = wrapModel(providers.get(info.provider)!.model(info), composePolicies(info, deps));
-      this.byId.set(info.id, { model, info });
+      const upstream = (target: ModelInfo) =>
+        wrapModel(providers.get(target.provider)!.model(target), composeTargetPolicies(target, deps, routing));
+      const inner = routing ? buildRoutedModel(info, routing, upstream) : upstream(info);
+      this.byId.set(info.id, { model: wrapModel(inner, composePolicies(info, deps)), info });
     }
   }
 

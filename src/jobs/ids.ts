@@ -1,6 +1,7 @@
 // Job ids and ARNs as Bedrock spells them: a 12-character [a-z0-9] id inside
 // arn:aws:bedrock:<region>:<account>:async-invoke/<id> or …:model-invocation-job/<id>.
 import { createHash, randomBytes } from "node:crypto";
+import { arnResource } from "../core/model-id.js";
 
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 const RECORD_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -55,6 +56,5 @@ export function parseJobIdentifier(kind: JobKind, identifier: string): string | 
 /** modelArn of GetAsyncInvoke: a foundation-model ARN for a plain id; an ARN the client sent stays as is. */
 export function modelArnOf(modelId: string, scope: ArnScope): string {
   if (/^arn:[a-z0-9-]+:bedrock:[a-z0-9-]*:[0-9]*:(provisioned-model|foundation-model)\/.+/.test(modelId)) return modelId;
-  const tail = modelId.startsWith("arn:") ? modelId.slice(modelId.lastIndexOf("/") + 1) : modelId;
-  return `arn:aws:bedrock:${scope.region}::foundation-model/${tail}`;
+  return `arn:aws:bedrock:${scope.region}::foundation-model/${arnResource(modelId)}`;
 }

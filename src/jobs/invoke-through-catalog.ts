@@ -3,11 +3,10 @@
 // the native body into Converse and the answer back — and leaves a call record marked with the job's front
 // door ("async" / "batch") for the observers (ledger, metrics), as a live call would.
 import { randomUUID } from "node:crypto";
-import { requireFamily } from "../api/bedrock/operations/invoke-request.js";
-import { translateNative } from "../api/bedrock/operations/read-native-body.js";
-import { httpStatusOf } from "../api/bedrock/respond.js";
-import { validateConversation } from "../api/bedrock/validation/validate-conversation.js";
-import { validateShape } from "../api/bedrock/validation/validate-input.js";
+import { requireFamily } from "../families/index.js";
+import { translateNative } from "../families/read-native-body.js";
+import { validateConversation } from "../service-model/validate-conversation.js";
+import { validateShape } from "../service-model/validate-input.js";
 import type { CallRecord } from "../core/call-record.js";
 import { newCallRecord } from "../core/call-record.js";
 import { toBedrockError, validationError } from "../core/errors.js";
@@ -42,7 +41,7 @@ export function invokeThroughCatalog(opts: CatalogInvokeOptions): InvokeFn {
     } catch (err) {
       const e = toBedrockError(err);
       noteError(record, e);
-      record.status = httpStatusOf(e);
+      record.status = e.status;
       throw err;
     } finally {
       record.latencyMs = Number((process.hrtime.bigint() - startedAt) / 1_000_000n);

@@ -3,7 +3,6 @@
 // conditional on this node still holding the record, so a record is written exactly once.
 import type { Caller } from "../core/caller.js";
 import { toBedrockError } from "../core/errors.js";
-import { httpStatusOf } from "../api/bedrock/respond.js";
 import { log } from "../log.js";
 import { abortable } from "./abortable.js";
 import type { ClaimedRecord } from "./claims.js";
@@ -41,7 +40,7 @@ export async function runBatchRecord(env: JobEnv, job: BatchJobInfo, record: Cla
       return;
     }
     state = "error";
-    output = JSON.stringify({ errorCode: httpStatusOf(e), errorMessage: e.message });
+    output = JSON.stringify({ errorCode: e.status, errorMessage: e.message });
   }
   const kept = await env.db.execute(
     `UPDATE basalt_job_records SET state = $4, output = $5, input_tokens = $6, output_tokens = $7, lease_owner = NULL, lease_until = NULL

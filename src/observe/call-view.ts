@@ -2,6 +2,7 @@
 // ISO strings, absent fields left out (costUsd stays, null meaning "no known price"). Built from a record in
 // memory (history ring) or from a ledger row, so both sources give the same JSON.
 import type { AttemptRecord, CallRecord } from "../core/call-record.js";
+import { plainAttempt } from "./ledger/ledger-schema.js";
 
 export interface CallView {
   requestId: string;
@@ -86,7 +87,9 @@ export function ledgerRowToView(row: Record<string, unknown>): CallView {
     frontDoor: String(row.front_door),
     operation: String(row.operation),
     caller: String(row.caller),
-    attempts: row.attempts ? (JSON.parse(String(row.attempts)) as AttemptRecord[]) : [],
+    attempts: row.attempts
+      ? (JSON.parse(String(row.attempts)) as AttemptRecord[])
+      : plainAttempt(str(row.provider), str(row.upstream_model), num(row.upstream_ms)),
     costUsd: num(row.cost_usd) ?? null,
     clientGone: Number(row.client_gone) === 1,
   };

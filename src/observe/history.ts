@@ -8,9 +8,19 @@ import { recordToView, type CallView } from "./call-view.js";
 import { arrivalUs, nowUs } from "./call-order.js";
 import { decodeRequestBody, decodeResponseBody } from "./decode-bodies.js";
 
+/** Bytes of kept bodies the ring holds at most; past it the oldest calls lose their bodies (not their record). */
+export const HISTORY_BODY_BYTES = 64 * 1024 * 1024;
+
+function bodyBytes(r: Readonly<CallRecord>): number {
+  const request = r.requestBody instanceof Uint8Array ? r.requestBody.byteLength : 0;
+  const response = (r.responseBody as { body?: unknown } | undefined)?.body;
+  return request + (response instanceof Uint8Array ? response.byteLength : 0);
+}
+
 interface HistoryEntry {
   readonly record: Readonly<CallRecord>;
   readonly endedAtMs: number;
+  readonly bytes: number;
   /** Arrival in µs: the list's order. */
   readonly seq: number;
 }
@@ -20,16 +30,39 @@ export class CallHistory implements CallObserver {
   // A Map keeps insertion order, so the first key is the oldest call: a ring with O(1) lookup by id.
   private readonly entries = new Map<string, HistoryEntry>();
   private clearedAt: { ms: number; seq: number } | undefined;
+  /** Bytes of kept bodies in the ring. */
+  private bytes = 0;
 
   constructor(
     readonly options: { bodies: boolean; max: number },
     private readonly now: () => number = Date.now,
+    private readonly bodyBudget: number = HISTORY_BODY_BYTES,
   ) {}
 
   observe(record: Readonly<CallRecord>): void {
-    this.entries.delete(record.requestId);
-    this.entries.set(record.requestId, { record, endedAtMs: this.now(), seq: arrivalUs(record) });
-    if (this.entries.size > this.options.max) this.entries.delete(this.entries.keys().next().value!);
+    this.forget(record.requestId);
+    const bytes = this.options.bodies ? bodyBytes(record) : 0;
+    this.entries.set(record.requestId, { record, endedAtMs: this.now(), seq: arrivalUs(record), bytes });
+    this.bytes += bytes;
+    if (this.entries.size > this.options.max) this.forget(this.entries.keys().next().value!);
+    if (this.bytes > this.bodyBudget) this.shedBodies();
+  }
+
+  private forget(requestId: string): void {
+    const e = this.entries.get(requestId);
+    if (!e) return;
+    this.bytes -= e.bytes;
+    this.entries.delete(requestId);
+  }
+
+  /** Oldest first, calls keep their record and lose their bodies until the ring is within its budget. */
+  private shedBodies(): void {
+    for (const [id, e] of this.entries) {
+      if (this.bytes <= this.bodyBudget) return;
+      if (e.bytes === 0) continue;
+      this.entries.set(id, { ...e, record: { ...e.record, requestBody: undefined, responseBody: undefined }, bytes: 0 });
+      this.bytes -= e.bytes;
+    }
   }
 
   /** Newest first (by arrival). */
@@ -55,6 +88,7 @@ export class CallHistory implements CallObserver {
   /** Empties the ring; /_basalt/calls then lists (ledger) calls that finished after this point only. */
   clear(): { ms: number; seq: number } {
     this.entries.clear();
+    this.bytes = 0;
     this.clearedAt = { ms: this.now(), seq: nowUs() };
     return this.clearedAt;
   }

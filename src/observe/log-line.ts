@@ -39,8 +39,10 @@ export function logFields(r: Readonly<CallRecord>): Record<string, unknown> {
   };
 }
 
+/** "primary/llama3.1:8b ThrottlingException 429 3ms", with "after 1000ms backoff" when a retry waited first. */
 function formatAttempt(a: CallRecord["attempts"][number]): string {
-  return `${a.provider}/${a.upstreamModel} ${a.outcome}${a.status ? ` ${a.status}` : ""}${a.durationMs !== undefined ? ` ${a.durationMs}ms` : ""}`;
+  const backoff = a.delayMs ? ` after ${a.delayMs}ms backoff` : "";
+  return `${a.provider}/${a.upstreamModel} ${a.outcome}${a.status ? ` ${a.status}` : ""}${a.durationMs !== undefined ? ` ${a.durationMs}ms` : ""}${backoff}`;
 }
 
 /** The cause chain, when the failure had one: "TypeError: fetch failed <- Error: connect ECONNREFUSED …". */

@@ -100,33 +100,56 @@ export class CallMetrics implements CallObserver {
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
+  // prom-client's labels() hashes its arguments on every call; the children are kept per label set instead
+  // (bounded, as the label values are).
+  private readonly counters = new Map<Counter<string>, Map<string, { inc(n?: number): void }>>();
+  private readonly histograms = new Map<Histogram<string>, Map<string, { observe(v: number): void }>>();
+
+  private counter(metric: Counter<string>, ...values: string[]): { inc(n?: number): void } {
+    let byLabels = this.counters.get(metric);
+    if (!byLabels) this.counters.set(metric, (byLabels = new Map()));
+    const key = values.join("\u0000");
+    let child = byLabels.get(key);
+    if (!child) byLabels.set(key, (child = metric.labels(...values)));
+    return child;
+  }
+
+  private histogram(metric: Histogram<string>, ...values: string[]): { observe(v: number): void } {
+    let byLabels = this.histograms.get(metric);
+    if (!byLabels) this.histograms.set(metric, (byLabels = new Map()));
+    const key = values.join("\u0000");
+    let child = byLabels.get(key);
+    if (!child) byLabels.set(key, (child = metric.labels(...values)));
+    return child;
+  }
+
   observe(r: Readonly<CallRecord>): void {
     const model = this.models.bound(r.modelId, "unknown");
     const operation = this.operations.bound(r.operation, "unknown");
     const status = r.errorName ? this.statuses.bound(r.errorName, "error") : "ok";
-    this.requests.labels(operation, model, status).inc();
-    if (r.inputTokens) this.tokens.labels(model, "input").inc(r.inputTokens);
-    if (r.outputTokens) this.tokens.labels(model, "output").inc(r.outputTokens);
-    if (r.cacheReadTokens) this.tokens.labels(model, "cache_read").inc(r.cacheReadTokens);
-    if (r.cacheWriteTokens) this.tokens.labels(model, "cache_write").inc(r.cacheWriteTokens);
-    if (r.costUsd) this.cost.labels(model).inc(r.costUsd);
-    if (r.latencyMs !== undefined) this.duration.labels(operation, model).observe(r.latencyMs / 1000);
-    if (r.timeToFirstTokenMs !== undefined) this.ttft.labels(operation, model).observe(r.timeToFirstTokenMs / 1000);
+    this.counter(this.requests, operation, model, status).inc();
+    if (r.inputTokens) this.counter(this.tokens, model, "input").inc(r.inputTokens);
+    if (r.outputTokens) this.counter(this.tokens, model, "output").inc(r.outputTokens);
+    if (r.cacheReadTokens) this.counter(this.tokens, model, "cache_read").inc(r.cacheReadTokens);
+    if (r.cacheWriteTokens) this.counter(this.tokens, model, "cache_write").inc(r.cacheWriteTokens);
+    if (r.costUsd) this.counter(this.cost, model).inc(r.costUsd);
+    if (r.latencyMs !== undefined) this.histogram(this.duration, operation, model).observe(r.latencyMs / 1000);
+    if (r.timeToFirstTokenMs !== undefined) this.histogram(this.ttft, operation, model).observe(r.timeToFirstTokenMs / 1000);
     let upstreamMs = 0;
     for (const a of r.attempts) {
       const provider = this.providers.bound(a.provider, "unknown");
-      this.attempts.labels(provider, this.statuses.bound(a.outcome, "error")).inc();
+      this.counter(this.attempts, provider, this.statuses.bound(a.outcome, "error")).inc();
       if (a.durationMs !== undefined) {
-        this.upstream.labels(provider).observe(a.durationMs / 1000);
+        this.histogram(this.upstream, provider).observe(a.durationMs / 1000);
         upstreamMs += a.durationMs;
       }
     }
     if (!r.attempts.length && r.upstreamMs !== undefined && r.provider) {
-      this.upstream.labels(this.providers.bound(r.provider, "unknown")).observe(r.upstreamMs / 1000);
+      this.histogram(this.upstream, this.providers.bound(r.provider, "unknown")).observe(r.upstreamMs / 1000);
     }
     if (r.latencyMs !== undefined) {
       const waited = r.upstreamMs ?? upstreamMs;
-      this.overhead.labels(operation).observe(Math.max(0, r.latencyMs - waited) / 1000);
+      this.histogram(this.overhead, operation).observe(Math.max(0, r.latencyMs - waited) / 1000);
     }
   }
 

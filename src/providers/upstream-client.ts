@@ -8,6 +8,7 @@ import { BedrockError, type BedrockErrorFields } from "../core/errors.js";
 import type { StreamEvent } from "../core/model.js";
 import { UpstreamStreamError } from "../formats/shared/upstream-stream-error.js";
 import { SseEventTooLargeError } from "../formats/sse/parse.js";
+import { parseRetryAfterMs } from "./shared/parse-retry-after.js";
 import { secretRedactor } from "./shared/redact-secrets.js";
 
 const TIMEOUT_MESSAGE = "Model has timed out in processing the request. Try your request again.";
@@ -25,6 +26,10 @@ export interface UpstreamClientOptions {
   provider: string;
   /** Where requests go; only its origin is used (paths are the caller's). */
   baseUrl: string;
+  /**
+   * The total deadline of one upstream attempt, answer and body (a whole stream) included: an upstream
+   * that trickles a byte at a time cannot extend it. Silence longer than this also ends an attempt.
+   */
   timeoutMs: number;
   /** Configured keys: never in a client-visible message, whatever the upstream echoes. */
   secrets?: readonly (string | undefined)[];
@@ -50,15 +55,23 @@ export interface UpstreamHttpError extends ModelNames {
   status: number;
   /** The upstream's own message (from its error body), scrubbed here. */
   message: string;
+  /** The answer's headers, for a Retry-After. */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
+
+/** One attempt's deadline: whether it has passed, by the response body it governs. */
+interface Deadline { passed: boolean }
 
 export class UpstreamClient {
   readonly provider: string;
   private readonly pool: Pool;
   private readonly redact: (text: string) => string;
+  private readonly timeoutMs: number;
+  private readonly deadlines = new WeakMap<object, Deadline>();
 
   constructor(opts: UpstreamClientOptions) {
     this.provider = opts.provider;
+    this.timeoutMs = opts.timeoutMs;
     // headersTimeout bounds the wait for the answer (a whole non-streamed completion); bodyTimeout the
     // silence between two chunks of a stream. Either one passing is "a hang" → ModelTimeoutException.
     this.pool = new Pool(new URL(opts.baseUrl).origin, {
@@ -70,13 +83,29 @@ export class UpstreamClient {
     this.redact = secretRedactor(opts.secrets ?? []);
   }
 
-  /** POSTs; resolves with the answer whatever its status. A transport failure throws its BedrockError. */
+  /**
+   * POSTs; resolves with the answer whatever its status. A transport failure throws its BedrockError. The
+   * attempt's deadline starts now and ends when the answer's body has been read (or dropped).
+   */
   async post(req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    const deadline: Deadline = { passed: false };
+    const stop = new AbortController();
+    const timer = setTimeout(() => {
+      deadline.passed = true;
+      stop.abort();
+    }, this.timeoutMs);
+    let res: Dispatcher.ResponseData;
     try {
-      return await this.pool.request({ path: req.path, method: "POST", headers: req.headers, body: req.body, signal: req.signal });
+      res = await this.pool.request({
+        path: req.path, method: "POST", headers: req.headers, body: req.body, signal: AbortSignal.any([req.signal, stop.signal]),
+      });
     } catch (err) {
-      throw this.failure(err, false);
+      clearTimeout(timer);
+      throw this.failure(err, false, undefined, deadline);
     }
+    this.deadlines.set(res.body, deadline);
+    res.body.once("close", () => clearTimeout(timer));
+    return res;
   }
 
   /** A whole answer's body as text; a connection broken mid-body throws its BedrockError. */
@@ -84,7 +113,7 @@ export class UpstreamClient {
     try {
       return await res.body.text();
     } catch (err) {
-      throw this.failure(err, false);
+      throw this.failure(err, false, undefined, this.deadlines.get(res.body));
     }
   }
 
@@ -96,6 +125,20 @@ export class UpstreamClient {
     } catch (err) {
       const fields = { originalStatusCode: res.statusCode, resourceName: servedModelId };
       throw caused(new BedrockError("ModelErrorException", "The model returned a response that is not valid JSON.", fields), err);
+    }
+  }
+
+  /**
+   * Reads a whole answer into Basalt's terms; an answer in a shape the reader did not foresee (it threw
+   * something other than a BedrockError) is the model's error, not Basalt's 500.
+   */
+  read<T>(servedModelId: string, reader: () => T): T {
+    try {
+      return reader();
+    } catch (err) {
+      if (err instanceof BedrockError) throw this.scrubbed(err);
+      const fields = { originalStatusCode: 200, resourceName: servedModelId };
+      throw caused(new BedrockError("ModelErrorException", "The model returned a response Basalt cannot read.", fields), err);
     }
   }
 
@@ -112,7 +155,7 @@ export class UpstreamClient {
         yield event;
       }
     } catch (err) {
-      throw this.failure(err, started, names);
+      throw this.failure(err, started, names, this.deadlines.get(body));
     } finally {
       if (!body.readableEnded && !body.destroyed) body.destroy();
     }
@@ -122,7 +165,14 @@ export class UpstreamClient {
    * Anything an upstream call threw, as the BedrockError a client may see. `started`: events already reached
    * the client, so a broken upstream must surface as a stream error, never as a clean end.
    */
-  failure(err: unknown, started: boolean, names?: ModelNames): BedrockError {
+  /** The deadline governing an answer's body (so a relay reading it can tell a timeout from a break). */
+  deadlineOf(body: object): Deadline | undefined {
+    return this.deadlines.get(body);
+  }
+
+  failure(err: unknown, started: boolean, names?: ModelNames, deadline?: Deadline): BedrockError {
+    // The attempt's own deadline passed: whatever the abort looked like underneath, it is a model timeout.
+    if (deadline?.passed) return caused(new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE), err);
     if (err instanceof BedrockError) return this.scrubbed(err);
     if (err instanceof UpstreamStreamError) {
       // Before any event reached the client it is still an HTTP error, mapped as its status would be.
@@ -162,22 +212,26 @@ export class UpstreamClient {
     const upstream = this.redact(e.message);
     const wrapped = `The model returned the following errors: ${upstream}`;
     const { status } = e;
+    // Transient answers keep what the upstream said about when to try again (the retry policy waits that long).
+    const retryAfterMs = e.headers === undefined ? undefined : parseRetryAfterMs(e.headers);
+    const later = retryAfterMs === undefined ? {} : { retryAfterMs };
     let err: BedrockError;
     if (status === 401 || status === 403) {
       err = new BedrockError("AccessDeniedException", `You don't have access to the model with the specified model ID. ${wrapped}`);
     } else if (status === 404) {
       err = new BedrockError("ResourceNotFoundException", `The upstream model ${e.upstreamModel} for ${e.servedModelId} was not found. ${wrapped}`);
     } else if (status === 408 || status === 504) {
-      err = new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE);
+      err = new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE, {}, { retryable: true, ...later });
     } else if (status === 429) {
-      err = new BedrockError("ThrottlingException", `Too many requests, please wait before trying again. ${wrapped}`);
+      err = new BedrockError("ThrottlingException", `Too many requests, please wait before trying again. ${wrapped}`, {}, later);
     } else if (status === 503 || status === 529) {
       // 529 is Anthropic's "overloaded": the service is up but cannot take the request now.
-      err = new BedrockError("ServiceUnavailableException", wrapped);
+      err = new BedrockError("ServiceUnavailableException", wrapped, {}, later);
     } else if (status >= 400 && status < 500) {
       err = new BedrockError("ValidationException", wrapped);
     } else {
-      err = new BedrockError("ModelErrorException", wrapped, { originalStatusCode: status, resourceName: e.servedModelId });
+      // The upstream's own 5xx: another try may well succeed.
+      err = new BedrockError("ModelErrorException", wrapped, { originalStatusCode: status, resourceName: e.servedModelId }, { retryable: status >= 500, ...later });
     }
     return caused(err, cause ?? new Error(`upstream answered HTTP ${status}: ${upstream}`));
   }

@@ -5,6 +5,7 @@
 import type { CallRecord } from "../core/call-record.js";
 import type { Authenticator } from "../auth/authenticate.js";
 import { authenticateCall, type DoorAuthentication } from "./authenticate-call.js";
+import type { BrowserGate } from "./browser-gate.js";
 import { IncomingCall, type CallSetup } from "./call-context.js";
 import type { Request, Response } from "./http-types.js";
 
@@ -73,6 +74,8 @@ const NOTHING: FrontDoor = {
 export interface DispatchSetup extends CallSetup {
   /** Authentication for every request (auth/); absent or disabled: every caller is anonymous. */
   readonly authenticator?: Authenticator;
+  /** Refuses what a web page could make a browser send (foreign Host, cross-origin, form bodies). */
+  readonly browserGate?: BrowserGate;
 }
 
 export function createDispatcher(setup: DispatchSetup): Dispatcher {
@@ -102,8 +105,17 @@ export function createDispatcher(setup: DispatchSetup): Dispatcher {
       const path = q === -1 ? url : url.slice(0, q);
       const door = doorFor(req.method ?? "", path);
       const call = new IncomingCall(req, res, path, door.name, setup);
+      const refusal = setup.browserGate?.(req);
+      if (refusal) return void door.refuse(call, refusal);
       if (!auth) return void door.serve(call);
-      authenticateCall(auth, call, door.authentication).then(
+      let pending: Promise<void> | undefined;
+      try {
+        pending = authenticateCall(auth, call, door.authentication);
+      } catch (err) {
+        return door.refuse(call, err);
+      }
+      if (!pending) return void door.serve(call);
+      pending.then(
         () => door.serve(call),
         (err: unknown) => door.refuse(call, err),
       );

@@ -7,7 +7,7 @@ import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { BedrockError } from "../../src/core/errors.js";
 import type { CallContext, Model, StreamEvent } from "../../src/core/model.js";
-import { splitEventStreamFrames } from "../../src/core/split-event-stream-frames.js";
+import { splitEventStreamFrames } from "../../src/formats/event-stream/split.js";
 import { createBedrockProvider } from "../../src/providers/bedrock/index.js";
 import { parseUpstreamError } from "../../src/providers/bedrock/parse-upstream-error.js";
 import type { Provider } from "../../src/providers/provider.js";

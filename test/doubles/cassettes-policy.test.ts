@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
-import { encodeEvent } from "../../src/api/bedrock/event-stream-writer.js";
+import { encodeEvent } from "../../src/formats/event-stream/encode.js";
 import { BedrockError } from "../../src/core/errors.js";
 import type { ConverseInput, Model, RelayCall, RelayedResponse, StreamEvent } from "../../src/core/model.js";
 import { cassettesPolicy } from "../../src/gateway/policies/cassettes/cassettes-policy.js";
-import { cassetteConfigSchema } from "../../src/gateway/policies/cassettes/cassette-config.js";
+import { cassetteConfigSchema } from "../../src/config/cassette-config.js";
 import { CassetteMissError } from "../../src/gateway/policies/cassettes/cassette-miss.js";
 import { callContext, CountingBackend, drain, say } from "./in-process.js";
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { GuardrailPiiEntityType } from "../../src/core/control-plane-shapes.generated.js";
 import { DETECTABLE_TYPES, findPii } from "../../src/guardrails/pii/find-pii.js";
-import { shape } from "../../src/api/bedrock/validation/service-model.js";
+import { shape } from "../../src/service-model/service-model.js";
 
 const found = (type: GuardrailPiiEntityType, text: string) => findPii(text, new Set([type])).map((f) => f.match);
 

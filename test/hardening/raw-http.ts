@@ -17,12 +17,19 @@ export interface RawRequest {
   method?: string;
   path: string;
   body?: string | Buffer;
+  /** Extra headers; one given as "" is left out (e.g. no content-type at all). */
   headers?: Record<string, string>;
   /** Fails the exchange after this long (default 10 s). */
   timeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+function withHeaders(base: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
+  const all = { ...base, ...extra };
+  for (const k of Object.keys(all)) if (all[k] === "") delete all[k];
+  return all;
+}
 
 function answer(status: number, headers: RawAnswer["headers"], body: string, started: number): RawAnswer {
   const type = headers["x-amzn-errortype"];
@@ -40,7 +47,7 @@ export function h1(url: string, req: RawRequest): Promise<RawAnswer> {
     const body = req.body ?? "";
     const r = h1Request({
       host: target.hostname, port: target.port, method: req.method ?? "POST", path: req.path, agent: false,
-      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...req.headers },
+      headers: withHeaders({ "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }, req.headers),
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
@@ -76,9 +83,7 @@ function h2On(session: ClientHttp2Session, req: RawRequest): Promise<RawAnswer> 
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const body = req.body ?? "";
-    const stream = session.request({
-      ":method": req.method ?? "POST", ":path": req.path, "content-type": "application/json", ...req.headers,
-    });
+    const stream = session.request(withHeaders({ ":method": req.method ?? "POST", ":path": req.path, "content-type": "application/json" }, req.headers));
     const timer = setTimeout(() => {
       stream.close(constants.NGHTTP2_CANCEL);
       reject(new Error(`no answer to ${req.path} within ${req.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms (HTTP/2)`));

@@ -7,7 +7,8 @@ import { pino } from "pino";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { newCallRecord, type CallRecord } from "../../src/core/call-record.js";
-import { PriceTable, baseModelId } from "../../src/observe/ledger/prices.js";
+import { PriceTable } from "../../src/observe/ledger/prices.js";
+import { baseModelId } from "../../src/core/model-id.js";
 import { BUILTIN_PRICES } from "../../src/observe/ledger/builtin-prices.js";
 import { CallHistory } from "../../src/observe/history.js";
 import { CallMetrics } from "../../src/observe/metrics.js";
@@ -64,6 +65,11 @@ test("history: a ring of max calls, newest first, filtered; clear empties it; bo
   h.observe(call({ requestId: "after" }));
   assert.ok(h.list({ limit: 10 })[0].requestId === "after");
   assert.ok(cleared.seq < Number.MAX_SAFE_INTEGER);
+
+  // A byte budget for bodies: the oldest calls lose their bodies, never their records.
+  const small = new CallHistory({ bodies: true, max: 10 }, Date.now, 100);
+  for (const id of ["b1", "b2", "b3"]) small.observe(call({ requestId: id, requestBody: Buffer.from(JSON.stringify({ pad: "x".repeat(40) })) }));
+  assert.deepEqual(small.list({ limit: 10 }).map((c) => [c.requestId, c.request !== undefined]), [["b3", true], ["b2", true], ["b1", false]]);
 
   const off = new CallHistory({ bodies: false, max: 3 });
   off.observe(call({ requestId: "x", requestBody: Buffer.from("{}") }));

@@ -2,7 +2,7 @@
 // like the documented rule (`\S+` runs) on any text, including every Unicode space `\s` matches.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { countTokens, isSpace, tokenPieces } from "../../src/providers/echo/tokens.js";
+import { countTokens, isSpace, tokenPieces } from "../../src/core/text-tokens.js";
 import { cutReply } from "../../src/providers/echo/cut-reply.js";
 
 function referencePieces(text: string): string[] {

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
-import { encodeEvent, encodeException } from "../../src/api/bedrock/event-stream-writer.js";
+import { encodeEvent, encodeException } from "../../src/formats/event-stream/encode.js";
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const smithy = (kind: "event" | "exception", type: string, payload: unknown) =>

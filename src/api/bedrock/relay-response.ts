@@ -1,15 +1,17 @@
-// Pass-through for models that speak Bedrock themselves (Model.relay): the operation has parsed and validated
-// the request as usual; here the raw body goes upstream and the answer comes back unchanged — status, headers,
-// body bytes piped as they arrive, with backpressure. Event streams are forwarded whole message by whole
-// message (re-framed by length, never decoded), so a break upstream still ends in an exception message the
-// client can parse, never a silent cut or a torn frame.
-import { BedrockError } from "../../core/errors.js";
-import { splitEventStreamFrames } from "../../core/split-event-stream-frames.js";
+// Pass-through for models that speak Bedrock themselves (Model.relay): the operation's `check` has parsed and
+// validated the request as usual; here the raw body goes upstream and the answer comes back unchanged —
+// status, headers, body bytes piped as they arrive, with backpressure (server/pump-response.ts, the same loop
+// the event-stream writer uses). Event streams are forwarded whole message by whole message (re-framed by
+// length, never decoded), so a break upstream still ends in an exception message the client can parse,
+// never a silent cut or a torn frame.
+import { eitherSignal, withShutdown } from "../../core/abort.js";
 import type { Model, RelayCall } from "../../core/model.js";
-import type { Request, Response } from "../../server/http-types.js";
+import { splitEventStreamFrames } from "../../formats/event-stream/split.js";
+import type { Request } from "../../server/http-types.js";
+import { ABORTED, AbortableIterator, pumpToResponse } from "../../server/pump-response.js";
 import type { OperationCall } from "./operation.js";
-import type { CallRecord } from "../../core/call-record.js";
-import { exceptionFrame, openEventStreams } from "./write-event-stream.js";
+import { reportError } from "./respond.js";
+import { exceptionFrame, openEventStreams, SHUTTING_DOWN } from "./write-event-stream.js";
 
 const EVENT_STREAM = "application/vnd.amazon.eventstream";
 
@@ -19,10 +21,7 @@ const STREAM_UNIONS: Record<string, string> = {
   "invoke-with-response-stream": "ResponseStream",
 };
 
-const SHUTTING_DOWN = new BedrockError("ServiceUnavailableException", "The server is shutting down. Retry your request.");
-const ABORTED = Symbol("aborted");
-
-/** The model's relay hook, if it has one: operations call `relayOperation` instead of translating. */
+/** The model's relay hook, if it has one: the runtime door calls `relayOperation` instead of `serve`. */
 export function relayOf(model: Model): Model["relay"] {
   return model.relay?.bind(model);
 }
@@ -39,6 +38,8 @@ export function relayedRequestHeaders(req: Request): Record<string, string> {
   return out;
 }
 
+const asIs = (chunk: Uint8Array) => chunk;
+
 export async function relayOperation(call: OperationCall, action: string): Promise<void> {
   const { req, res, body, served, ctx, shutdown } = call;
   const relay = relayOf(served.model);
@@ -46,60 +47,36 @@ export async function relayOperation(call: OperationCall, action: string): Promi
   const request: RelayCall = { action, body, headers: relayedRequestHeaders(req) };
   const unionShape = STREAM_UNIONS[action];
   // A stream is cut on shutdown too (unary calls finish), so its upstream call is released at once.
-  const upstream = await relay(request, unionShape ? { ...ctx, signal: AbortSignal.any([ctx.signal, shutdown]) } : ctx);
+  const upstream = await relay(request, unionShape ? withShutdown(ctx, shutdown) : ctx);
 
   const headers = { ...upstream.headers, "x-amzn-requestid": upstream.headers["x-amzn-requestid"] ?? ctx.requestId };
   const isStream = upstream.status === 200 && (upstream.headers["content-type"] ?? "").startsWith(EVENT_STREAM);
+  ctx.record.status = upstream.status;
+  if (upstream.status !== 200) ctx.record.errorName = upstream.headers["x-amzn-errortype"]?.split(":")[0];
   res.writeHead(upstream.status, headers);
   if (!isStream) {
-    await pipe(res, upstream.body[Symbol.asyncIterator](), ctx.signal).catch(() => res.destroy());
+    const bytes = new AbortableIterator(upstream.body[Symbol.asyncIterator](), ctx.signal);
+    await pumpToResponse(res, bytes, asIs).catch(() => res.destroy()).finally(() => bytes.release());
     if (!res.destroyed) res.end();
     return;
   }
   // Show the 200 at once, as a stream's first event may take a while.
   res.flushHeaders();
   openEventStreams.count++;
-  const frames = splitEventStreamFrames(upstream.body)[Symbol.asyncIterator]();
+  const frames = new AbortableIterator(splitEventStreamFrames(upstream.body)[Symbol.asyncIterator](), eitherSignal(ctx.signal, shutdown));
+  const union = unionShape ?? "ResponseStream";
   try {
-    const outcome = await pipe(res, frames, AbortSignal.any([ctx.signal, shutdown]), ctx.record);
-    if (outcome === ABORTED && shutdown.aborted && !res.destroyed) res.write(exceptionFrame(SHUTTING_DOWN, unionShape ?? "ResponseStream"));
+    const record = ctx.record;
+    const outcome = await pumpToResponse(res, frames, (frame: Uint8Array) => {
+      record.timeToFirstTokenMs ??= Date.now() - record.startedAtMs;
+      return frame;
+    });
+    if (outcome === ABORTED && shutdown.aborted && !res.destroyed) res.write(exceptionFrame(reportError(SHUTTING_DOWN, ctx.requestId, ctx.record), union));
   } catch (err) {
-    if (!res.destroyed) res.write(exceptionFrame(shutdown.aborted ? SHUTTING_DOWN : err, unionShape ?? "ResponseStream"));
+    if (!res.destroyed) res.write(exceptionFrame(reportError(shutdown.aborted ? SHUTTING_DOWN : err, ctx.requestId, ctx.record), union));
   } finally {
+    frames.release();
     openEventStreams.count--;
   }
   if (!res.destroyed) res.end();
-}
-
-/** Writes chunks until the source ends (`done`) or the signal fires (ABORTED, source released). */
-async function pipe(res: Response, source: AsyncIterator<Uint8Array>, signal: AbortSignal, record?: CallRecord): Promise<"done" | typeof ABORTED> {
-  const aborted = new Promise<typeof ABORTED>((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
-  });
-  try {
-    for (;;) {
-      const next = await Promise.race([source.next(), aborted]);
-      if (next === ABORTED) return ABORTED;
-      if (next.done) return "done";
-      if (res.destroyed) return ABORTED;
-      if (record) record.timeToFirstTokenMs ??= Date.now() - record.startedAtMs;
-      if (!res.write(next.value)) await Promise.race([drained(res), aborted]);
-    }
-  } finally {
-    // Releases the upstream connection when we stop early; a no-op once the source is exhausted.
-    void source.return?.()?.catch(() => undefined);
-  }
-}
-
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.once("drain", done);
-    res.once("close", done);
-  });
 }

@@ -2,27 +2,18 @@
 import { BedrockError, toBedrockError } from "../../core/errors.js";
 import type { CallRecord } from "../../core/call-record.js";
 import { noteError } from "../../core/record-outcome.js";
-import { logUnexpected } from "../../log.js";
+import { logServerFault, logUnexpected } from "../../log.js";
 import type { Headers, Response } from "../../server/http-types.js";
 import type { IncomingCall } from "../../server/call-context.js";
-import { errorStatus } from "./validation/service-model.js";
 
 // The real service sends the long form; every SDK cuts it at the first ':'.
 const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
 
-// Errors the AWS front end sends before a request reaches Bedrock (unknown routes, authentication).
-const EXTRA_STATUS: Record<string, number> = {
-  SerializationException: 400,
-  UnknownOperationException: 404,
-  RequestTimeoutException: 408,
-  MissingAuthenticationTokenException: 403,
-  IncompleteSignatureException: 400,
-  UnrecognizedClientException: 403,
-  InvalidSignatureException: 403,
-};
+const NO_HEADERS: Headers = Object.freeze({});
 
-export function httpStatusOf(err: BedrockError): number {
-  return err.httpStatus ?? errorStatus(err.errorName) ?? EXTRA_STATUS[err.errorName] ?? 500;
+/** What the gateway policies tell the client about a call: `x-basalt-cache: hit|miss` when the response cache saw it. */
+export function policyHeaders(record: CallRecord): Headers {
+  return record.cache === undefined ? NO_HEADERS : { "x-basalt-cache": record.cache };
 }
 
 export function sendJson(res: Response, status: number, body: string | Uint8Array, headers: Headers): void {
@@ -38,11 +29,14 @@ export function sendJson(res: Response, status: number, body: string | Uint8Arra
 /**
  * The BedrockError a failure is answered with, noted in the call record. A failure that is not a
  * BedrockError is a bug or an unforeseen upstream condition: it is logged with the request id and its
- * cause chain, and the client gets a generic InternalServerException.
+ * cause chain, and the client gets a generic InternalServerException. A typed server fault (5xx: an
+ * upstream that is down, an internal error a provider reported) is logged too, with what caused it, so an
+ * operator can tell why a client saw it.
  */
 export function reportError(error: unknown, requestId: string, record?: CallRecord): BedrockError {
   const err = toBedrockError(error);
   if (err !== error) logUnexpected(error, requestId);
+  else if (err.status >= 500) logServerFault(err, err.status, requestId);
   if (record) noteError(record, err, err !== error ? error : undefined);
   return err;
 }
@@ -54,7 +48,7 @@ export function sendError(res: Response, error: unknown, requestId: string, reco
     return;
   }
   const body = JSON.stringify({ message: err.message, ...err.fields });
-  sendJson(res, httpStatusOf(err), body, {
+  sendJson(res, err.status, body, {
     "x-amzn-requestid": requestId,
     "x-amzn-errortype": err.errorName + ERROR_TYPE_SUFFIX,
   });

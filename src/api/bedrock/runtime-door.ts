@@ -55,6 +55,7 @@ export function createRuntimeDoor(opts: RuntimeDoorOptions): RuntimeDoor {
       if (!match || !handler) return await unknownOperation(call);
       const { route, modelBound, relayAction } = match.value;
       call.record.operation = route.operation;
+      if (!NATIVE_BODY.has(route.operation)) checkJsonContentType(call);
       if (isRequestOperation(handler)) return await handler(call, match.labels);
       if (!modelBound) throw new Error(`${route.operation} has no {modelId} label for a model operation`);
       await serveModelOperation(call, handler, match.labels.modelId, relayAction);
@@ -86,6 +87,20 @@ export function createRuntimeDoor(opts: RuntimeDoorOptions): RuntimeDoor {
       handlers.set(name, operation);
     },
   };
+}
+
+// Operations whose body is the caller's own bytes, typed by their contentType header member (checked by the
+// operation); every other operation's body is restJson1 JSON.
+const NATIVE_BODY = new Set<RuntimeOperationName>(["InvokeModel", "InvokeModelWithResponseStream", "InvokeModelWithBidirectionalStream"]);
+
+/** A JSON operation's body must say it is JSON (or say nothing, as a bodiless request may). */
+function checkJsonContentType(call: IncomingCall): void {
+  const type = call.req.headers["content-type"];
+  if (type === undefined) return;
+  const media = type.split(";")[0].trim().toLowerCase();
+  if (media !== "application/json") {
+    throw validationError(`The content type ${media} isn't supported. Send the body as application/json and try again.`);
+  }
 }
 
 /** Bedrock's answer to a route it does not serve; the body is drained first so the client can read it. */

@@ -1,14 +1,16 @@
 // Streams typed events to the client as event-stream frames. Errors before the first event are ordinary
 // HTTP errors; after it, a modelled exception frame ends the stream (never a silent cut).
-import { BedrockError, toBedrockError } from "../../core/errors.js";
-import { encodeEvent, encodeException, streamMemberName } from "./event-stream-writer.js";
-import { httpStatusOf, reportError, sendError } from "./respond.js";
-import { shape } from "./validation/service-model.js";
+import { eitherSignal } from "../../core/abort.js";
 import type { CallRecord } from "../../core/call-record.js";
+import { BedrockError, errorKind, toBedrockError } from "../../core/errors.js";
 import { noteStreamEvent } from "../../core/record-outcome.js";
+import { encodeEvent, encodeException } from "../../formats/event-stream/encode.js";
 import { isStreamCut } from "../../core/stream-cut.js";
 import { breakResponse } from "../../server/break-response.js";
 import type { Headers, Response } from "../../server/http-types.js";
+import { ABORTED, AbortableIterator, pumpToResponse } from "../../server/pump-response.js";
+import { policyHeaders, reportError, sendError } from "./respond.js";
+import { shape } from "../../service-model/service-model.js";
 
 export interface EventStreamOptions {
   /** The stream union shape, e.g. ConverseStreamOutput or ResponseStream: which exceptions it can carry. */
@@ -40,14 +42,14 @@ export type UnionEvent = object;
 
 export function exceptionFrame(error: unknown, unionShape: string): Uint8Array {
   const err = toBedrockError(error);
-  const member = streamMemberName(err.errorName);
+  const member = errorKind(err.errorName).streamMember;
   if (exceptionMembers(unionShape).has(member)) {
     return encodeException(member, { message: err.message, ...err.fields });
   }
   // Not a member of this union: report it as a model stream error carrying the original status.
   return encodeException("modelStreamErrorException", {
     message: err.message,
-    originalStatusCode: httpStatusOf(err),
+    originalStatusCode: err.status,
     originalMessage: err.message,
   });
 }
@@ -57,15 +59,11 @@ function endFrame(error: unknown, opts: EventStreamOptions): Uint8Array {
   return exceptionFrame(reportError(error, opts.requestId, opts.record), opts.unionShape);
 }
 
-const ABORTED = Symbol("aborted");
+/** What a stream that is cut by shutdown ends with. */
+export const SHUTTING_DOWN = new BedrockError("ServiceUnavailableException", "The server is shutting down. Retry your request.");
 
 /** Event streams being written right now (relayed ones included), read by the basalt_streams_open gauge. */
 export const openEventStreams = { count: 0 };
-const SHUTTING_DOWN = new BedrockError("ServiceUnavailableException", "The server is shutting down. Retry your request.");
-
-// Frames produced in the same tick are written together (one socket write / HTTP/2 DATA frame instead of
-// one per event), up to this many bytes; the first frame is always written at once.
-const BATCH_BYTES = 64 * 1024;
 
 function encodeItem(item: Frame | UnionEvent, record: CallRecord): Uint8Array | undefined {
   if (Array.isArray(item)) {
@@ -83,30 +81,16 @@ function encodeItem(item: Frame | UnionEvent, record: CallRecord): Uint8Array | 
 export async function writeEventStream(
   res: Response, frames: AsyncIterable<Frame | UnionEvent>, opts: EventStreamOptions,
 ): Promise<void> {
-  const iterator = frames[Symbol.asyncIterator]();
-  const signal = AbortSignal.any([opts.signal, opts.shutdown]);
-  const shutdownReason = () => (opts.shutdown.aborted ? SHUTTING_DOWN : undefined);
   // The pending next() is abandoned when the client leaves or the server stops, even if the model never
-  // yields again: one listener for the whole stream settles whichever wait is current (cheaper than a
-  // Promise.race per event, which would also pile a reaction per event onto one long-lived promise).
-  let wake: ((v: typeof ABORTED) => void) | undefined;
-  const onAbort = () => wake?.(ABORTED);
-  signal.addEventListener("abort", onAbort, { once: true });
-  const next = (): Promise<IteratorResult<Frame | UnionEvent> | typeof ABORTED> => {
-    if (signal.aborted) return Promise.resolve(ABORTED);
-    return new Promise((resolve, reject) => {
-      wake = resolve;
-      iterator.next().then(resolve, reject);
-    });
-  };
-
+  // yields again.
+  const items = new AbortableIterator(frames[Symbol.asyncIterator](), eitherSignal(opts.signal, opts.shutdown));
+  const shutdownReason = () => (opts.shutdown.aborted ? SHUTTING_DOWN : undefined);
   let opened = false;
   try {
     let first: IteratorResult<Frame | UnionEvent>;
     try {
-      const r = await next();
+      const r = await items.next();
       if (r === ABORTED) {
-        void iterator.return?.();
         const reason = shutdownReason();
         if (reason) sendError(res, reason, opts.requestId, opts.record);
         return;
@@ -122,6 +106,7 @@ export async function writeEventStream(
       "content-type": "application/vnd.amazon.eventstream",
       "x-amzn-requestid": opts.requestId,
       ...opts.headers,
+      ...policyHeaders(opts.record),
     });
     // HTTP/1.1 sends headers with the first chunk; flush them now so the client sees the 200 at once.
     res.flushHeaders();
@@ -129,78 +114,17 @@ export async function writeEventStream(
     opened = true;
     opts.record.timeToFirstTokenMs ??= Date.now() - opts.record.startedAtMs;
 
-    let batch: Uint8Array[] = [];
-    let batchBytes = 0;
-    let flushQueued = false;
-    // Subscribed the moment a write reports back-pressure, so a quick 'drain' cannot be missed.
-    let drainWait: Promise<void> | undefined;
-    const flush = () => {
-      flushQueued = false;
-      if (batch.length === 0) return;
-      const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes);
-      batch = [];
-      batchBytes = 0;
-      if (!res.destroyed && !res.write(data)) drainWait ??= drained(res, signal);
-    };
-
-    let n: IteratorResult<Frame | UnionEvent> | typeof ABORTED = first;
-    let written = 0;
     try {
-      while (n !== ABORTED && !n.done) {
-        const bytes = encodeItem(n.value, opts.record);
-        if (bytes) {
-          batch.push(bytes);
-          batchBytes += bytes.byteLength;
-          if (written++ === 0 || batchBytes >= BATCH_BYTES) {
-            flush();
-            // Let I/O run after the first frame and between large batches of a model that yields without
-            // pause: HTTP/1.1 corks the socket until the next tick and HTTP/2 sends its queued frames later,
-            // so without this the first event would wait for the whole first batch to be built.
-            if (!drainWait) await new Promise<void>((resolve) => setImmediate(resolve));
-          } else if (!flushQueued) {
-            // Runs once the current burst of ready events is exhausted (before any I/O).
-            flushQueued = true;
-            process.nextTick(flush);
-          }
-        }
-        if (drainWait) {
-          await drainWait;
-          drainWait = undefined;
-        }
-        n = await next();
-      }
-      flush();
-      if (n === ABORTED) {
-        void iterator.return?.();
-        const reason = shutdownReason();
-        if (reason && !res.destroyed) res.write(endFrame(reason, opts));
-      }
+      const outcome = await pumpToResponse(res, items, (item) => encodeItem(item, opts.record), first);
+      const reason = outcome === ABORTED ? shutdownReason() : undefined;
+      if (reason && !res.destroyed) res.write(endFrame(reason, opts));
     } catch (err) {
-      flush();
-      if (isStreamCut(err)) {
-        breakResponse(res, opts.record);
-        return;
-      }
+      if (isStreamCut(err)) return breakResponse(res, opts.record);
       if (!res.destroyed) res.write(endFrame(err, opts));
     }
     if (!res.destroyed) res.end();
   } finally {
+    items.release();
     if (opened) openEventStreams.count--;
-    wake = undefined;
-    signal.removeEventListener("abort", onAbort);
   }
-}
-
-function drained(res: Response, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    res.once("drain", done);
-    res.once("close", done);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -10,7 +10,7 @@ import { noteStreamEvent } from "../../core/record-outcome.js";
 import type { IssueList, JsonObject } from "../../formats/shared/check-json.js";
 import { formatSseEvent, type SseEventOut } from "../../formats/sse/format.js";
 import type { IncomingCall } from "../../server/call-context.js";
-import { validateConversation } from "../bedrock/validation/validate-conversation.js";
+import { validateConversation } from "../../service-model/validate-conversation.js";
 
 export const newId = (prefix: string): string => `${prefix}${randomBytes(12).toString("hex")}`;
 

@@ -1,5 +1,6 @@
 // What Bedrock writes in a Claude answer that Converse does not carry: the message id and the model name.
 import { randomBytes } from "node:crypto";
+import { arnResource } from "../../core/model-id.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -16,7 +17,7 @@ export function messageId(): string {
  * version suffix (`us.anthropic.claude-3-5-haiku-20241022-v1:0` → `claude-3-5-haiku-20241022`).
  */
 export function modelName(modelId: string): string {
-  const tail = modelId.startsWith("arn:") ? modelId.slice(modelId.lastIndexOf("/") + 1) : modelId;
+  const tail = arnResource(modelId);
   const at = tail.indexOf("anthropic.");
   if (at === -1) return tail;
   return tail.slice(at + "anthropic.".length).replace(/-v\d+(:\d+)?$/, "");

@@ -4,6 +4,7 @@ import type { ConverseOutput } from "../../core/model.js";
 import type { ContentBlock, JsonValue, StopReason } from "../../core/shapes.generated.js";
 import { pickResponseFields, type ParsedPointers } from "../converse/pick-response-fields.js";
 import type { OpenAIResponse } from "./types.js";
+import { isObject } from "../shared/check-json.js";
 import { chatFinishReasonToConverse } from "./map-finish-reason.js";
 import { chatUsageToConverse } from "./map-usage.js";
 
@@ -19,8 +20,13 @@ export interface ChatResponseToConverseOptions {
 export function chatResponseToConverse(response: OpenAIResponse, opts: ChatResponseToConverseOptions): ConverseOutput {
   const choice = response.choices?.find((c) => (c.index ?? 0) === 0);
   const message = choice?.message;
-  if (!message) {
+  if (typeof message !== "object" || message === null || Array.isArray(message)) {
     throw new BedrockError("ModelErrorException", "The model returned a response without a message.", { originalStatusCode: 200 });
+  }
+  // A misshapen tool call list would otherwise read as no tool call at all.
+  const calls: unknown = message.tool_calls;
+  if (calls !== undefined && calls !== null && (!Array.isArray(calls) || !calls.every((c) => isObject(c) && (c.function === undefined || isObject(c.function))))) {
+    throw new BedrockError("ModelErrorException", "The model returned tool calls in a shape Basalt cannot read.", { originalStatusCode: 200 });
   }
   const content: ContentBlock[] = [];
   let outputChars = 0;

@@ -3,9 +3,9 @@
 // starting with its JSON pointer, e.g. `#/messages/0: required key [role] not found`. The readers in
 // formats/ collect problems into an IssueList; whoever owns the request turns them into its own error.
 
-export type JsonObject = Record<string, unknown>;
+import { isObject, type JsonObject } from "../../core/json.js";
 
-export const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+export { isObject, type JsonObject };
 
 export type JsonType = "string" | "integer" | "number" | "boolean" | "array" | "object";
 

@@ -146,7 +146,8 @@ export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
       async converse(input, ctx) {
         const owed = await admit(ctx, () => converseTokensInput(input));
         const output = await inner.converse(input, ctx);
-        owed.chargeOutput(output.usage?.outputTokens);
+        // An answer from the response cache (inside this policy) produced no output tokens.
+        if (ctx.record.cache !== "hit") owed.chargeOutput(output.usage?.outputTokens);
         return output;
       },
       converseStream(input, ctx) {
@@ -162,7 +163,7 @@ export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
             }
           } finally {
             // A stream cut short has no metadata: charge what was produced, estimated from its text.
-            owed.chargeOutput(reported ?? estimateTextTokens(textChars));
+            if (ctx.record.cache !== "hit") owed.chargeOutput(reported ?? estimateTextTokens(textChars));
           }
         })();
       },

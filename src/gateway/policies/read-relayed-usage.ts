@@ -1,7 +1,7 @@
-// Output tokens of a relayed answer (Model.relay: bytes pass through untouched), for the quota policy to
-// charge once the answer has ended. The bytes are watched, never changed or held back: InvokeModel says
-// its count in a header, Converse in its JSON body, streams in their last events (ConverseStream's
-// `metadata`, InvokeModelWithResponseStream's `amazon-bedrock-invocationMetrics`).
+// Token counts of a relayed answer (Model.relay: bytes pass through untouched), for the quota policy to
+// charge and the call record (ledger) to note once the answer has ended. The bytes are watched, never changed
+// or held back: InvokeModel says its counts in headers, Converse in its JSON body, streams in their last
+// events (ConverseStream's `metadata`, InvokeModelWithResponseStream's `amazon-bedrock-invocationMetrics`).
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import type { RelayedResponse } from "../../core/model.js";
@@ -15,13 +15,39 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-function outputTokensOf(json: unknown): number | undefined {
+/** What a relayed answer said about its tokens (Converse's TokenUsage member names). */
+export interface RelayedUsage {
+  inputTokens?: number;
+  outputTokens: number;
+  cacheReadInputTokens?: number;
+  cacheWriteInputTokens?: number;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+
+function usageOf(json: unknown): RelayedUsage | undefined {
   const o = asRecord(json);
   const usage = asRecord(o?.usage);
-  if (typeof usage?.outputTokens === "number") return usage.outputTokens;
+  if (typeof usage?.outputTokens === "number") {
+    return { inputTokens: num(usage.inputTokens), outputTokens: usage.outputTokens, cacheReadInputTokens: num(usage.cacheReadInputTokens), cacheWriteInputTokens: num(usage.cacheWriteInputTokens) };
+  }
   const metrics = asRecord(o?.["amazon-bedrock-invocationMetrics"]);
-  if (typeof metrics?.outputTokenCount === "number") return metrics.outputTokenCount;
+  if (typeof metrics?.outputTokenCount === "number") {
+    return { inputTokens: num(metrics.inputTokenCount), outputTokens: metrics.outputTokenCount, cacheReadInputTokens: num(metrics.cacheReadInputTokenCount), cacheWriteInputTokens: num(metrics.cacheWriteInputTokenCount) };
+  }
   return undefined;
+}
+
+/** InvokeModel's x-amzn-bedrock-*-token-count headers, when the output count is there. */
+function usageOfHeaders(headers: Readonly<Record<string, string>>): RelayedUsage | undefined {
+  const count = (name: string) => {
+    const raw = headers[`x-amzn-bedrock-${name}-token-count`];
+    const n = Number(raw);
+    return raw !== undefined && Number.isFinite(n) ? n : undefined;
+  };
+  const outputTokens = count("output");
+  if (outputTokens === undefined) return undefined;
+  return { inputTokens: count("input"), outputTokens, cacheReadInputTokens: count("cache-read-input"), cacheWriteInputTokens: count("cache-write-input") };
 }
 
 function parseJson(bytes: Uint8Array): unknown {
@@ -32,8 +58,8 @@ function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-/** Output tokens an event-stream message reports, if it is one that does. */
-function tokensInFrame(frame: Uint8Array): number | undefined {
+/** The usage an event-stream message reports, if it is one that does. */
+function usageInFrame(frame: Uint8Array): RelayedUsage | undefined {
   let message;
   try {
     message = codec.decode(frame);
@@ -41,10 +67,10 @@ function tokensInFrame(frame: Uint8Array): number | undefined {
     return undefined;
   }
   const type = message.headers[":event-type"]?.value;
-  if (type === "metadata") return outputTokensOf(parseJson(message.body));
+  if (type === "metadata") return usageOf(parseJson(message.body));
   if (type === "chunk") {
     const bytes = asRecord(parseJson(message.body))?.bytes;
-    return typeof bytes === "string" ? outputTokensOf(parseJson(Buffer.from(bytes, "base64"))) : undefined;
+    return typeof bytes === "string" ? usageOf(parseJson(Buffer.from(bytes, "base64"))) : undefined;
   }
   return undefined;
 }
@@ -54,18 +80,23 @@ function tokensInFrame(frame: Uint8Array): number | undefined {
  * end (undefined when the answer did not say). Nothing is reported for a body abandoned half-way.
  */
 export function watchRelayedUsage(response: RelayedResponse, onEnd: (outputTokens: number | undefined) => void): RelayedResponse {
+  return watchRelayedTokens(response, (usage) => onEnd(usage?.outputTokens));
+}
+
+/** As watchRelayedUsage, with every count the answer gave (input, output, cache read and write). */
+export function watchRelayedTokens(response: RelayedResponse, onEnd: (usage: RelayedUsage | undefined) => void): RelayedResponse {
   if (response.status !== 200) return response;
-  const header = Number(response.headers["x-amzn-bedrock-output-token-count"]);
   const isStream = (response.headers["content-type"] ?? "").startsWith(EVENT_STREAM);
+  const fromHeaders = isStream ? undefined : usageOfHeaders(response.headers);
   const source = response.body;
   async function* body(): AsyncIterable<Uint8Array> {
-    let tokens: number | undefined = Number.isFinite(header) && response.headers["x-amzn-bedrock-output-token-count"] !== undefined ? header : undefined;
+    let usage: RelayedUsage | undefined = fromHeaders;
     let pending = Buffer.alloc(0);
-    let jsonBytes: Buffer[] | undefined = tokens === undefined && !isStream ? [] : undefined;
+    let jsonBytes: Buffer[] | undefined = usage === undefined && !isStream ? [] : undefined;
     let jsonLength = 0;
     for await (const chunk of source) {
       yield chunk;
-      if (tokens !== undefined && !isStream) continue;
+      if (usage !== undefined && !isStream) continue;
       if (jsonBytes) {
         jsonLength += chunk.byteLength;
         if (jsonLength > MAX_JSON_BYTES) jsonBytes = undefined;
@@ -75,14 +106,14 @@ export function watchRelayedUsage(response: RelayedResponse, onEnd: (outputToken
         while (pending.length >= 4 && pending.length >= pending.readUInt32BE(0)) {
           const total = pending.readUInt32BE(0);
           if (total < 16) break;
-          const found = tokensInFrame(pending.subarray(0, total));
-          if (found !== undefined) tokens = found;
+          const found = usageInFrame(pending.subarray(0, total));
+          if (found !== undefined) usage = found;
           pending = pending.subarray(total);
         }
       }
     }
-    if (jsonBytes) tokens = outputTokensOf(parseJson(Buffer.concat(jsonBytes)));
-    onEnd(tokens);
+    if (jsonBytes) usage = usageOf(parseJson(Buffer.concat(jsonBytes)));
+    onEnd(usage);
   }
   return { ...response, body: body() };
 }

@@ -4,6 +4,7 @@
 // expected JSON falls back to the built-in classifier for that evaluation (and is reported through onError).
 import type { ClassifyRequest, ClassifyResult, ContentCategory, GuardrailClassifier } from "./classifier.js";
 import { SCORE_OF, type Confidence } from "./confidence.js";
+import { isObject } from "../../core/json.js";
 
 /** Sends one user prompt to the judge model and returns its text reply. */
 export type AskJudge = (prompt: string) => Promise<string>;
@@ -67,7 +68,6 @@ function scoreOf(value: unknown): number | undefined {
   return undefined;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The judge's reply as scores; throws when it holds no usable JSON object. */
 export function parseJudgeReply(reply: string, request: ClassifyRequest): ClassifyResult {
@@ -75,9 +75,9 @@ export function parseJudgeReply(reply: string, request: ClassifyRequest): Classi
   const end = reply.lastIndexOf("}");
   if (start === -1 || end < start) throw new Error("the judge's reply holds no JSON object");
   const parsed: unknown = JSON.parse(reply.slice(start, end + 1));
-  if (!isRecord(parsed)) throw new Error("the judge's reply is not a JSON object");
-  const cats = isRecord(parsed.categories) ? parsed.categories : {};
-  const tops = isRecord(parsed.topics) ? parsed.topics : {};
+  if (!isObject(parsed)) throw new Error("the judge's reply is not a JSON object");
+  const cats = isObject(parsed.categories) ? parsed.categories : {};
+  const tops = isObject(parsed.topics) ? parsed.topics : {};
   const categories: Partial<Record<ContentCategory, number>> = {};
   for (const c of request.categories) categories[c] = scoreOf(cats[c]) ?? 0;
   const topics: Record<string, number> = {};

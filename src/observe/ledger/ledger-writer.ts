@@ -6,7 +6,10 @@ import type { CallRecord } from "../../core/call-record.js";
 import type { SqlDatabase, SqlValue } from "../../storage/sql-database.js";
 import type { CallObserver } from "../call-observer.js";
 import { arrivalUs } from "../call-order.js";
-import { entryToRow, LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, type LedgerEntry } from "./ledger-schema.js";
+import { LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, pushRow } from "./ledger-schema.js";
+
+/** One call's row values. Made at once, so the queue holds no record (nor its kept bodies) while it waits. */
+type Row = SqlValue[];
 
 export interface LedgerWriterOptions {
   db: SqlDatabase;
@@ -22,10 +25,34 @@ export interface LedgerWriterOptions {
 }
 
 export const FLUSH_MS = 500;
-export const BATCH_ROWS = 256;
+export const BATCH_ROWS = 1024;
 const MAX_PENDING = 100_000;
-// 28 columns × 256 rows = 7,168 parameters: under SQLite's 32,766 and Postgres' 65,535.
-const ROWS_PER_STATEMENT = 256;
+// Rows per INSERT: 64 (28 × 64 = 1,792 parameters, far under SQLite's 32,766 and Postgres' 65,535), the rest
+// in halving chunks (32, 16, … 1), so a handful of statement shapes cover every batch and stay prepared.
+const ROWS_PER_STATEMENT = 64;
+
+function chunkSizes(rows: number): number[] {
+  const sizes: number[] = [];
+  for (let left = rows, size = ROWS_PER_STATEMENT; left > 0; ) {
+    if (left >= size) {
+      sizes.push(size);
+      left -= size;
+    } else size >>= 1;
+  }
+  return sizes;
+}
+
+const insertSql = new Map<number, string>();
+function insertStatement(rows: number): string {
+  let sql = insertSql.get(rows);
+  if (!sql) {
+    const tuples: string[] = [];
+    for (let i = 0; i < rows; i++) tuples.push(`(${LEDGER_COLUMNS.map((_, j) => `$${i * LEDGER_COLUMNS.length + j + 1}`).join(", ")})`);
+    sql = `INSERT INTO ${LEDGER_TABLE} (${LEDGER_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")}`;
+    insertSql.set(rows, sql);
+  }
+  return sql;
+}
 
 export class LedgerWriter implements CallObserver {
   readonly name = "ledger";
@@ -35,7 +62,7 @@ export class LedgerWriter implements CallObserver {
   private readonly maxPending: number;
   private readonly onError?: (err: unknown, pendingRows: number) => void;
   private readonly now: () => number;
-  private pending: LedgerEntry[] = [];
+  private pending: Row[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private failing = false;
@@ -58,7 +85,9 @@ export class LedgerWriter implements CallObserver {
 
   observe(record: Readonly<CallRecord>): void {
     if (this.closed) return;
-    this.pending.push({ record, seq: arrivalUs(record), endedAtMs: this.now() });
+    const row: Row = [];
+    pushRow(row, { record, seq: arrivalUs(record), endedAtMs: this.now() });
+    this.pending.push(row);
     if (this.pending.length > this.maxPending) this.pending.splice(0, this.pending.length - this.maxPending);
     if (this.pending.length >= this.batchRows && !this.writing) this.startWrite();
     else this.timer ??= setTimeout(() => this.onTimer(), this.flushMs).unref();
@@ -74,9 +103,9 @@ export class LedgerWriter implements CallObserver {
     if (this.failing) throw new Error("the ledger database is failing; calls are queued in memory");
   }
 
-  /** Deletes calls that started before `beforeMs`; returns how many. */
+  /** Deletes calls that arrived before `beforeMs`; returns how many. */
   deleteOlderThan(beforeMs: number): Promise<number> {
-    return this.db.execute(`DELETE FROM ${LEDGER_TABLE} WHERE started_at < $1`, [beforeMs]);
+    return this.db.execute(`DELETE FROM ${LEDGER_TABLE} WHERE seq < $1`, [Math.ceil(beforeMs) * 1000]);
   }
 
   get pendingRows(): number {
@@ -109,32 +138,25 @@ export class LedgerWriter implements CallObserver {
     });
   }
 
-  private async write(batch: LedgerEntry[]): Promise<void> {
+  private async write(batch: Row[]): Promise<void> {
     try {
-      for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-        await this.insert(batch.slice(i, i + ROWS_PER_STATEMENT));
-      }
+      // One transaction: one commit for the whole batch.
+      await this.db.transaction(async (tx) => {
+        let at = 0;
+        for (const size of chunkSizes(batch.length)) {
+          const params: SqlValue[] = [];
+          for (let i = at; i < at + size; i++) for (const v of batch[i]) params.push(v);
+          at += size;
+          await tx.execute(insertStatement(size), params);
+        }
+      });
       this.failing = false;
     } catch (err) {
-      // Rows already written are skipped on retry by ON CONFLICT; keep the whole batch in front.
+      // Nothing of the batch was committed (one transaction): keep it in front, to be written whole later.
       this.pending = batch.concat(this.pending).slice(-this.maxPending);
       if (!this.failing) this.onError?.(err, this.pending.length);
       this.failing = true;
     }
   }
 
-  private async insert(rows: LedgerEntry[]): Promise<void> {
-    const params: SqlValue[] = [];
-    const tuples: string[] = [];
-    for (const entry of rows) {
-      const values = entryToRow(entry);
-      const base = params.length;
-      tuples.push(`(${values.map((_, j) => `$${base + j + 1}`).join(", ")})`);
-      for (const v of values) params.push(v);
-    }
-    await this.db.execute(
-      `INSERT INTO ${LEDGER_TABLE} (${LEDGER_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")} ON CONFLICT (request_id) DO NOTHING`,
-      params,
-    );
-  }
 }

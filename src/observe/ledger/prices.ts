@@ -2,16 +2,9 @@
 // Bedrock ids, else null (unknown is not free). The echo provider is a test double, so only an explicit price
 // gives it a cost.
 import type { CallRecord } from "../../core/call-record.js";
+import { baseModelId } from "../../core/model-id.js";
 import type { PriceConfig } from "../observe-config.js";
 import { BUILTIN_PRICES } from "./builtin-prices.js";
-
-const PROFILE_PREFIX = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
-
-/** `arn:…/us.anthropic.claude…` → `anthropic.claude…`. */
-export function baseModelId(id: string): string {
-  const tail = id.startsWith("arn:") ? id.slice(id.lastIndexOf("/") + 1) : id;
-  return tail.replace(PROFILE_PREFIX, "");
-}
 
 export class PriceTable {
   private readonly configured: ReadonlyMap<string, PriceConfig>;

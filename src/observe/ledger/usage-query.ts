@@ -58,8 +58,9 @@ export async function queryUsage(db: SqlDatabase, q: UsageQuery): Promise<UsageR
     params.push(v);
     return `$${params.length}`;
   };
-  if (q.fromMs !== undefined) where.push(`started_at >= ${bind(q.fromMs)}`);
-  if (q.toMs !== undefined) where.push(`started_at < ${bind(q.toMs)}`);
+  // seq is the arrival in µs and indexed: time ranges go through it.
+  if (q.fromMs !== undefined) where.push(`seq >= ${bind(Math.ceil(q.fromMs) * 1000)}`);
+  if (q.toMs !== undefined) where.push(`seq < ${bind(Math.ceil(q.toMs) * 1000)}`);
   if (q.model !== undefined) {
     const p = bind(q.model);
     where.push(`(model = ${p} OR requested_model = ${p})`);

@@ -1,7 +1,7 @@
 // The HTTP side of one `anthropic` provider: its upstream client (one connection pool for all its models),
 // the Messages API paths, and the provider's headers (x-api-key, anthropic-version) computed once.
 import type { Dispatcher } from "undici";
-import type { AnthropicProviderConfig } from "../../config/schema.js";
+import type { AnthropicProviderOptions } from "../../core/provider-options.js";
 import { anthropicErrorBody } from "../../formats/anthropic-messages/map-error.js";
 import type { AnthropicRequest } from "../../formats/anthropic-messages/types.js";
 import { UpstreamClient } from "../upstream-client.js";
@@ -25,7 +25,7 @@ export class AnthropicClient {
   private readonly jsonHeaders: Record<string, string>;
   private readonly streamHeaders: Record<string, string>;
 
-  constructor(name: string, config: AnthropicProviderConfig) {
+  constructor(name: string, config: AnthropicProviderOptions) {
     const base = new URL(config.baseUrl);
     // Both "https://api.anthropic.com" and ".../v1" are accepted as the base URL.
     const prefix = base.pathname.replace(/\/+$/, "").replace(/\/v1$/, "");
@@ -51,7 +51,7 @@ export class AnthropicClient {
     const res = await this.upstream.post({ path: this.messagesPath, headers, body: JSON.stringify(body), signal: call.signal });
     if (res.statusCode >= 200 && res.statusCode < 300) return res;
     const error = anthropicErrorBody(await this.upstream.text(res));
-    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", servedModelId: call.servedModelId, upstreamModel: body.model });
+    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", headers: res.headers, servedModelId: call.servedModelId, upstreamModel: body.model });
   }
 
   /**
@@ -78,7 +78,7 @@ export class AnthropicClient {
     if ((res.statusCode === 404 && !unknownModel) || res.statusCode === 405 || res.statusCode === 501) {
       throw new CountTokensUnavailable(`count_tokens answered ${res.statusCode}`);
     }
-    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", servedModelId: call.servedModelId, upstreamModel: body.model });
+    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", headers: res.headers, servedModelId: call.servedModelId, upstreamModel: body.model });
   }
 
   close(): Promise<void> {

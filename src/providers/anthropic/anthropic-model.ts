@@ -40,7 +40,8 @@ export class AnthropicModel implements Model {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
     const { body, betas } = anthropicRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
     const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
-    return anthropicResponseToConverse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) });
+    const message = await this.readMessage(res);
+    return this.client.upstream.read(this.id, () => anthropicResponseToConverse(message, { pointers, latencyMs: latencyMs(ctx) }));
   }
 
   private async readMessage(res: Dispatcher.ResponseData): Promise<AnthropicResponse> {
@@ -54,7 +55,9 @@ export class AnthropicModel implements Model {
     if (isJson(res.headers["content-type"])) {
       // A server that ignored `stream: true` and answered with the whole message: replay it as a stream, each
       // block's text in one delta (the upstream chose not to pace it).
-      yield* outputAsStream(anthropicResponseToConverse(await this.readMessage(res), { pointers, latencyMs: latencyMs(ctx) }), { splitText: (text) => [text] });
+      const message = await this.readMessage(res);
+      const output = this.client.upstream.read(this.id, () => anthropicResponseToConverse(message, { pointers, latencyMs: latencyMs(ctx) }));
+      yield* outputAsStream(output, { splitText: (text) => [text] });
       return;
     }
     const events = anthropicStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx) });

@@ -1,10 +1,10 @@
 // The `anthropic` provider type: Anthropic's Messages API (api.anthropic.com or a compatible server).
-import type { AnthropicProviderConfig } from "../../config/schema.js";
+import type { AnthropicProviderOptions } from "../../core/provider-options.js";
 import type { Provider } from "../provider.js";
 import { AnthropicClient } from "./anthropic-client.js";
 import { AnthropicModel } from "./anthropic-model.js";
 
-export function createAnthropicProvider(name: string, config: AnthropicProviderConfig): Provider {
+export function createAnthropicProvider(name: string, config: AnthropicProviderOptions): Provider {
   const client = new AnthropicClient(name, config);
   return {
     name,

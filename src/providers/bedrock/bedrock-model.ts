@@ -4,7 +4,7 @@
 import type { CountTokensInput } from "../../core/shapes.generated.js";
 import type { CallContext, ConverseInput, ConverseOutput, Model, RelayCall, RelayedResponse, StreamEvent } from "../../core/model.js";
 import type { BedrockUpstream, UpstreamResponse } from "./bedrock-upstream.js";
-import { decodeConverseStream } from "./decode-event-stream.js";
+import { decodeConverseStream } from "../../formats/event-stream/decode.js";
 import { parseUpstreamError } from "./parse-upstream-error.js";
 
 // Response headers worth relaying; hop-by-hop headers (connection, transfer-encoding, keep-alive) must not

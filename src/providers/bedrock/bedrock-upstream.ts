@@ -5,7 +5,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import type { BedrockProviderConfig } from "../../config/schema.js";
+import type { BedrockProviderOptions } from "../../core/provider-options.js";
 import { BedrockError } from "../../core/errors.js";
 import { UpstreamClient } from "../upstream-client.js";
 
@@ -35,7 +35,7 @@ export class BedrockUpstream {
   private readonly client: UpstreamClient;
   private readonly signer: SignatureV4;
 
-  constructor(providerName: string, config: BedrockProviderConfig) {
+  constructor(providerName: string, config: BedrockProviderOptions) {
     this.url = new URL(config.endpoint ?? `https://bedrock-runtime.${config.region}.amazonaws.com`);
     this.basePath = this.url.pathname.replace(/\/+$/, "");
     this.client = new UpstreamClient({ provider: providerName, baseUrl: this.url.origin, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS });
@@ -81,10 +81,10 @@ export class BedrockUpstream {
         try {
           for await (const chunk of body) yield chunk as Uint8Array;
         } catch (err) {
-          throw client.failure(err, true);
+          throw client.failure(err, true, undefined, client.deadlineOf(body));
         }
       })(),
-      text: () => body.text().catch((err: unknown) => Promise.reject(client.failure(err, true))),
+      text: () => body.text().catch((err: unknown) => Promise.reject(client.failure(err, true, undefined, client.deadlineOf(body)))),
     };
   }
 

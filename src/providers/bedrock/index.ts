@@ -1,11 +1,11 @@
 // The `bedrock` provider: real Bedrock or any Bedrock-compatible endpoint, requests re-signed with the
 // provider's own AWS credentials. One connection pool and signer per provider, shared by its models.
-import type { BedrockProviderConfig } from "../../config/schema.js";
+import type { BedrockProviderOptions } from "../../core/provider-options.js";
 import type { Provider } from "../provider.js";
 import { BedrockModel } from "./bedrock-model.js";
 import { BedrockUpstream } from "./bedrock-upstream.js";
 
-export function createBedrockProvider(name: string, config: BedrockProviderConfig): Provider {
+export function createBedrockProvider(name: string, config: BedrockProviderOptions): Provider {
   const upstream = new BedrockUpstream(name, config);
   return {
     name,

@@ -1,15 +1,9 @@
 // A non-200 answer from a Bedrock(-compatible) upstream as a BedrockError, for the calls that are not relayed.
 // Name as the SDKs read it (DIGEST §2.3): x-amzn-errortype up to ':', else __type / code in the body.
-import { BedrockError, type BedrockErrorFields, type BedrockErrorName } from "../../core/errors.js";
+import { BedrockError, ERROR_KINDS, type BedrockErrorFields, type BedrockErrorName } from "../../core/errors.js";
 
-const KNOWN = new Set<string>([
-  "AccessDeniedException", "ConflictException", "InternalServerException", "ModelErrorException",
-  "ModelNotReadyException", "ModelStreamErrorException", "ModelTimeoutException", "ResourceNotFoundException",
-  "ServiceQuotaExceededException", "ServiceUnavailableException", "ThrottlingException", "ValidationException",
-  "SerializationException", "UnknownOperationException",
-]);
-
-// For names outside the model (InvalidSignatureException, UnrecognizedClientException, …): by status.
+// For names outside the table, and for authentication failures (they concern Basalt's own credentials
+// upstream, not the client's): by status.
 function nameForStatus(status: number): BedrockErrorName {
   switch (status) {
     case 400: return "ValidationException";
@@ -39,5 +33,5 @@ export function parseUpstreamError(status: number, errorType: string | undefined
   if (typeof body.originalStatusCode === "number") fields.originalStatusCode = body.originalStatusCode;
   if (typeof body.originalMessage === "string") fields.originalMessage = body.originalMessage;
   if (typeof body.resourceName === "string") fields.resourceName = body.resourceName;
-  return new BedrockError(KNOWN.has(name) ? (name as BedrockErrorName) : nameForStatus(status), message, fields);
+  return new BedrockError(ERROR_KINDS.get(name)?.authentication === false ? (name as BedrockErrorName) : nameForStatus(status), message, fields);
 }

@@ -1,6 +1,8 @@
 // maxTokens and stopSequences applied to the echo reply: the earlier cut wins.
+import { validationError } from "../../core/errors.js";
 import type { StopReason } from "../../core/shapes.generated.js";
-import { isSpace } from "./tokens.js";
+import { findStopSequence, MAX_STOP_SEQUENCE_CHARS } from "./find-stop-sequence.js";
+import { isSpace } from "../../core/text-tokens.js";
 
 export interface CutReply { text: string; stopReason: StopReason }
 
@@ -27,14 +29,23 @@ export function cutReply(reply: string, maxTokens: number | undefined, stopSeque
       }
     }
   }
-  for (const seq of stopSequences ?? []) {
-    if (!seq) continue;
-    const at = reply.indexOf(seq);
-    // On a tie the token limit was reached first (the stop sequence would need one more token).
-    if (at !== -1 && at < cut) {
-      cut = at;
-      stopReason = "stop_sequence";
-    }
+  // On a tie the token limit was reached first (the stop sequence would need one more token): only a
+  // sequence beginning before the cut counts.
+  const stop = stopSequences?.length ? firstStop(reply, stopSequences, cut) : undefined;
+  if (stop) {
+    cut = stop.index;
+    stopReason = "stop_sequence";
   }
   return { text: reply.slice(0, cut), stopReason };
+}
+
+function firstStop(reply: string, sequences: string[], before: number) {
+  try {
+    return findStopSequence(reply, sequences, before);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw validationError(
+      `basalt.echo matches stop sequences of at most ${MAX_STOP_SEQUENCE_CHARS} characters in all. Shorten the stop sequences and try again.`,
+    );
+  }
 }

@@ -6,7 +6,7 @@ import { chooseTool, type ToolCall } from "./choose-tool.js";
 import { cutReply } from "./cut-reply.js";
 import { parseFault, pause, type Fault } from "./faults.js";
 import { renderBlocks, renderSystemBlock } from "./render-content.js";
-import { countTokens, tokenPieces } from "./tokens.js";
+import { countTokens, tokenPieces } from "../../core/text-tokens.js";
 
 interface EchoReply {
   fault?: Fault;

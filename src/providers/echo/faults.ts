@@ -3,14 +3,10 @@
 //   /error-after N NAME [message]    → ConverseStream sends N events, then the exception (Converse just fails)
 //   /slow MS rest of text            → the reply is `rest of text`, paced MS ms per token (streams and Converse)
 // so that every error status, mid-stream exception, shutdown and backpressure path is testable end to end.
-import { BedrockError, validationError, type BedrockErrorName } from "../../core/errors.js";
+import { BedrockError, MODELLED_ERROR_NAMES, validationError, type BedrockErrorName } from "../../core/errors.js";
 import type { ContentBlock } from "../../core/shapes.generated.js";
 
-const INJECTABLE = new Set<string>([
-  "AccessDeniedException", "ConflictException", "InternalServerException", "ModelErrorException",
-  "ModelNotReadyException", "ModelStreamErrorException", "ModelTimeoutException", "ResourceNotFoundException",
-  "ServiceQuotaExceededException", "ServiceUnavailableException", "ThrottlingException", "ValidationException",
-]);
+const INJECTABLE = new Set<string>(MODELLED_ERROR_NAMES);
 
 export type Fault =
   | { kind: "error"; after: number; error: BedrockError }

@@ -1,10 +1,10 @@
 // The `openai` provider type: any Chat Completions-compatible server.
-import type { OpenAIProviderConfig } from "../../config/schema.js";
+import type { OpenAIProviderOptions } from "../../core/provider-options.js";
 import type { Provider } from "../provider.js";
 import { OpenAIClient } from "./openai-client.js";
 import { OpenAIModel } from "./openai-model.js";
 
-export function createOpenAIProvider(name: string, config: OpenAIProviderConfig): Provider {
+export function createOpenAIProvider(name: string, config: OpenAIProviderOptions): Provider {
   const client = new OpenAIClient(name, config);
   return {
     name,

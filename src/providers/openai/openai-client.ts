@@ -1,7 +1,7 @@
 // The HTTP side of one `openai` provider: its upstream client (one connection pool for all its models),
 // the Chat Completions path, and the provider's headers computed once.
 import type { Dispatcher } from "undici";
-import type { OpenAIProviderConfig } from "../../config/schema.js";
+import type { OpenAIProviderOptions } from "../../core/provider-options.js";
 import { chatErrorMessage } from "../../formats/chat-completions/map-error.js";
 import type { OpenAIRequest } from "../../formats/chat-completions/types.js";
 import { UpstreamClient, type ModelNames } from "../upstream-client.js";
@@ -15,7 +15,7 @@ export class OpenAIClient {
   private readonly jsonHeaders: Record<string, string>;
   private readonly streamHeaders: Record<string, string>;
 
-  constructor(name: string, config: OpenAIProviderConfig) {
+  constructor(name: string, config: OpenAIProviderOptions) {
     const base = new URL(config.baseUrl);
     this.path = `${base.pathname.replace(/\/+$/, "")}/chat/completions${base.search}`;
     this.upstream = new UpstreamClient({
@@ -36,7 +36,7 @@ export class OpenAIClient {
     // The status says enough when the body cannot be read.
     const text = await this.upstream.text(res).catch(() => "");
     const names: ModelNames = { servedModelId, upstreamModel: body.model };
-    throw this.upstream.httpError({ status: res.statusCode, message: chatErrorMessage(text), ...names });
+    throw this.upstream.httpError({ status: res.statusCode, message: chatErrorMessage(text), headers: res.headers, ...names });
   }
 
   close(): Promise<void> {

@@ -40,7 +40,8 @@ export class OpenAIModel implements Model {
     const body = chatRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
     const res = await this.client.send(body, this.id, ctx.signal);
     const response = (await this.client.upstream.json(res, this.id)) as OpenAIResponse;
-    return chatResponseToConverse(response, { pointers, latencyMs: latencyMs(ctx), estimateUsage: estimateFor(input) });
+    return this.client.upstream.read(this.id, () =>
+      chatResponseToConverse(response, { pointers, latencyMs: latencyMs(ctx), estimateUsage: estimateFor(input) }));
   }
 
   async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {

@@ -8,8 +8,8 @@ import { notFound } from "../../../guardrails/guardrail-store.js";
 import type { RequestOperation } from "../operation.js";
 import { parseJsonBody } from "../parse-json-body.js";
 import { sendJson } from "../respond.js";
-import { validateShape } from "../validation/validate-input.js";
-import { formatIssues, validatorFor, type Issue } from "../validation/validate-shape.js";
+import { validateShape } from "../../../service-model/validate-input.js";
+import { formatIssues, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
 
 // The path labels, checked against their shapes (the body validator skips members bound to the URI).
 const checkIdentifier = validatorFor("GuardrailIdentifier");

@@ -2,7 +2,7 @@
 // them against their member shapes in the service model, with the same wording
 // ("Value at 'maxResults' failed to satisfy constraint: …").
 import { validationError } from "../../../core/errors.js";
-import { formatIssues, validatorFor, type Issue } from "../validation/validate-shape.js";
+import { formatIssues, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
 
 /** member name → [shape name, value]; undefined values are absent parameters and pass. */
 export function checkLabels(params: Record<string, [shape: string, value: unknown]>): void {

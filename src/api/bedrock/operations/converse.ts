@@ -3,9 +3,9 @@ import type { ConverseInput } from "../../../core/model.js";
 import { noteOutput } from "../../../core/record-outcome.js";
 import type { ModelOperation } from "../operation.js";
 import { parseJsonBody } from "../parse-json-body.js";
-import { sendJson } from "../respond.js";
-import { validateConversation } from "../validation/validate-conversation.js";
-import { validateShape } from "../validation/validate-input.js";
+import { policyHeaders, sendJson } from "../respond.js";
+import { validateConversation } from "../../../service-model/validate-conversation.js";
+import { validateShape } from "../../../service-model/validate-input.js";
 
 export function parseConverseInput(body: Buffer, shapeName: "ConverseRequest" | "ConverseStreamRequest"): ConverseInput {
   const input = parseJsonBody(body);
@@ -19,6 +19,6 @@ export const converse: ModelOperation<ConverseInput> = {
   async serve({ res, served, ctx }, input) {
     const output = await served.model.converse(input, ctx);
     noteOutput(ctx.record, output);
-    sendJson(res, 200, JSON.stringify(output), { "x-amzn-requestid": ctx.requestId });
+    sendJson(res, 200, JSON.stringify(output), { "x-amzn-requestid": ctx.requestId, ...policyHeaders(ctx.record) });
   },
 };

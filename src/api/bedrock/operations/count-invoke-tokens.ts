@@ -3,8 +3,8 @@
 import type { ModelInfo } from "../../../core/model-info.js";
 import type { CallContext } from "../../../core/model.js";
 import type { CountTokensInput } from "../../../core/shapes.generated.js";
-import { requireFamily } from "./invoke-request.js";
-import { parseNative, translateNative } from "./read-native-body.js";
+import { requireFamily } from "../../../families/index.js";
+import { parseNative, translateNative } from "../../../families/read-native-body.js";
 
 export function invokeBodyAsConverse(base64Body: string, ctx: CallContext, entry: ModelInfo): CountTokensInput {
   const family = requireFamily(ctx.requestedModelId, entry);

@@ -3,8 +3,8 @@ import type { CountTokensInput } from "../../../core/shapes.generated.js";
 import type { ModelOperation } from "../operation.js";
 import { parseJsonBody } from "../parse-json-body.js";
 import { sendJson } from "../respond.js";
-import { validateConversation } from "../validation/validate-conversation.js";
-import { validateShape } from "../validation/validate-input.js";
+import { validateConversation } from "../../../service-model/validate-conversation.js";
+import { validateShape } from "../../../service-model/validate-input.js";
 import { invokeBodyAsConverse } from "./count-invoke-tokens.js";
 
 export const countTokens: ModelOperation<CountTokensInput> = {

@@ -5,7 +5,7 @@ import { runGuardrailChecks } from "../../../guardrails/run-guardrail-checks.js"
 import type { RequestOperation } from "../operation.js";
 import { parseJsonBody } from "../parse-json-body.js";
 import { sendJson } from "../respond.js";
-import { validateShape } from "../validation/validate-input.js";
+import { validateShape } from "../../../service-model/validate-input.js";
 
 export function invokeGuardrailChecks(service: GuardrailService): RequestOperation {
   return async (call) => {

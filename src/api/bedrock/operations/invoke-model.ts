@@ -5,7 +5,7 @@ import type { TokenUsage } from "../../../core/shapes.generated.js";
 import { noteOutput } from "../../../core/record-outcome.js";
 import type { Headers } from "../../../server/http-types.js";
 import type { ModelOperation } from "../operation.js";
-import { sendJson } from "../respond.js";
+import { policyHeaders, sendJson } from "../respond.js";
 import { checkInvokeHeaders, parseInvokeRequest } from "./invoke-request.js";
 import { invokeGuardrailFields } from "../../../guardrails/invoke-model-guardrail-fields.js";
 
@@ -29,6 +29,6 @@ export const invokeModel: ModelOperation<Headers> = {
     noteOutput(ctx.record, output);
     const native = request.fromConverse(output) as Record<string, unknown>;
     const body = JSON.stringify({ ...native, ...invokeGuardrailFields(request.input, output.stopReason, output.trace?.guardrail) });
-    sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed });
+    sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed, ...policyHeaders(ctx.record) });
   },
 };

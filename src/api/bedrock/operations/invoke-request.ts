@@ -1,16 +1,16 @@
 // What InvokeModel and InvokeModelWithResponseStream share: the header members of the request (checked
 // against the service model), the family that reads the native body, and the Converse input it becomes.
 import { BedrockError, validationError } from "../../../core/errors.js";
+import { isObject, parseJsonSafely } from "../../../core/json.js";
 import type { ConverseInput } from "../../../core/model.js";
-import type { ModelInfo } from "../../../core/model-info.js";
 import type { RequestMetadata } from "../../../core/shapes.generated.js";
-import type { Family, NativeRequest } from "../../../families/family.js";
-import { familyFor } from "../../../families/index.js";
+import type { NativeRequest } from "../../../families/family.js";
+import { requireFamily } from "../../../families/index.js";
+import { parseNative, translateNative } from "../../../families/read-native-body.js";
 import type { Headers, Request } from "../../../server/http-types.js";
 import type { OperationCall } from "../operation.js";
-import { shape } from "../validation/service-model.js";
-import { formatIssues, validatorFor, type Issue } from "../validation/validate-shape.js";
-import { parseNative, translateNative } from "./read-native-body.js";
+import { shape } from "../../../service-model/service-model.js";
+import { formatIssues, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
 
 type InvokeShape = "InvokeModelRequest" | "InvokeModelWithResponseStreamRequest";
 
@@ -74,17 +74,6 @@ export function checkInvokeHeaders(req: Request, shapeName: InvokeShape): Header
   return echoed;
 }
 
-/** The family that reads a model's native bodies; a model without one cannot take InvokeModel bodies. */
-export function requireFamily(modelId: string, entry: ModelInfo): Family {
-  const family = familyFor(modelId, entry);
-  if (!family) {
-    throw validationError(
-      `The model ${modelId} has no InvokeModel request format in Basalt. Set family for this model in the Basalt config, or use Converse, and try again.`,
-    );
-  }
-  return family;
-}
-
 /** The native body read by the model's family: the Converse input a backend serves, and how to answer. */
 export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): NativeRequest {
   const family = requireFamily(ctx.requestedModelId, served.info);
@@ -126,15 +115,10 @@ function applyHeaderOptions(req: Request, input: ConverseInput, guardrailId: str
 }
 
 function parseRequestMetadata(text: string): RequestMetadata {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw requestMetadataError();
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw requestMetadataError();
+  const parsed = parseJsonSafely(text);
+  if (!parsed || !isObject(parsed.value)) throw requestMetadataError();
   const out: RequestMetadata = {};
-  for (const [k, v] of Object.entries(parsed)) {
+  for (const [k, v] of Object.entries(parsed.value)) {
     if (typeof v !== "string") throw requestMetadataError();
     out[k] = v;
   }

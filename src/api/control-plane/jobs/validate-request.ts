@@ -3,7 +3,8 @@
 // AWS front end's wording, as the runtime's validator words them.
 import { readFileSync } from "node:fs";
 import { validationError } from "../../../core/errors.js";
-import { formatIssues, type Issue } from "../../bedrock/validation/validate-shape.js";
+import { formatIssues, type Issue } from "../../../service-model/validate-shape.js";
+import { isObject } from "../../../core/json.js";
 
 interface ShapeRef { shape: string; location?: string }
 interface Shape {
@@ -24,7 +25,6 @@ const shapes = (JSON.parse(readFileSync(specUrl, "utf8")) as { shapes: Record<st
 
 type Check = (value: unknown, path: string, issues: Issue[]) => void;
 const compiled = new Map<string, Check>();
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const fail = (issues: Issue[], path: string, rule: string) => issues.push({ kind: "constraint", path, rule });
 const join = (path: string, m: string) => (path ? `${path}.${m}` : m);
 

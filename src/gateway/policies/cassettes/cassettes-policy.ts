@@ -8,7 +8,7 @@ import type { CallContext, ConverseInput, ConverseOutput, Model, RelayCall, Rela
 import type { CountTokensInput } from "../../../core/shapes.generated.js";
 import { log } from "../../../log.js";
 import { pause } from "../../../providers/echo/faults.js";
-import type { CassetteConfig } from "./cassette-config.js";
+import type { CassetteConfig } from "../../../config/cassette-config.js";
 import type { CassetteFile, CassetteResponse, RecordedError, TimedEvent } from "./cassette-file.js";
 import { CassetteMissError } from "./cassette-miss.js";
 import { CassetteStore } from "./cassette-store.js";

@@ -3,9 +3,9 @@
 // of InvokeModelWithResponseStream with their bytes decoded — so the file reads like the stream it was.
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
-import { encodeEvent, encodeException } from "../../../api/bedrock/event-stream-writer.js";
+import { encodeEvent, encodeException } from "../../../formats/event-stream/encode.js";
 import type { RelayedResponse } from "../../../core/model.js";
-import { splitEventStreamFrames } from "../../../core/split-event-stream-frames.js";
+import { splitEventStreamFrames } from "../../../formats/event-stream/split.js";
 import { pause } from "../../../providers/echo/faults.js";
 import type { RecordedFrame, RecordedRelay } from "./cassette-file.js";
 import { keepHeader } from "./scrub-secrets.js";

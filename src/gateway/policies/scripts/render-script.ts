@@ -5,8 +5,8 @@ import { BedrockError } from "../../../core/errors.js";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput } from "../../../core/model.js";
 import type { ContentBlock, StopReason, TokenUsage } from "../../../core/shapes.generated.js";
 import { inputTokensOf } from "../../../providers/echo/echo-model.js";
-import { countTokens } from "../../../providers/echo/tokens.js";
-import type { ScriptError, ScriptRespond } from "./script-schema.js";
+import { countTokens } from "../../../core/text-tokens.js";
+import type { ScriptError, ScriptRespond } from "../../../config/script-schema.js";
 
 /** Tokens an answer's content is worth: its text, reasoning text, cited text and tool input JSON. */
 export function outputTokensOf(content: readonly ContentBlock[]): number {

@@ -1,7 +1,7 @@
 // Does a script's `match` fit a call? Compiled once when the script is added (globs and regexes become
 // RegExps), so matching a call costs a few string tests.
 import type { ConverseInput } from "../../../core/model.js";
-import type { ScriptMatch } from "./script-schema.js";
+import type { ScriptMatch } from "../../../config/script-schema.js";
 
 /** What a script can be matched on, read once per call. */
 export interface CallFacts {

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { ZodIssue } from "zod";
 import { validationError } from "../../../core/errors.js";
 import { compileMatch, globToRegExp, type CallFacts, type CompiledMatch } from "./script-match.js";
-import { scriptSchema, type ScriptSpec } from "./script-schema.js";
+import { scriptSchema, type ScriptSpec } from "../../../config/script-schema.js";
 
 export interface StoredScript {
   readonly id: string;

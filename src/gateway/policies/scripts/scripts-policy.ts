@@ -9,7 +9,7 @@ import { pause } from "../../../providers/echo/faults.js";
 import type { CountTokensInput } from "../../../core/shapes.generated.js";
 import { lastUserText, systemText, type CallFacts } from "./script-match.js";
 import { renderError, renderRespond } from "./render-script.js";
-import type { StreamFaults } from "./script-schema.js";
+import type { StreamFaults } from "../../../config/script-schema.js";
 import type { ScriptStore, StoredScript } from "./script-store.js";
 import { withStreamFaults } from "./stream-faults.js";
 

@@ -8,7 +8,7 @@
 import { BedrockError } from "../../../core/errors.js";
 import { StreamCut } from "../../../core/stream-cut.js";
 import { pause } from "../../../providers/echo/faults.js";
-import type { StreamFaults } from "./script-schema.js";
+import type { StreamFaults } from "../../../config/script-schema.js";
 
 export interface FaultOptions<T> {
   signal: AbortSignal;

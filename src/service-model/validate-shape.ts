@@ -8,7 +8,8 @@
 // members are removed (restJson1 reads null as absent, and a reader testing `"text" in block` must not
 // find one), a union must hold exactly one member this model knows, and a document may not nest deeper
 // than MAX_JSON_DEPTH (readers and JSON.stringify recurse through documents).
-import { exceedsDepth, MAX_JSON_DEPTH } from "../../../core/json-depth.js";
+import { exceedsDepth, MAX_JSON_DEPTH } from "../core/json-depth.js";
+import { isObject } from "../core/json.js";
 import { shape, type Shape } from "./service-model.js";
 
 export interface ConstraintIssue { kind: "constraint"; path: string; rule: string }
@@ -41,7 +42,6 @@ export function validatorFor(shapeName: string, mode: ValidationMode = "constrai
 
 const join = (path: string, member: string) => (path ? `${path}.${member}` : member);
 const fail = (issues: Issue[], path: string, rule: string) => issues.push({ kind: "constraint", path, rule });
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function lengthChecks(s: Shape, issues: Issue[], path: string, length: number, mode: ValidationMode): void {
   if (mode === "types") return;

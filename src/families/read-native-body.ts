@@ -4,13 +4,14 @@
 // Converse input it made is checked against the Converse shapes' types before anyone reads it — a family
 // that passes a member through unchecked (Nova's blocks are Converse's) cannot hand a backend a number
 // where a string belongs.
-import { BedrockError } from "../../../core/errors.js";
-import { exceedsDepth, MAX_JSON_DEPTH } from "../../../core/json-depth.js";
-import type { ConverseInput } from "../../../core/model.js";
-import type { Family, InvokeCall, NativeRequest } from "../../../families/family.js";
-import { malformed, parseNativeBody } from "../../../families/native-body.js";
-import { causeChain, log } from "../../../log.js";
-import { validatorFor, zeroBasedPath, type Issue } from "../validation/validate-shape.js";
+import { BedrockError } from "../core/errors.js";
+import { exceedsDepth, MAX_JSON_DEPTH } from "../core/json-depth.js";
+import type { ConverseInput } from "../core/model.js";
+import type { Family, InvokeCall, NativeRequest } from "./family.js";
+import { malformed, parseNativeBody } from "./native-body.js";
+import { causeChain, log } from "../log.js";
+import { validatorFor, zeroBasedPath, type Issue } from "../service-model/validate-shape.js";
+import { refuseMalformedToolUse } from "./refuse-malformed-tool-use.js";
 
 type JsonObject = Record<string, unknown>;
 
@@ -39,7 +40,7 @@ export function translateNative(family: Family, native: JsonObject, call: Invoke
     throw malformed([`#: the request body is not a valid ${family.name} request`]);
   }
   checkTranslated(request.input);
-  return request;
+  return refuseMalformedToolUse(family, request, call.modelId);
 }
 
 /** `messages.1.member.content.2.member.text` → `#/messages/0/content/1/text`. */

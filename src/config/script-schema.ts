@@ -2,15 +2,12 @@
 // blocks, stop reasons and usage are checked against the Bedrock service model itself, so a script can only
 // declare what the real service could send.
 import { z } from "zod";
-import { shape } from "../../../api/bedrock/validation/service-model.js";
-import { formatIssues, validatorFor, type Issue } from "../../../api/bedrock/validation/validate-shape.js";
+import { MODELLED_ERROR_NAMES, type ModelledErrorName } from "../core/errors.js";
+import { shape } from "../service-model/service-model.js";
+import { formatIssues, validatorFor, type Issue } from "../service-model/validate-shape.js";
 
-/** Exception shapes of the Bedrock Runtime model, e.g. ThrottlingException. */
-export const EXCEPTION_NAMES = [
-  "AccessDeniedException", "ConflictException", "InternalServerException", "ModelErrorException",
-  "ModelNotReadyException", "ModelStreamErrorException", "ModelTimeoutException", "ResourceNotFoundException",
-  "ServiceQuotaExceededException", "ServiceUnavailableException", "ThrottlingException", "ValidationException",
-] as const;
+/** Exception shapes of the Bedrock Runtime model, e.g. ThrottlingException (core/errors.ts's table). */
+export const EXCEPTION_NAMES = MODELLED_ERROR_NAMES as [ModelledErrorName, ...ModelledErrorName[]];
 export const exceptionNameSchema = z.enum(EXCEPTION_NAMES);
 
 const STOP_REASONS = shape("StopReason").enum as [string, ...string[]];

@@ -1,8 +1,9 @@
 // Rules the service enforces that the model does not state (DIGEST §4.5), worded as Bedrock words them
 // where a recording or public report shows the real message. Paths here are 0-based, as in Bedrock's
 // own messages (`messages.1.content.0`).
-import type { ContentBlock, Message, ToolConfiguration, ToolResultBlock } from "../../../core/shapes.generated.js";
-import { validationError } from "../../../core/errors.js";
+import type { ContentBlock, Message, ToolConfiguration, ToolResultBlock } from "../core/shapes.generated.js";
+import { validationError } from "../core/errors.js";
+import { isObject } from "../core/json.js";
 
 export interface Conversation {
   messages?: Message[];
@@ -110,15 +111,13 @@ function validateToolResult(result: ToolResultBlock, blockAt: string): void {
     throw validationError(`The content field at ${blockAt}.toolResult cannot be empty when status value is error.`);
   }
   result.content.forEach((item, k) => {
-    if ("json" in item && !isJsonObject(item.json)) {
+    if ("json" in item && !isObject(item.json)) {
       throw validationError(
         `The format of the value at ${blockAt}.toolResult.content.${k}.json is invalid. Provide a json object for the field and try again.`,
       );
     }
   });
 }
-
-const isJsonObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function validateTools(toolConfig: ToolConfiguration | undefined): void {
   if (!toolConfig) return;
@@ -127,7 +126,7 @@ function validateTools(toolConfig: ToolConfiguration | undefined): void {
     if (!("toolSpec" in tool)) continue;
     const schema = tool.toolSpec.inputSchema;
     // "The top level schema type must be object" (ToolInputSchema docs); a schema without `type` passes.
-    const type = "json" in schema && isJsonObject(schema.json) ? (schema.json as Record<string, unknown>).type : undefined;
+    const type = "json" in schema && isObject(schema.json) ? schema.json.type : undefined;
     if (type !== undefined && type !== "object") {
       throw validationError(`The value at toolConfig.tools.${i}.toolSpec.inputSchema.json.type must be one of the following: object.`);
     }

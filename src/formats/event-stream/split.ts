@@ -2,7 +2,7 @@
 // messages leave. A relay forwards whole messages only, so when the upstream breaks off it can still append
 // an exception message the client will parse; a decoder hands each whole message to the codec.
 import { crc32 } from "node:zlib";
-import { BedrockError } from "./errors.js";
+import { BedrockError } from "../../core/errors.js";
 
 const PRELUDE = 12;
 // Largest legal message: payload ≤ 24 MiB, headers ≤ 128 KiB, plus prelude and trailing CRC.

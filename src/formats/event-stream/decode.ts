@@ -4,7 +4,8 @@ import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { BedrockError, type BedrockErrorName } from "../../core/errors.js";
 import type { StreamEvent } from "../../core/model.js";
-import { splitEventStreamFrames } from "../../core/split-event-stream-frames.js";
+import { isObject, parseJsonSafely } from "../../core/json.js";
+import { splitEventStreamFrames } from "./split.js";
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
@@ -13,10 +14,13 @@ function headerText(headers: Record<string, { value: unknown }>, name: string): 
   return typeof v === "string" ? v : undefined;
 }
 
+const corrupt = () => new BedrockError("ModelStreamErrorException", "The model stream carried a corrupt event.");
+
 function parsePayload(body: Uint8Array): Record<string, unknown> {
   if (body.byteLength === 0) return {};
-  const parsed: unknown = JSON.parse(toUtf8(body));
-  return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+  const parsed = parseJsonSafely(toUtf8(body));
+  if (!parsed) throw corrupt();
+  return isObject(parsed.value) ? parsed.value : {};
 }
 
 export async function* decodeConverseStream(body: AsyncIterable<Uint8Array>): AsyncIterable<StreamEvent> {
@@ -24,8 +28,8 @@ export async function* decodeConverseStream(body: AsyncIterable<Uint8Array>): As
     let message;
     try {
       message = codec.decode(frame);
-    } catch {
-      throw new BedrockError("ModelStreamErrorException", "The model stream carried a corrupt event.");
+    } catch (err) {
+      throw new BedrockError("ModelStreamErrorException", "The model stream carried a corrupt event.", {}, { cause: err });
     }
     const headers = message.headers as Record<string, { value: unknown }>;
     const kind = headerText(headers, ":message-type");

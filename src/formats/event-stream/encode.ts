@@ -60,8 +60,3 @@ export function encodeException(exceptionType: string, payload: Record<string, u
   const headers = headerBlock([[":exception-type", exceptionType], [":content-type", "application/json"], [":message-type", "exception"]]);
   return frame(headers, JSON.stringify(payload));
 }
-
-/** `ThrottlingException` → `throttlingException`, the member name used in stream unions. */
-export function streamMemberName(errorName: string): string {
-  return errorName.charAt(0).toLowerCase() + errorName.slice(1);
-}

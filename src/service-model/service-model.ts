@@ -1,5 +1,5 @@
-// The Bedrock Runtime service model (botocore JSON form), loaded once. Validators, error statuses and
-// operation bindings are read from it rather than copied by hand.
+// The Bedrock Runtime service model (botocore JSON form), loaded once: validators and header members are
+// compiled from it rather than copied by hand (error statuses and routes are generated from it at build time).
 import { readFileSync } from "node:fs";
 
 export interface ShapeRef { shape: string; location?: string; locationName?: string }
@@ -22,16 +22,11 @@ export interface Shape {
 interface ServiceModel { shapes: Record<string, Shape> }
 
 // src/ and dist/ sit at the same depth, so this path works from both.
-const specUrl = new URL("../../../../spec/bedrock-runtime.service-2.json", import.meta.url);
+const specUrl = new URL("../../spec/bedrock-runtime.service-2.json", import.meta.url);
 export const serviceModel: ServiceModel = JSON.parse(readFileSync(specUrl, "utf8"));
 
 export function shape(name: string): Shape {
   const s = serviceModel.shapes[name];
   if (!s) throw new Error(`shape ${name} is not in the service model`);
   return s;
-}
-
-/** HTTP status of an error shape, from its `error.httpStatusCode` trait. */
-export function errorStatus(errorName: string): number | undefined {
-  return serviceModel.shapes[errorName]?.error?.httpStatusCode;
 }

@@ -1,12 +1,22 @@
 // Times each call a served model makes to its provider and notes it in the call record as an attempt
 // ({ provider, upstreamModel, outcome, durationMs }), adding its time to `upstreamMs`. It is the innermost
 // policy, right above the provider, so a retry or fallback policy around it yields one attempt per try, and
-// a call answered by a script or the cache none. It changes nothing, so a pass-through model keeps its relay.
-import type { AttemptRecord } from "../core/call-record.js";
-import { BedrockError } from "../core/errors.js";
-import type { ModelMiddleware } from "../core/model-middleware.js";
-import type { ModelInfo } from "../core/model-info.js";
-import type { CallContext, Model, RelayedResponse, StreamEvent } from "../core/model.js";
+// a call answered by a script or the cache none. It changes nothing, so a pass-through model keeps its relay;
+// a relayed answer's token counts are read off the bytes going by (the front door never decodes them).
+import type { AttemptRecord, CallRecord } from "../../core/call-record.js";
+import { BedrockError } from "../../core/errors.js";
+import type { ModelMiddleware } from "../../core/model-middleware.js";
+import type { ModelInfo } from "../../core/model-info.js";
+import type { CallContext, Model, RelayedResponse, StreamEvent } from "../../core/model.js";
+import { watchRelayedTokens, type RelayedUsage } from "./read-relayed-usage.js";
+
+function noteRelayedUsage(record: CallRecord, usage: RelayedUsage | undefined): void {
+  if (!usage) return;
+  if (usage.inputTokens !== undefined) record.inputTokens = usage.inputTokens;
+  record.outputTokens = usage.outputTokens;
+  if (usage.cacheReadInputTokens !== undefined) record.cacheReadTokens = usage.cacheReadInputTokens;
+  if (usage.cacheWriteInputTokens !== undefined) record.cacheWriteTokens = usage.cacheWriteInputTokens;
+}
 
 function note(ctx: CallContext, attempt: AttemptRecord, startedAt: number): void {
   const durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
@@ -79,7 +89,7 @@ export function recordAttempts(info: ModelInfo): ModelMiddleware {
         const errorType = upstream.headers["x-amzn-errortype"]?.split(":")[0];
         const outcome = upstream.status < 400 ? "ok" : errorType || `HTTP ${upstream.status}`;
         const attempt: AttemptRecord = { ...base, outcome, status: upstream.status };
-        const body = upstream.body;
+        const body = watchRelayedTokens(upstream, (usage) => noteRelayedUsage(ctx.record, usage)).body;
         return {
           ...upstream,
           body: (async function* () {

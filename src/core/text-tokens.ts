@@ -1,4 +1,5 @@
-// The echo model's tokenizer: a token is a maximal run of non-whitespace characters (`\S+`).
+// Whitespace tokens: a token is a maximal run of non-whitespace characters (`\S+`). The echo model counts and
+// streams by them, and a whole answer replayed as a stream (output-as-stream.ts) is split by them.
 // Scanned by char code rather than with a global regex: this runs over whole prompts on every echo
 // request, and regex match objects made it the largest cost of a long echo stream's first event.
 

@@ -1,0 +1,81 @@
+// POST /openai/v1/chat/completions and /v1/chat/completions: formats/chat-completions in the front door's
+// direction, over the policy-wrapped served model. OpenAI-only knobs that no backend understands are dropped
+// here (they would otherwise travel as additionalModelRequestFields); response_format json_schema becomes
+// Converse's outputConfig.
+import { validationError } from "../../core/errors.js";
+import type { ModelCatalog } from "../../core/model-info.js";
+import type { ConverseInput } from "../../core/model.js";
+import { noteOutput } from "../../core/record-outcome.js";
+import type { OutputConfig } from "../../core/shapes.generated.js";
+import { chatRequestToConverse, chatResponseFromConverse, chatStreamFromConverse } from "../../formats/chat-completions/index.js";
+import { IssueList, isObject, type JsonObject } from "../../formats/shared/check-json.js";
+import type { IncomingCall } from "../../server/call-context.js";
+import { checkedInput, newId, notedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
+import { sendOpenAIError } from "./openai-errors.js";
+
+// Sampling and bookkeeping fields of the OpenAI API with no Converse meaning.
+const DROPPED = ["response_format", "parallel_tool_calls", "n", "user", "store", "metadata", "seed", "logprobs", "top_logprobs",
+  "frequency_penalty", "presence_penalty", "logit_bias", "service_tier", "prediction", "modalities", "audio", "safety_identifier", "prompt_cache_key"];
+
+/** response_format → outputConfig: json_schema is structured output; text and json_object ask for nothing Converse can enforce. */
+export function outputConfigOf(format: unknown): OutputConfig | undefined {
+  if (format === undefined || format === null) return undefined;
+  if (!isObject(format) || typeof format.type !== "string") throw validationError("response_format: must be an object with a type.");
+  if (format.type === "text" || format.type === "json_object") return undefined;
+  if (format.type !== "json_schema") throw validationError(`response_format.type: unsupported value '${format.type}'.`);
+  const spec = format.json_schema;
+  if (!isObject(spec) || typeof spec.name !== "string" || !isObject(spec.schema)) {
+    throw validationError("response_format.json_schema: needs a name and a schema object.");
+  }
+  return {
+    textFormat: {
+      type: "json_schema",
+      structure: { jsonSchema: { schema: JSON.stringify(spec.schema), name: spec.name, ...(typeof spec.description === "string" && { description: spec.description }) } },
+    },
+  };
+}
+
+export function chatInput(body: JsonObject): ConverseInput {
+  if (typeof body.n === "number" && body.n !== 1) throw validationError("n: only 1 choice is supported.");
+  const outputConfig = outputConfigOf(body.response_format);
+  const rest: JsonObject = { ...body };
+  for (const k of DROPPED) delete rest[k];
+  const errors = new IssueList();
+  const input = chatRequestToConverse(rest, errors);
+  if (outputConfig) input.outputConfig = outputConfig;
+  return checkedInput(input, errors);
+}
+
+export async function chatCompletions(call: IncomingCall, catalog: ModelCatalog): Promise<void> {
+  const body = await readJsonObject(call);
+  const stream = body.stream === true;
+  call.record.operation = stream ? "ChatCompletionsStream" : "ChatCompletions";
+  const { served, ctx } = servedModel(call, catalog, body.model);
+  const input = chatInput(body);
+  const answer = { id: newId("chatcmpl-"), model: body.model as string };
+  if (!stream) {
+    const output = await served.model.converse(input, ctx);
+    noteOutput(call.record, output);
+    const text = JSON.stringify(chatResponseFromConverse(output, answer));
+    call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });
+    call.res.end(text);
+    return;
+  }
+  const includeUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
+  const iterator = chatStreamFromConverse(notedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();
+  // The first chunk is awaited before the status line, so a refusal (quota, guardrail) is an HTTP error.
+  let next = await iterator.next();
+  startSse(call, { "x-request-id": call.requestId });
+  try {
+    for (; !next.done; next = await iterator.next()) {
+      const { usage, ...chunk } = next.value;
+      const payload = includeUsage ? { ...chunk, usage: null } : chunk;
+      if (!writeSse(call, { data: payload })) return;
+      if (usage && includeUsage) writeSse(call, { data: { ...chunk, choices: [], usage } });
+    }
+  } catch (err) {
+    return sendOpenAIError(call, err);
+  }
+  writeSse(call, { data: "[DONE]" });
+  call.res.end();
+}

@@ -1,0 +1,36 @@
+// Failures in OpenAI's words: `{"error":{"message","type","param","code"}}` with the matching HTTP status;
+// mid-stream, the same object as one more `data:` event before the stream ends.
+import type { IncomingCall } from "../../server/call-context.js";
+import { reportError } from "../bedrock/respond.js";
+import { writeSse } from "../foreign/model-call.js";
+
+const KIND_OF: Readonly<Record<string, { type: string; code: string | null; status?: number }>> = {
+  ValidationException: { type: "invalid_request_error", code: null },
+  SerializationException: { type: "invalid_request_error", code: null },
+  ResourceNotFoundException: { type: "invalid_request_error", code: "model_not_found", status: 404 },
+  UnknownOperationException: { type: "invalid_request_error", code: "unknown_url", status: 404 },
+  AccessDeniedException: { type: "permission_error", code: null, status: 403 },
+  MissingAuthenticationTokenException: { type: "authentication_error", code: "invalid_api_key", status: 401 },
+  IncompleteSignatureException: { type: "authentication_error", code: "invalid_api_key", status: 401 },
+  UnrecognizedClientException: { type: "authentication_error", code: "invalid_api_key", status: 401 },
+  InvalidSignatureException: { type: "authentication_error", code: "invalid_api_key", status: 401 },
+  ThrottlingException: { type: "rate_limit_error", code: "rate_limit_exceeded", status: 429 },
+  ServiceQuotaExceededException: { type: "rate_limit_error", code: "rate_limit_exceeded", status: 429 },
+};
+
+/** Answers a failure; after a stream has begun, as its last event. */
+export function sendOpenAIError(call: IncomingCall, error: unknown): void {
+  const err = reportError(error, call.requestId, call.record);
+  const kind = KIND_OF[err.errorName] ?? { type: "server_error", code: null };
+  const body = { error: { message: err.message, type: kind.type, param: null, code: kind.code } };
+  if (call.res.headersSent) {
+    writeSse(call, { data: body });
+    if (!call.res.writableEnded) call.res.end();
+    return;
+  }
+  const status = kind.status ?? err.status;
+  const text = JSON.stringify(body);
+  call.record.status = status;
+  call.res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });
+  call.res.end(text);
+}

@@ -1,0 +1,104 @@
+// Chat Completions answers (formats/chat-completions' front-door direction) → Responses API objects and
+// stream events: a `response` with message and function_call output items, and the response.* SSE events.
+import { newId } from "../foreign/model-call.js";
+import type { ChatCompletion, ChatCompletionChunk, ChatUsage } from "../../formats/chat-completions/index.js";
+
+type Json = Record<string, unknown>;
+
+const usageOf = (u: ChatUsage | undefined): Json => ({
+  input_tokens: u?.prompt_tokens ?? 0,
+  input_tokens_details: { cached_tokens: 0 },
+  output_tokens: u?.completion_tokens ?? 0,
+  output_tokens_details: { reasoning_tokens: 0 },
+  total_tokens: u?.total_tokens ?? 0,
+});
+
+export function responseShell(id: string, model: string, createdAt: number, status: string): Json {
+  return {
+    id, object: "response", created_at: createdAt, status, error: null, incomplete_details: null, instructions: null,
+    max_output_tokens: null, model, output: [], parallel_tool_calls: true, previous_response_id: null, store: false,
+    temperature: null, text: { format: { type: "text" } }, tool_choice: "auto", tools: [], top_p: null, truncation: "disabled",
+    usage: null, metadata: {},
+  };
+}
+
+const messageItem = (id: string, text: string, status: string): Json =>
+  ({ type: "message", id, status, role: "assistant", content: text === "" && status !== "completed" ? [] : [{ type: "output_text", text, annotations: [] }] });
+
+const callItem = (id: string, callId: string, name: string, args: string, status: string): Json =>
+  ({ type: "function_call", id, call_id: callId, name, arguments: args, status });
+
+function finish(shell: Json, finishReason: string | null | undefined, usage: ChatUsage | undefined): Json {
+  const incomplete = finishReason === "length";
+  return { ...shell, status: incomplete ? "incomplete" : "completed", incomplete_details: incomplete ? { reason: "max_output_tokens" } : null, usage: usageOf(usage) };
+}
+
+export function responseFromChat(done: ChatCompletion, id: string, model: string): Json {
+  const choice = done.choices[0];
+  const output: Json[] = [];
+  if (choice.message.content) output.push(messageItem(newId("msg_"), choice.message.content, "completed"));
+  for (const c of choice.message.tool_calls ?? []) output.push(callItem(newId("fc_"), c.id, c.function.name, c.function.arguments, "completed"));
+  return { ...finish(responseShell(id, model, done.created, "completed"), choice.finish_reason, done.usage), output };
+}
+
+/** Chat chunks → response.* events (each with its sequence_number). */
+export async function* responseEventsFromChat(chunks: AsyncIterable<ChatCompletionChunk>, id: string, model: string): AsyncIterable<Json> {
+  let seq = 0;
+  const ev = (type: string, fields: Json): Json => ({ type, sequence_number: seq++, ...fields });
+  const shell = responseShell(id, model, Math.floor(Date.now() / 1000), "in_progress");
+  yield ev("response.created", { response: shell });
+  yield ev("response.in_progress", { response: shell });
+  const output: Json[] = [];
+  let text: { index: number; id: string; text: string } | undefined;
+  const calls = new Map<number, { index: number; id: string; callId: string; name: string; args: string }>();
+  const closeText = function* () {
+    if (!text) return;
+    const t = text;
+    text = undefined;
+    yield ev("response.output_text.done", { item_id: t.id, output_index: t.index, content_index: 0, text: t.text, logprobs: [] });
+    yield ev("response.content_part.done", { item_id: t.id, output_index: t.index, content_index: 0, part: { type: "output_text", text: t.text, annotations: [] } });
+    output[t.index] = messageItem(t.id, t.text, "completed");
+    yield ev("response.output_item.done", { output_index: t.index, item: output[t.index] });
+  };
+  let finishReason: string | null = null;
+  let usage: ChatUsage | undefined;
+  for await (const chunk of chunks) {
+    if (chunk.usage) usage = chunk.usage;
+    const choice = chunk.choices[0];
+    if (!choice) continue;
+    if (choice.finish_reason) finishReason = choice.finish_reason;
+    const delta = choice.delta;
+    if (delta.content) {
+      if (!text) {
+        text = { index: output.length, id: newId("msg_"), text: "" };
+        output.push(messageItem(text.id, "", "in_progress"));
+        yield ev("response.output_item.added", { output_index: text.index, item: output[text.index] });
+        yield ev("response.content_part.added", { item_id: text.id, output_index: text.index, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+      }
+      text.text += delta.content;
+      yield ev("response.output_text.delta", { item_id: text.id, output_index: text.index, content_index: 0, delta: delta.content, logprobs: [] });
+    }
+    for (const t of delta.tool_calls ?? []) {
+      let call = calls.get(t.index);
+      if (!call) {
+        yield* closeText();
+        call = { index: output.length, id: newId("fc_"), callId: t.id ?? newId("call_"), name: t.function.name ?? "", args: "" };
+        calls.set(t.index, call);
+        output.push(callItem(call.id, call.callId, call.name, "", "in_progress"));
+        yield ev("response.output_item.added", { output_index: call.index, item: output[call.index] });
+      }
+      if (t.function.arguments) {
+        call.args += t.function.arguments;
+        yield ev("response.function_call_arguments.delta", { item_id: call.id, output_index: call.index, delta: t.function.arguments });
+      }
+    }
+  }
+  yield* closeText();
+  for (const call of calls.values()) {
+    yield ev("response.function_call_arguments.done", { item_id: call.id, output_index: call.index, arguments: call.args });
+    output[call.index] = callItem(call.id, call.callId, call.name, call.args, "completed");
+    yield ev("response.output_item.done", { output_index: call.index, item: output[call.index] });
+  }
+  const final: Json = { ...finish(shell, finishReason, usage), output };
+  yield ev(final.status === "incomplete" ? "response.incomplete" : "response.completed", { response: final });
+}

@@ -1,0 +1,71 @@
+// A Responses API request → the Chat Completions request it means, so one translation (formats/chat-completions,
+// via chat-completions.ts) takes it on to Converse. Stateless: previous_response_id and store: true are refused
+// with a clear message, since Basalt keeps no responses.
+import { validationError } from "../../core/errors.js";
+import { isObject, type JsonObject } from "../../formats/shared/check-json.js";
+
+type ChatMessage = Record<string, unknown>;
+
+function contentPart(part: unknown, at: string): unknown {
+  if (!isObject(part)) throw validationError(`${at}: must be an object.`);
+  if (part.type === "input_text" || part.type === "output_text") return { type: "text", text: part.text };
+  if (part.type === "input_image") return { type: "image_url", image_url: { url: part.image_url } };
+  throw validationError(`${at}.type: unsupported content type '${String(part.type)}'.`);
+}
+
+function inputMessages(input: unknown): ChatMessage[] {
+  if (typeof input === "string") return [{ role: "user", content: input }];
+  if (!Array.isArray(input)) throw validationError("input: must be a string or an array of items.");
+  const out: ChatMessage[] = [];
+  input.forEach((item, i) => {
+    const at = `input[${i}]`;
+    if (!isObject(item)) throw validationError(`${at}: must be an object.`);
+    if (item.type === "function_call") {
+      const call = { id: item.call_id, type: "function", function: { name: item.name, arguments: item.arguments } };
+      const last = out.at(-1);
+      // Parallel calls arrive as consecutive items; Chat Completions wants them on one assistant message.
+      if (last?.role === "assistant" && Array.isArray(last.tool_calls)) (last.tool_calls as unknown[]).push(call);
+      else out.push({ role: "assistant", content: null, tool_calls: [call] });
+    } else if (item.type === "function_call_output") {
+      out.push({ role: "tool", tool_call_id: item.call_id, content: typeof item.output === "string" ? item.output : JSON.stringify(item.output) });
+    } else if (item.type === undefined || item.type === "message") {
+      const content = typeof item.content === "string" ? item.content
+        : Array.isArray(item.content) ? item.content.map((p, j) => contentPart(p, `${at}.content[${j}]`)) : undefined;
+      if (content === undefined) throw validationError(`${at}.content: must be a string or an array.`);
+      out.push({ role: item.role, content });
+    } else {
+      throw validationError(`${at}.type: unsupported item type '${String(item.type)}'.`);
+    }
+  });
+  return out;
+}
+
+/** The Chat Completions body a Responses body stands for. */
+export function chatBodyOfResponses(body: JsonObject): JsonObject {
+  if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
+    throw validationError("previous_response_id: Basalt's Responses API is stateless and keeps no responses; send the whole conversation in input.");
+  }
+  if (body.store === true) throw validationError("store: Basalt's Responses API is stateless; omit store or set it to false.");
+  const messages: ChatMessage[] = [];
+  if (typeof body.instructions === "string") messages.push({ role: "system", content: body.instructions });
+  messages.push(...inputMessages(body.input));
+  const chat: JsonObject = { model: body.model, messages: messages as never };
+  if (body.max_output_tokens !== undefined) chat.max_completion_tokens = body.max_output_tokens;
+  if (body.temperature !== undefined) chat.temperature = body.temperature;
+  if (body.top_p !== undefined) chat.top_p = body.top_p;
+  if (Array.isArray(body.tools)) {
+    chat.tools = body.tools.map((t, i) => {
+      if (!isObject(t) || t.type !== "function") throw validationError(`tools[${i}]: only function tools are supported.`);
+      return { type: "function", function: { name: t.name, description: t.description, parameters: t.parameters ?? { type: "object" } } };
+    }) as never;
+  }
+  if (body.tool_choice !== undefined) {
+    const c = body.tool_choice;
+    chat.tool_choice = isObject(c) && c.type === "function" ? { type: "function", function: { name: c.name } } : c;
+  }
+  const format = isObject(body.text) ? body.text.format : undefined;
+  if (isObject(format) && format.type === "json_schema") {
+    chat.response_format = { type: "json_schema", json_schema: { name: format.name, schema: format.schema, description: format.description } } as never;
+  }
+  return chat;
+}

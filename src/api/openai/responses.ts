@@ -1,0 +1,50 @@
+// POST /openai/v1/responses and /v1/responses, stateless: the body becomes the Chat Completions request it
+// means (responses-request.ts), goes the chat door's way to the policy-wrapped model, and the answer is
+// written as a `response` object or response.* SSE events (responses-answer.ts).
+import type { ModelCatalog } from "../../core/model-info.js";
+import { noteOutput } from "../../core/record-outcome.js";
+import { chatResponseFromConverse, chatStreamFromConverse } from "../../formats/chat-completions/index.js";
+import type { IncomingCall } from "../../server/call-context.js";
+import { newId, notedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
+import { chatInput } from "./chat-completions.js";
+import { sendOpenAIError } from "./openai-errors.js";
+import { chatBodyOfResponses } from "./responses-request.js";
+import { responseEventsFromChat, responseFromChat } from "./responses-answer.js";
+
+export async function responses(call: IncomingCall, catalog: ModelCatalog): Promise<void> {
+  const body = await readJsonObject(call);
+  const stream = body.stream === true;
+  call.record.operation = stream ? "ResponsesStream" : "Responses";
+  const { served, ctx } = servedModel(call, catalog, body.model);
+  const input = chatInput(chatBodyOfResponses(body));
+  const id = newId("resp_");
+  const model = body.model as string;
+  const answer = { id: newId("chatcmpl-"), model };
+  if (!stream) {
+    const output = await served.model.converse(input, ctx);
+    noteOutput(call.record, output);
+    const text = JSON.stringify(responseFromChat(chatResponseFromConverse(output, answer), id, model));
+    call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });
+    call.res.end(text);
+    return;
+  }
+  const chunks = chatStreamFromConverse(notedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();
+  // The model's first chunk is awaited before the status line, so a refusal (quota, guardrail) is an HTTP error.
+  const first = await chunks.next();
+  const rest = async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (let c = await chunks.next(); !c.done; c = await chunks.next()) yield c.value;
+  };
+  const iterator = responseEventsFromChat(rest(), id, model)[Symbol.asyncIterator]();
+  let next = await iterator.next();
+  startSse(call, { "x-request-id": call.requestId });
+  try {
+    for (; !next.done; next = await iterator.next()) {
+      if (!writeSse(call, { event: String(next.value.type), data: next.value })) return;
+    }
+  } catch (err) {
+    return sendOpenAIError(call, err);
+  }
+  call.res.end();
+}

@@ -1,0 +1,214 @@
+// The OpenAI-compatible door through the `openai` SDK: chat completions (plain, streamed with usage, tools,
+// parallel tools, json_schema) against basalt.echo and against a model served by a fake Anthropic upstream
+// (the other shape), the model list, errors in OpenAI's shape, and one quota shared by every door.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
+import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { h1Client } from "../helpers/clients.js";
+import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
+import { message, messageStream, startAnthropicUpstream, textBlock, toolUseBlock, type FakeAnthropicUpstream } from "../fakes/anthropic-upstream.js";
+
+const HAIKU = "anthropic.claude-3-5-haiku-20241022-v1:0";
+const LIMITED = "amazon.nova-micro-v1:0";
+let basalt: RunningBasalt;
+let upstream: FakeAnthropicUpstream;
+let openai: OpenAI;
+let prefixed: OpenAI;
+
+before(async () => {
+  upstream = await startAnthropicUpstream();
+  const config = writeConfig(`
+providers:
+  claude: { type: anthropic, baseUrl: "${upstream.baseUrl}", apiKey: "sk-ant-test" }
+models:
+  - { id: "basalt.echo", provider: echo }
+  - { id: "${HAIKU}", provider: claude, model: "claude-3-5-haiku-20241022" }
+  - { id: "${LIMITED}", provider: echo, limits: { requestsPerMinute: 2 } }
+`);
+  basalt = await startBasalt({ config });
+  openai = new OpenAI({ baseURL: `${basalt.url}/v1`, apiKey: "unused", maxRetries: 0 });
+  prefixed = new OpenAI({ baseURL: `${basalt.url}/openai/v1`, apiKey: "unused", maxRetries: 0 });
+});
+after(async () => {
+  await basalt.stop();
+  await upstream.close();
+});
+
+test("chat.completions.create against basalt.echo at /v1 and /openai/v1", async () => {
+  for (const c of [openai, prefixed]) {
+    const done = await c.chat.completions.create({ model: "basalt.echo", messages: [{ role: "system", content: "be brief" }, { role: "user", content: "Hello there" }] });
+    assert.equal(done.object, "chat.completion");
+    assert.equal(done.model, "basalt.echo");
+    assert.equal(done.choices[0].message.content, "Hello there");
+    assert.equal(done.choices[0].finish_reason, "stop");
+    assert.ok(done.usage && done.usage.prompt_tokens > 0 && done.usage.total_tokens === done.usage.prompt_tokens + done.usage.completion_tokens);
+  }
+});
+
+test("streaming: deltas, finish reason, [DONE]; usage only with stream_options.include_usage", async () => {
+  const plain = await openai.chat.completions.create({ model: "basalt.echo", stream: true, messages: [{ role: "user", content: "one two three" }] });
+  let text = "";
+  let finish: string | null = null;
+  let sawUsage = false;
+  for await (const chunk of plain) {
+    text += chunk.choices[0]?.delta.content ?? "";
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+    if (chunk.usage) sawUsage = true;
+  }
+  assert.equal(text, "one two three");
+  assert.equal(finish, "stop");
+  assert.equal(sawUsage, false);
+
+  const withUsage = await openai.chat.completions.create({ model: "basalt.echo", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "one two three" }] });
+  const chunks = [];
+  for await (const chunk of withUsage) chunks.push(chunk);
+  const last = chunks.at(-1)!;
+  assert.deepEqual(last.choices, []);
+  assert.ok(last.usage && last.usage.completion_tokens > 0);
+});
+
+test("tools against echo: a tool call with finish_reason tool_calls, then a tool message round trip", async () => {
+  const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
+  const done = await openai.chat.completions.create({ model: "basalt.echo", tools, messages: [{ role: "user", content: '/tool get_weather {"city":"Lyon"}' }] });
+  assert.equal(done.choices[0].finish_reason, "tool_calls");
+  const call = done.choices[0].message.tool_calls![0] as { id: string; function: { name: string; arguments: string } };
+  assert.equal(call.function.name, "get_weather");
+  assert.deepEqual(JSON.parse(call.function.arguments), { city: "Lyon" });
+  const next = await openai.chat.completions.create({
+    model: "basalt.echo", tools,
+    messages: [
+      { role: "user", content: '/tool get_weather {"city":"Lyon"}' },
+      done.choices[0].message,
+      { role: "tool", tool_call_id: call.id, content: "sunny" },
+    ],
+  });
+  assert.equal(next.choices[0].finish_reason, "stop");
+});
+
+test("OpenAI door → anthropic provider: plain, streamed, parallel tool calls, json_schema, image data URL", async () => {
+  upstream.enqueue({ json: message({ content: [textBlock("hi from claude")] }) });
+  const done = await openai.chat.completions.create({ model: HAIKU, max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+  assert.equal(done.choices[0].message.content, "hi from claude");
+  assert.equal(done.usage?.prompt_tokens, 25);
+
+  upstream.enqueue({ sse: messageStream({ text: ["str", "eamed"] }) });
+  let text = "";
+  for await (const c of await openai.chat.completions.create({ model: HAIKU, max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] })) text += c.choices[0]?.delta.content ?? "";
+  assert.equal(text, "streamed");
+
+  upstream.enqueue({ json: message({ content: [toolUseBlock("toolu_a", "a", { x: 1 }), toolUseBlock("toolu_b", "b", { y: 2 })] }) });
+  const fn = (name: string) => ({ type: "function" as const, function: { name, parameters: { type: "object" } } });
+  const both = await openai.chat.completions.create({ model: HAIKU, max_tokens: 50, tools: [fn("a"), fn("b")], parallel_tool_calls: true, messages: [{ role: "user", content: "both" }] });
+  assert.equal(both.choices[0].finish_reason, "tool_calls");
+  assert.deepEqual(both.choices[0].message.tool_calls!.map((t) => { const f = (t as { id: string; function: { name: string; arguments: string } }); return [f.id, f.function.name, JSON.parse(f.function.arguments)]; }), [["toolu_a", "a", { x: 1 }], ["toolu_b", "b", { y: 2 }]]);
+  const toolsSent = (upstream.requests.at(-1)!.body as { tools: { name: string }[]; parallel_tool_calls?: unknown });
+  assert.deepEqual(toolsSent.tools.map((t) => t.name), ["a", "b"]);
+  assert.equal(toolsSent.parallel_tool_calls, undefined);
+
+  upstream.enqueue({ json: message({ content: [textBlock('{"city":"Lyon"}')] }) });
+  const pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  const structured = await openai.chat.completions.create({
+    model: HAIKU, max_tokens: 50,
+    response_format: { type: "json_schema", json_schema: { name: "place", schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } },
+    messages: [{ role: "user", content: [{ type: "text", text: "where?" }, { type: "image_url", image_url: { url: `data:image/png;base64,${pixel}` } }] }],
+  });
+  assert.deepEqual(JSON.parse(structured.choices[0].message.content!), { city: "Lyon" });
+  const sent = upstream.requests.at(-1)!.body as { messages: { content: { type: string; source?: { media_type: string } }[] }[]; output_config?: unknown; response_format?: unknown };
+  assert.equal(sent.response_format, undefined);
+  const image = sent.messages[0].content.find((b) => b.type === "image");
+  assert.equal(image?.source?.media_type, "image/png");
+});
+
+test("models list at /v1/models and /openai/v1/models", async () => {
+  for (const c of [openai, prefixed]) {
+    const ids: string[] = [];
+    for await (const m of c.models.list()) ids.push(m.id);
+    assert.deepEqual(ids, ["basalt.echo", HAIKU, LIMITED]);
+  }
+});
+
+test("errors in OpenAI's shape: unknown model 404, invalid request 400; previous_response_id is refused", async () => {
+  await assert.rejects(openai.chat.completions.create({ model: "nobody.none", messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.NotFoundError);
+    assert.equal(err.code, "model_not_found");
+    return true;
+  });
+  await assert.rejects(openai.chat.completions.create({ model: "basalt.echo", messages: [] }), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.BadRequestError);
+    assert.equal(err.type, "invalid_request_error");
+    return true;
+  });
+  await assert.rejects(openai.responses.create({ model: "basalt.echo", input: "hi", previous_response_id: "resp_1" }), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.BadRequestError);
+    assert.match(err.message, /stateless/);
+    return true;
+  });
+});
+
+test("responses: plain text, instructions, tools, and streaming, at /v1 and /openai/v1", async () => {
+  for (const c of [openai, prefixed]) {
+    const r = await c.responses.create({ model: "basalt.echo", instructions: "be brief", input: "Hello responses", store: false });
+    assert.equal(r.object, "response");
+    assert.equal(r.status, "completed");
+    assert.equal(r.output_text, "Hello responses");
+    assert.ok(r.usage && r.usage.input_tokens > 0 && r.usage.output_tokens > 0);
+  }
+  const tools = [{ type: "function" as const, name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: false }];
+  const called = await openai.responses.create({ model: "basalt.echo", tools, input: [{ role: "user", content: '/tool get_weather {"city":"Lyon"}' }] });
+  const call = called.output.find((o) => o.type === "function_call");
+  assert.ok(call && call.type === "function_call");
+  assert.equal(call.name, "get_weather");
+  assert.deepEqual(JSON.parse(call.arguments), { city: "Lyon" });
+  const after = await openai.responses.create({
+    model: "basalt.echo", tools,
+    input: [
+      { role: "user", content: '/tool get_weather {"city":"Lyon"}' },
+      { type: "function_call", call_id: call.call_id, name: call.name, arguments: call.arguments },
+      { type: "function_call_output", call_id: call.call_id, output: "sunny" },
+      { role: "user", content: "thanks" },
+    ],
+  });
+  assert.match(after.output_text, /thanks/);
+
+  const stream = await openai.responses.create({ model: "basalt.echo", input: "one two three", stream: true });
+  const types: string[] = [];
+  let text = "";
+  let completed: { status?: string } | undefined;
+  for await (const e of stream) {
+    types.push(e.type);
+    if (e.type === "response.output_text.delta") text += e.delta;
+    if (e.type === "response.completed") completed = e.response;
+  }
+  assert.equal(text, "one two three");
+  assert.equal(types[0], "response.created");
+  assert.equal(types.at(-1), "response.completed");
+  assert.equal(completed?.status, "completed");
+
+  const helper = openai.responses.stream({ model: "basalt.echo", input: "via the helper" });
+  const final = await helper.finalResponse();
+  assert.equal(final.output_text, "via the helper");
+});
+
+test("one quota applies through every door: Converse, OpenAI and Anthropic share requestsPerMinute", async () => {
+  const runtime = h1Client(basalt.url);
+  try {
+    await runtime.send(new ConverseCommand({ modelId: LIMITED, messages: [{ role: "user", content: [{ text: "one" }] }] }));
+    await openai.chat.completions.create({ model: LIMITED, messages: [{ role: "user", content: "two" }] });
+    const anthropic = new Anthropic({ baseURL: basalt.url, apiKey: "unused", maxRetries: 0 });
+    await assert.rejects(anthropic.messages.create({ model: LIMITED, max_tokens: 10, messages: [{ role: "user", content: "three" }] }), (err: unknown) => {
+      assert.ok(err instanceof Anthropic.RateLimitError);
+      return true;
+    });
+    await assert.rejects(openai.chat.completions.create({ model: LIMITED, messages: [{ role: "user", content: "four" }] }), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.RateLimitError);
+      return true;
+    });
+  } finally {
+    runtime.destroy();
+  }
+  const usage = (await (await fetch(`${basalt.url}/_basalt/usage?groupBy=frontDoor`)).json()) as { frontDoor: string; requests: number }[];
+  const doors = usage.map((r) => r.frontDoor);
+  for (const door of ["bedrock", "openai", "anthropic"]) assert.ok(doors.includes(door), JSON.stringify(usage));
+});

@@ -95,12 +95,16 @@ export interface BedrockErrorOptions {
   cause?: unknown;
   /** Overrides the table's retryability for this one error (e.g. a 500 known to be permanent). */
   retryable?: boolean;
+  /** How long the upstream asked to wait before a retry (its Retry-After), ms. */
+  retryAfterMs?: number;
 }
 
 export class BedrockError extends Error {
   readonly retryable: boolean;
   /** HTTP status to answer with instead of the exception's own (a test-double script may choose one). */
   httpStatus?: number;
+  /** How long the upstream asked to wait before a retry (Retry-After), ms; the gateway's retry policy honours it. */
+  readonly retryAfterMs?: number;
 
   constructor(
     readonly errorName: BedrockErrorName,
@@ -111,6 +115,7 @@ export class BedrockError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = errorName;
     this.retryable = options.retryable ?? errorKind(errorName).retryable;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   /** HTTP status of the error response: the override if one was set, else the table's. */

@@ -25,6 +25,15 @@ const JOB_WORK: Record<JobWork, string> = {
 
 const skipLocked = (db: SqlDatabase) => (db.dialect === "postgres" ? " FOR UPDATE SKIP LOCKED" : "");
 
+/**
+ * Whether any job could need work. A plain read, so an idle node polls without taking SQLite's write lock
+ * (which every Basalt process on the file would otherwise contend for once per poll).
+ */
+export async function anyOpenJob(db: SqlDatabase): Promise<boolean> {
+  const rows = await db.query("SELECT 1 AS open FROM basalt_jobs WHERE status IN ('Submitted', 'InProgress', 'Stopping') LIMIT 1");
+  return rows.length > 0;
+}
+
 /** Claims up to `limit` jobs needing `work`; returns their ids. */
 export async function claimJobs(db: SqlDatabase, work: JobWork, owner: string, leaseMs: number, limit: number): Promise<string[]> {
   const now = Date.now();

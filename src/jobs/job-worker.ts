@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { log } from "../log.js";
 import {
-  claimJobs, claimRecords, releaseDeadOwners, releaseJob, releaseRecord, renewLeases, type ClaimedRecord, type JobWork,
+  anyOpenJob, claimJobs, claimRecords, releaseDeadOwners, releaseJob, releaseRecord, renewLeases, type ClaimedRecord, type JobWork,
 } from "./claims.js";
 import { expandBatch } from "./expand-batch.js";
 import { finalizeBatch } from "./finalize-batch.js";
@@ -113,6 +113,7 @@ export class JobWorker {
 
   private async fill(): Promise<number> {
     let started = 0;
+    if (this.free() <= 0 || !(await anyOpenJob(this.env.db))) return started;
     for (const work of JOB_WORK_ORDER) {
       if (this.free() <= 0 || this.stopping) return started;
       for (const id of await claimJobs(this.env.db, work, this.owner, this.config.leaseMs, this.free())) {

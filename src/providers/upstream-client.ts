@@ -8,6 +8,7 @@ import { BedrockError, type BedrockErrorFields } from "../core/errors.js";
 import type { StreamEvent } from "../core/model.js";
 import { UpstreamStreamError } from "../formats/shared/upstream-stream-error.js";
 import { SseEventTooLargeError } from "../formats/sse/parse.js";
+import { parseRetryAfterMs } from "./shared/parse-retry-after.js";
 import { secretRedactor } from "./shared/redact-secrets.js";
 
 const TIMEOUT_MESSAGE = "Model has timed out in processing the request. Try your request again.";
@@ -54,6 +55,8 @@ export interface UpstreamHttpError extends ModelNames {
   status: number;
   /** The upstream's own message (from its error body), scrubbed here. */
   message: string;
+  /** The answer's headers, for a Retry-After. */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /** One attempt's deadline: whether it has passed, by the response body it governs. */
@@ -105,12 +108,24 @@ export class UpstreamClient {
     return res;
   }
 
-  /** A whole answer's body as text; a connection broken mid-body throws its BedrockError. */
-  async text(res: Dispatcher.ResponseData): Promise<string> {
+  /**
+   * A whole answer's body as text; a connection broken mid-body throws its BedrockError. `started`: the
+   * answer counts as begun, so a break is a broken model stream rather than an unavailable upstream.
+   */
+  async text(res: Dispatcher.ResponseData, started = false): Promise<string> {
     try {
       return await res.body.text();
     } catch (err) {
-      throw this.failure(err, false, undefined, this.deadlines.get(res.body));
+      throw this.failure(err, started, undefined, this.deadlines.get(res.body));
+    }
+  }
+
+  /** An answer's body bytes as they arrive (for a relay); a break mid-body is a broken model stream. */
+  async *bytes(res: Dispatcher.ResponseData): AsyncIterable<Uint8Array> {
+    try {
+      for await (const chunk of res.body) yield chunk as Uint8Array;
+    } catch (err) {
+      throw this.failure(err, true, undefined, this.deadlines.get(res.body));
     }
   }
 
@@ -204,22 +219,26 @@ export class UpstreamClient {
     const upstream = this.redact(e.message);
     const wrapped = `The model returned the following errors: ${upstream}`;
     const { status } = e;
+    // Transient answers keep what the upstream said about when to try again (the retry policy waits that long).
+    const retryAfterMs = e.headers === undefined ? undefined : parseRetryAfterMs(e.headers);
+    const later = retryAfterMs === undefined ? {} : { retryAfterMs };
     let err: BedrockError;
     if (status === 401 || status === 403) {
       err = new BedrockError("AccessDeniedException", `You don't have access to the model with the specified model ID. ${wrapped}`);
     } else if (status === 404) {
       err = new BedrockError("ResourceNotFoundException", `The upstream model ${e.upstreamModel} for ${e.servedModelId} was not found. ${wrapped}`);
     } else if (status === 408 || status === 504) {
-      err = new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE);
+      err = new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE, {}, { retryable: true, ...later });
     } else if (status === 429) {
-      err = new BedrockError("ThrottlingException", `Too many requests, please wait before trying again. ${wrapped}`);
+      err = new BedrockError("ThrottlingException", `Too many requests, please wait before trying again. ${wrapped}`, {}, later);
     } else if (status === 503 || status === 529) {
       // 529 is Anthropic's "overloaded": the service is up but cannot take the request now.
-      err = new BedrockError("ServiceUnavailableException", wrapped);
+      err = new BedrockError("ServiceUnavailableException", wrapped, {}, later);
     } else if (status >= 400 && status < 500) {
       err = new BedrockError("ValidationException", wrapped);
     } else {
-      err = new BedrockError("ModelErrorException", wrapped, { originalStatusCode: status, resourceName: e.servedModelId });
+      // The upstream's own 5xx: another try may well succeed.
+      err = new BedrockError("ModelErrorException", wrapped, { originalStatusCode: status, resourceName: e.servedModelId }, { retryable: status >= 500, ...later });
     }
     return caused(err, cause ?? new Error(`upstream answered HTTP ${status}: ${upstream}`));
   }
@@ -230,7 +249,9 @@ export class UpstreamClient {
     const original = err.fields.originalMessage === undefined ? undefined : this.redact(err.fields.originalMessage);
     if (message === err.message && original === err.fields.originalMessage) return err;
     const fields = original === undefined ? err.fields : { ...err.fields, originalMessage: original };
-    return caused(new BedrockError(err.errorName, message, fields), err.cause ?? err);
+    const copy = new BedrockError(err.errorName, message, fields);
+    copy.httpStatus = err.httpStatus;
+    return caused(copy, err.cause ?? err);
   }
 
   close(): Promise<void> {

@@ -9,6 +9,7 @@ import {
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 
 export type Handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
 
@@ -82,13 +83,16 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
     inFlight.set(socket, 0);
     socket.once("close", () => inFlight.delete(socket));
   });
-  const countRequest = (req: IncomingMessage, res: ServerResponse) => {
+  let closing = false;
+  const countH1Request = (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     res.once("close", () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
+    // Once stopping, a busy keep-alive connection closes after its response.
+    if (closing) res.setHeader("connection", "close");
   };
-  h1.on("request", countRequest);
-  h1.on("checkContinue", countRequest);
+  h1.on("request", countH1Request);
+  h1.on("checkContinue", countH1Request);
   const closeIdleH1 = () => {
     for (const [socket, n] of inFlight) if (n === 0) socket.destroy();
   };
@@ -106,6 +110,18 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
     Object.assign(secure, { headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.idleMs, requestTimeout: 0 });
     secure.on("checkContinue", opts.handler);
     secure.on("session", track);
+    // HTTP/1.1 over TLS is served by the secure server itself (allowHTTP1), not by `h1`: its connections and
+    // requests are counted the same way, so shutdown drops idle keep-alives instead of waiting out the grace.
+    secure.on("secureConnection", (socket: TLSSocket) => {
+      if (socket.alpnProtocol === "h2") return;
+      inFlight.set(socket, 0);
+      socket.once("close", () => inFlight.delete(socket));
+    });
+    const countTlsH1Request = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
+      if (req.httpVersionMajor === 1) countH1Request(req as IncomingMessage, res as ServerResponse);
+    };
+    secure.on("request", countTlsH1Request);
+    secure.on("checkContinue", countTlsH1Request);
     outer = secure;
   } else {
     const h2 = createHttp2Server({ settings: H2_SETTINGS, maxSessionMemory: MAX_SESSION_MEMORY_MB }, opts.handler);
@@ -142,7 +158,7 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
       // A connection that has not sent a request yet has nothing to finish.
       for (const socket of undecided) socket.destroy();
       closeIdleH1();
-      h1.on("request", (_req, res: ServerResponse) => res.setHeader("connection", "close"));
+      closing = true;
       const idle = setInterval(closeIdleH1, 50);
       const timer = setTimeout(() => {
         for (const socket of sockets) socket.destroy();

@@ -5,11 +5,15 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
-import { BedrockClient, GetFoundationModelCommand, ListCustomModelsCommand } from "@aws-sdk/client-bedrock";
+import { BedrockClient, GetCustomModelCommand, ListCustomModelsCommand } from "@aws-sdk/client-bedrock";
 import { startBasalt, type Basalt } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import type { CallRecord } from "../../src/core/call-record.js";
 import { sendJson } from "../../src/api/bedrock/respond.js";
+import { createRuntimeDoor } from "../../src/api/bedrock/runtime-door.js";
+import { createDispatcher } from "../../src/server/dispatch.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { h1Client, h2Client } from "../helpers/clients.js";
 
 let basalt: Basalt;
@@ -62,25 +66,45 @@ test("prototype names in a path are unknown operations", async () => {
   }
 });
 
-test("OpenAI and Anthropic paths go to their doors; plugging a door by name replaces it", async () => {
-  for (const path of ["/v1/chat/completions", "/openai/v1/chat/completions", "/v1/messages", "/anthropic/v1/messages"]) {
-    assert.notEqual((await post(path)).status, 404, path);
+test("OpenAI and Anthropic paths are reserved: a prefix's door answers; unplugged, the runtime door's 404 does", async () => {
+  // A dispatcher of its own, so that a reserved prefix can be seen with nothing plugged in.
+  const dispatcher = createDispatcher({ maxBodyBytes: 1024, bodyTimeoutMs: 30_000, shutdown: new AbortController().signal });
+  dispatcher.plug("runtime", createRuntimeDoor({ catalog: basalt.registry }));
+  const server = createServer((req, res) => dispatcher.handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const send = async (path: string) => {
+    const r = await fetch(`${url}${path}`, { method: "POST", body: "{}" });
+    return { status: r.status, type: r.headers.get("x-amzn-errortype") ?? "", body: await r.text() };
+  };
+  try {
+    for (const path of ["/v1/chat/completions", "/openai/v1/chat/completions", "/v1/messages", "/anthropic/v1/messages", "/v1/models"]) {
+      const r = await send(path);
+      assert.equal(r.status, 404, path);
+      assert.match(r.type, /^UnknownOperationException:/, path);
+    }
+    const served: string[] = [];
+    dispatcher.plug("anthropic", {
+      name: "anthropic",
+      async serve(call) {
+        served.push(call.path);
+        call.res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ door: "anthropic", path: call.path }));
+      },
+      refuse: (call) => void call.res.writeHead(403).end(),
+    });
+    const r = await send("/anthropic/v1/messages");
+    assert.equal(r.status, 200);
+    assert.deepEqual(JSON.parse(r.body), { door: "anthropic", path: "/anthropic/v1/messages" });
+    assert.equal((await send("/v1/messages-not")).status, 404, "a prefix matches whole segments only");
+    assert.equal((await send("/v1/chat/completions")).status, 404, "the OpenAI door is still unplugged");
+    assert.deepEqual(served, ["/anthropic/v1/messages"]);
+  } finally {
+    server.close();
   }
-  const served: string[] = [];
-  basalt.doors.plug("anthropic", {
-    name: "anthropic",
-    async serve(call) {
-      served.push(call.path);
-      call.res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ door: "anthropic", path: call.path }));
-    },
-    refuse: (call) => void call.res.writeHead(403).end(),
-  });
-  const r = await post("/v1/messages");
-  assert.equal(r.status, 200);
-  assert.deepEqual(JSON.parse(r.body), { door: "anthropic", path: "/v1/messages" });
-  assert.equal((await post("/v1/messages-not")).status, 404, "a prefix matches whole segments only");
-  assert.notEqual((await post("/v1/chat/completions")).status, 200, "the OpenAI door is untouched");
-  assert.deepEqual(served, ["/v1/messages"]);
+  // The served app has both doors plugged in.
+  const answer = await post("/v1/messages", JSON.stringify({ model: "basalt.echo", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }));
+  assert.equal(answer.status, 200);
+  assert.equal(JSON.parse(answer.body).type, "message");
 });
 
 test("a control-plane operation answers 404 naming it, through the official control-plane client", async () => {
@@ -97,17 +121,17 @@ test("a control-plane operation answers 404 naming it, through the official cont
 });
 
 test("a control-plane operation plugged in by name answers, with its path labels decoded", async () => {
-  basalt.doors.controlPlane.handle("GetFoundationModel", async (call, labels) => {
-    const body = { modelDetails: { modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${labels.modelIdentifier}`, modelId: labels.modelIdentifier } };
+  basalt.doors.controlPlane.handle("GetCustomModel", async (call, labels) => {
+    const body = { modelArn: `arn:aws:bedrock:us-east-1:000000000000:custom-model/${labels.modelIdentifier}`, modelName: labels.modelIdentifier };
     sendJson(call.res, 200, JSON.stringify(body), { "x-amzn-requestid": call.requestId });
   });
   const client = new BedrockClient({ endpoint: basalt.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
-  const out = await client.send(new GetFoundationModelCommand({ modelIdentifier: "basalt.echo" }));
-  assert.equal(out.modelDetails?.modelId, "basalt.echo");
+  const out = await client.send(new GetCustomModelCommand({ modelIdentifier: "my model/v1" }));
+  assert.equal(out.modelName, "my model/v1");
   client.destroy();
 });
 
-test("a runtime operation plugged in by name replaces the 404", async () => {
+test("a runtime operation plugged in by name: a request operation gets its labels, a model operation its model", async () => {
   basalt.doors.runtime.handle("ApplyGuardrail", async (call, labels) => {
     await call.readBody();
     sendJson(call.res, 200, JSON.stringify({ usage: {}, action: "NONE", outputs: [], assessments: [], labels: { ...labels } }), { "x-amzn-requestid": call.requestId });
@@ -117,6 +141,21 @@ test("a runtime operation plugged in by name replaces the 404", async () => {
   assert.deepEqual(JSON.parse(r.body).labels, { guardrailIdentifier: "gr-1", guardrailVersion: "DRAFT" });
   const [record] = await recordsOf(r.requestId ?? undefined);
   assert.equal(record.operation, "ApplyGuardrail");
+
+  // A model-bound operation: the door resolves the model and names it in the record before `check` runs.
+  basalt.doors.runtime.handle("InvokeModelWithBidirectionalStream", {
+    check: ({ body }) => body.length,
+    async serve({ res, served, ctx }, bytes) {
+      sendJson(res, 200, JSON.stringify({ model: served.info.id, bytes }), { "x-amzn-requestid": ctx.requestId });
+    },
+  });
+  const b = await post("/model/us.my.echo/invoke-with-bidirectional-stream", "12345");
+  assert.equal(b.status, 200);
+  assert.deepEqual(JSON.parse(b.body), { model: "my.echo", bytes: 5 });
+  const [bidi] = await recordsOf(b.requestId ?? undefined);
+  assert.equal(bidi.operation, "InvokeModelWithBidirectionalStream");
+  assert.equal(bidi.modelId, "my.echo");
+  assert.equal((await post("/model/no.such.model/invoke-with-bidirectional-stream")).status, 400, "an unknown model is refused before check");
 });
 
 test("admin routes: 404 until registered, then the handler answers with its labels", async () => {

@@ -195,7 +195,7 @@ describe("auth: each refusal is the real service's exception", () => {
   });
 
   it("an unknown route without credentials is refused before it is looked up, as AWS does", async () => {
-    const r = await fetch(`${basalt.url}/no/such/route`, { method: "POST", body: "{}" });
+    const r = await fetch(`${basalt.url}/no/such/route`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     assert.equal(r.status, 403);
     assert.match(r.headers.get("x-amzn-errortype") ?? "", /^MissingAuthenticationTokenException/);
     assert.deepEqual(await r.json(), { message: "Missing Authentication Token" });

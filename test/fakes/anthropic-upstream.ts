@@ -4,144 +4,31 @@
 // (text_delta, input_json_delta, thinking_delta, signature_delta) / `content_block_stop` /
 // `message_delta` / `message_stop`, `ping` and `error`; `POST /v1/messages/count_tokens` answered
 // with `{"input_tokens": N}`; errors as `{"type":"error","error":{"type","message"}}`.
-// Each test scripts the replies and reads back what the server received.
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+// Each test scripts the replies and reads back what the server received (fake-upstream.ts).
+import { startFakeUpstream, type FakeUpstream, type Reply, type SseStep } from "./fake-upstream.js";
 
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  /** The parsed JSON body. */
-  body: Record<string, unknown>;
-  /** The client's port: equal ports on successive requests mean a reused keep-alive connection. */
-  remotePort: number | undefined;
-  /** Resolves when the response is over: finished, or cut by either side. */
-  closed: Promise<void>;
-}
+export type { ReceivedRequest, Reply, Responder, SseStep } from "./fake-upstream.js";
+export type FakeAnthropicUpstream = FakeUpstream;
 
-/** One step of a scripted SSE reply. */
-export type SseStep =
-  | { event: string; data: unknown } // `event: NAME` + `data: JSON`
-  | { raw: string } // text exactly as given (split events, CRLF…)
-  | { bytes: Uint8Array } // bytes exactly as given (may split a UTF-8 sequence)
-  | { delay: number }
-  | { wait: Promise<unknown> } // wait until the test says so
-  | { destroy: true }; // cut the connection mid-stream
-
-export type Reply =
-  | { status?: number; json: unknown; headers?: Record<string, string> }
-  | { status?: number; text: string; headers?: Record<string, string> }
-  | { status?: number; sse: SseStep[] }
-  | { hang: true } // accept the request, never answer
-  | { destroy: true }; // close the socket without answering
-
-export type Responder = (req: ReceivedRequest) => Reply | Promise<Reply>;
-
-export interface FakeAnthropicUpstream {
-  /** e.g. http://127.0.0.1:PORT (the Messages API lives under /v1). */
-  baseUrl: string;
-  requests: ReceivedRequest[];
-  /** Replies are taken from this queue first, then from `respond`. */
-  enqueue(...replies: Reply[]): void;
-  respond: Responder;
-  /** Resolves with the next request that arrives (or the oldest one not yet read). */
-  nextRequest(): Promise<ReceivedRequest>;
-  close(): Promise<void>;
-}
-
-export async function startAnthropicUpstream(): Promise<FakeAnthropicUpstream> {
-  const queue: Reply[] = [];
-  const requests: ReceivedRequest[] = [];
-  const waiters: ((r: ReceivedRequest) => void)[] = [];
-  const unread: ReceivedRequest[] = [];
-  const sockets = new Set<Socket>();
-
-  const fake: FakeAnthropicUpstream = {
-    baseUrl: "",
-    requests,
-    enqueue: (...replies) => void queue.push(...replies),
+export function startAnthropicUpstream(): Promise<FakeAnthropicUpstream> {
+  return startFakeUpstream({
+    // The Messages API lives under /v1; the provider's base URL is the bare origin.
+    basePath: "",
     respond: (req) =>
       req.path === "/v1/messages/count_tokens" ? { json: { input_tokens: 42 } } : { json: message({ model: String(req.body.model), content: [textBlock("Hello from the fake.")] }) },
-    nextRequest() {
-      const r = unread.shift();
-      if (r) return Promise.resolve(r);
-      return new Promise((resolve) => waiters.push(resolve));
+    refuse(req): Reply | undefined {
+      if (req.method !== "POST" || (req.url !== "/v1/messages" && req.url !== "/v1/messages/count_tokens")) {
+        return { status: 404, json: errorBody("not_found_error", "Not Found") };
+      }
+      if (!req.headers["x-api-key"]) return { status: 401, json: errorBody("authentication_error", "x-api-key header is required") };
+      if (!req.headers["anthropic-version"]) return { status: 400, json: errorBody("invalid_request_error", "anthropic-version: header is required") };
+      return undefined;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (req.method !== "POST" || (req.url !== "/v1/messages" && req.url !== "/v1/messages/count_tokens")) {
-      return sendJson(res, 404, errorBody("not_found_error", "Not Found"));
-    }
-    if (!req.headers["x-api-key"]) {
-      return sendJson(res, 401, errorBody("authentication_error", "x-api-key header is required"));
-    }
-    if (!req.headers["anthropic-version"]) {
-      return sendJson(res, 400, errorBody("invalid_request_error", "anthropic-version: header is required"));
-    }
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
-    } catch {
-      return sendJson(res, 400, errorBody("invalid_request_error", "There was an issue with your request body: invalid JSON"));
-    }
-    const closed = new Promise<void>((resolve) => res.once("close", () => resolve()));
-    const received: ReceivedRequest = { method: req.method, path: req.url, headers: req.headers, body, remotePort: req.socket.remotePort, closed };
-    requests.push(received);
-    const waiter = waiters.shift();
-    if (waiter) waiter(received);
-    else unread.push(received);
-    const reply = queue.shift() ?? (await fake.respond(received));
-    await send(res, reply);
+    badJson: { status: 400, json: errorBody("invalid_request_error", "There was an issue with your request body: invalid JSON") },
+    jsonHeaders: { "request-id": "req_011CSHoEeqs5C35K2UUqR7Fy" },
+    textContentType: "text/html",
+    sseContentType: "text/event-stream; charset=utf-8",
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return fake;
-}
-
-function sendJson(res: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(json);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "request-id": "req_011CSHoEeqs5C35K2UUqR7Fy", ...headers });
-  res.end(text);
-}
-
-async function send(res: ServerResponse, reply: Reply): Promise<void> {
-  if ("hang" in reply) return;
-  if ("destroy" in reply) {
-    res.socket?.destroy();
-    return;
-  }
-  if ("json" in reply) return sendJson(res, reply.status ?? 200, reply.json, reply.headers);
-  if ("text" in reply) {
-    res.writeHead(reply.status ?? 200, { "content-type": "text/html", ...reply.headers });
-    res.end(reply.text);
-    return;
-  }
-  res.writeHead(reply.status ?? 200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
-  res.flushHeaders();
-  for (const step of reply.sse) {
-    if ("delay" in step) await new Promise((r) => setTimeout(r, step.delay));
-    else if ("wait" in step) await step.wait;
-    else if ("destroy" in step) {
-      res.socket?.destroy();
-      return;
-    } else if ("raw" in step) res.write(step.raw);
-    else if ("bytes" in step) res.write(step.bytes);
-    else res.write(`event: ${step.event}\ndata: ${JSON.stringify(step.data)}\n\n`);
-  }
-  res.end();
 }
 
 // ---- Wire shapes, as Anthropic's API reference documents them ----

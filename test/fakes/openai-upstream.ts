@@ -2,141 +2,20 @@
 // format (OpenAI API reference; vLLM, Ollama and llama.cpp variants): JSON completions, SSE chunks
 // `data: {...}\n\n` ending in `data: [DONE]`, the usage chunk with `choices: []` when
 // `stream_options.include_usage` is set, error bodies `{"error":{"message","type","code"}}`.
-// Each test scripts the replies and reads back what the server received.
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+// Each test scripts the replies and reads back what the server received (fake-upstream.ts).
+import { startFakeUpstream, type FakeUpstream, type Responder, type SseStep } from "./fake-upstream.js";
 
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  /** The parsed JSON body. */
-  body: Record<string, unknown>;
-  /** The client's port: equal ports on successive requests mean a reused keep-alive connection. */
-  remotePort: number | undefined;
-  /** Resolves when the response is over: finished, or cut by either side. */
-  closed: Promise<void>;
-}
+export type { ReceivedRequest, Reply, Responder, SseStep } from "./fake-upstream.js";
+export type FakeOpenAIUpstream = FakeUpstream;
 
-/** One step of a scripted SSE reply. */
-export type SseStep =
-  | { data: unknown } // a `data:` event: objects are JSON-encoded, strings (e.g. "[DONE]") sent as they are
-  | { raw: string } // bytes exactly as given (split events, comments, CRLF…)
-  | { delay: number } // wait this many ms
-  | { wait: Promise<unknown> } // wait until the test says so
-  | { destroy: true }; // cut the connection mid-stream
-
-export type Reply =
-  | { status?: number; json: unknown; headers?: Record<string, string> }
-  | { status?: number; text: string; headers?: Record<string, string> }
-  | { status?: number; sse: SseStep[] }
-  | { hang: true } // accept the request, never answer
-  | { destroy: true }; // close the socket without answering
-
-export type Responder = (req: ReceivedRequest) => Reply | Promise<Reply>;
-
-export interface FakeOpenAIUpstream {
-  /** e.g. http://127.0.0.1:PORT/v1 */
-  baseUrl: string;
-  port: number;
-  requests: ReceivedRequest[];
-  /** Replies are taken from this queue first, then from `respond`. */
-  enqueue(...replies: Reply[]): void;
-  respond: Responder;
-  /** Resolves with the next request that arrives (or the latest one already received, if unread). */
-  nextRequest(): Promise<ReceivedRequest>;
-  close(): Promise<void>;
-}
-
-export async function startOpenAIUpstream(respond?: Responder): Promise<FakeOpenAIUpstream> {
-  const queue: Reply[] = [];
-  const requests: ReceivedRequest[] = [];
-  const waiters: ((r: ReceivedRequest) => void)[] = [];
-  let unread = 0;
-  const sockets = new Set<Socket>();
-
-  const fake: FakeOpenAIUpstream = {
-    baseUrl: "",
-    port: 0,
-    requests,
-    enqueue: (...replies) => void queue.push(...replies),
+export function startOpenAIUpstream(respond?: Responder): Promise<FakeOpenAIUpstream> {
+  return startFakeUpstream({
+    basePath: "/v1",
     respond: respond ?? ((req) => ({ json: completion({ model: String(req.body.model), content: "Hello from the fake." }) })),
-    nextRequest() {
-      if (unread > 0) {
-        unread--;
-        return Promise.resolve(requests[requests.length - 1 - unread]);
-      }
-      return new Promise((resolve) => waiters.push(resolve));
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
-    let body: Record<string, unknown> = {};
-    try {
-      body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      res.writeHead(400, { "content-type": "application/json" });
-      res.end(JSON.stringify(errorBody("We could not parse the JSON body of your request.", "invalid_request_error", null)));
-      return;
-    }
-    const closed = new Promise<void>((resolve) => res.once("close", () => resolve()));
-    const received: ReceivedRequest = {
-      method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, remotePort: req.socket.remotePort, closed,
-    };
-    requests.push(received);
-    const waiter = waiters.shift();
-    if (waiter) waiter(received);
-    else unread++;
-    const reply = queue.shift() ?? (await fake.respond(received));
-    await send(res, reply);
+    badJson: { status: 400, json: errorBody("We could not parse the JSON body of your request.", "invalid_request_error", null) },
+    textContentType: "text/plain",
+    sseContentType: "text/event-stream",
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  fake.port = (server.address() as AddressInfo).port;
-  fake.baseUrl = `http://127.0.0.1:${fake.port}/v1`;
-  return fake;
-}
-
-async function send(res: ServerResponse, reply: Reply): Promise<void> {
-  if ("hang" in reply) return;
-  if ("destroy" in reply) {
-    res.socket?.destroy();
-    return;
-  }
-  if ("json" in reply) {
-    const text = JSON.stringify(reply.json);
-    res.writeHead(reply.status ?? 200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...reply.headers });
-    res.end(text);
-    return;
-  }
-  if ("text" in reply) {
-    res.writeHead(reply.status ?? 200, { "content-type": "text/plain", ...reply.headers });
-    res.end(reply.text);
-    return;
-  }
-  res.writeHead(reply.status ?? 200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-  res.flushHeaders();
-  for (const step of reply.sse) {
-    if ("delay" in step) await new Promise((r) => setTimeout(r, step.delay));
-    else if ("wait" in step) await step.wait;
-    else if ("destroy" in step) {
-      res.socket?.destroy();
-      return;
-    } else if ("raw" in step) res.write(step.raw);
-    else res.write(`data: ${typeof step.data === "string" ? step.data : JSON.stringify(step.data)}\n\n`);
-  }
-  res.end();
 }
 
 // ---- Wire shapes, as the OpenAI API reference documents them ----

@@ -1,9 +1,8 @@
-// One Basalt process serving the Llama, Titan, Mistral, Cohere and OpenAI-style families on two backends:
+// Basalt (in-process) serving the Llama, Titan, Mistral, Cohere and OpenAI-style families on two backends:
 // echo (exact replies) and an OpenAI-compatible fake upstream (test/fakes/openai-upstream.ts).
 import { CountTokensCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
-import { h1Client, h2Client } from "../helpers/clients.js";
-import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
-import { startOpenAIUpstream, type FakeOpenAIUpstream } from "../fakes/openai-upstream.js";
+import { startUpstreamStack, type Stack } from "../helpers/upstream-stack.js";
+import { startOpenAIUpstream } from "../fakes/openai-upstream.js";
 
 export { invoke, invokeStream, rejection, withoutMetrics, type Json } from "../invoke/harness.js";
 
@@ -26,35 +25,18 @@ export const UPSTREAM = {
   openai: "openai.gpt-oss-120b-1:0",
 } as const;
 
-export interface FamilyStack {
-  basalt: RunningBasalt;
-  upstream: FakeOpenAIUpstream;
-  client: BedrockRuntimeClient;
-  h1: BedrockRuntimeClient;
-  close(): Promise<void>;
-}
+export type FamilyStack = Stack;
 
 export async function startFamilyStack(): Promise<FamilyStack> {
   const upstream = await startOpenAIUpstream();
-  const config = writeConfig(`
+  const config = `
 providers:
   local: { type: openai, baseUrl: "${upstream.baseUrl}", apiKey: sk-test }
 models:
 ${Object.values(ECHO).map((id) => `  - { id: "${id}", provider: echo }`).join("\n")}
 ${Object.values(UPSTREAM).map((id) => `  - { id: "${id}", provider: local, model: gpt-4o-mini }`).join("\n")}
-`);
-  const basalt = await startBasalt({ config });
-  const client = h2Client(basalt.url);
-  const h1 = h1Client(basalt.url);
-  return {
-    basalt, upstream, client, h1,
-    async close() {
-      client.destroy();
-      h1.destroy();
-      await basalt.stop();
-      await upstream.close();
-    },
-  };
+`;
+  return startUpstreamStack(upstream, { config });
 }
 
 /** CountTokens with `input.invokeModel.body`. */

@@ -1,5 +1,5 @@
 // Start-up as a user does it (flags, PORT, config files, errors naming the key), TLS, and graceful shutdown.
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -57,6 +57,8 @@ test("a config listing models serves exactly those (echo under another id)", asy
   assert.equal(await b.stop(), 0);
 });
 
+// Each case is its own run of the CLI; they run side by side.
+describe("config errors", { concurrency: true }, () => {
 for (const [name, yaml, expected] of [
   ["unknown top-level key", "modelz: []\n", /modelz: unknown key/],
   ["unknown nested key", 'models: [{ id: "a.b", provider: echo, colour: red }]\n', /models\[0\]\.colour: unknown key/],
@@ -73,24 +75,28 @@ for (const [name, yaml, expected] of [
     assert.match(r.output, expected);
   });
 }
+});
 
 test("bad flags and a missing config file fail clearly", async () => {
-  const badFlag = await runCli(["--port", "abc"]);
+  // Six separate runs of the CLI, side by side.
+  const [badFlag, badEnv, unknown, noCert, halfTls, missing] = await Promise.all([
+    runCli(["--port", "abc"]),
+    runCli([], { PORT: "70000" }),
+    runCli(["--colour", "red"]),
+    runCli(["--port", "0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"]),
+    runCli(["--port", "0", "--tls-cert", "/nonexistent/cert.pem"]),
+    runCli(["--port", "0", "--config", "/nonexistent/basalt.yaml"]),
+  ]);
   assert.notEqual(badFlag.code, 0);
   assert.match(badFlag.output, /--port: not a port number: abc/);
-  const badEnv = await runCli([], { PORT: "70000" });
   assert.notEqual(badEnv.code, 0);
   assert.match(badEnv.output, /PORT: not a port number: 70000/);
-  const unknown = await runCli(["--colour", "red"]);
   assert.notEqual(unknown.code, 0);
   assert.match(unknown.output, /--colour/);
-  const noCert = await runCli(["--port", "0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"]);
   assert.notEqual(noCert.code, 0);
   assert.match(noCert.output, /--tls-cert: no such file: \/nonexistent\/cert\.pem/);
-  const halfTls = await runCli(["--port", "0", "--tls-cert", "/nonexistent/cert.pem"]);
   assert.notEqual(halfTls.code, 0);
   assert.match(halfTls.output, /--tls-cert and --tls-key go together/);
-  const missing = await runCli(["--port", "0", "--config", "/nonexistent/basalt.yaml"]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.output, /cannot read config file/);
 });

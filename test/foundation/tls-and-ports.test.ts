@@ -11,7 +11,8 @@ import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { ConverseCommand, ConverseStreamCommand, ServiceUnavailableException } from "@aws-sdk/client-bedrock-runtime";
-import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
+import { startBasalt, writeConfig } from "../helpers/start-basalt.js";
 import { h1Client, h2Client, transports } from "../helpers/clients.js";
 
 const say = (text: string) => [{ role: "user" as const, content: [{ text }] }];
@@ -70,9 +71,10 @@ const withInsecureTls = async <T>(fn: () => Promise<T>): Promise<T> => {
 };
 
 describe("TLS", () => {
-  let basalt: RunningBasalt;
+  // In-process: these tests are about serving TLS, not the flags (cli-and-lifecycle.test.ts checks those).
+  let basalt: InProcessBasalt;
   const { cert, key } = selfSignedCert();
-  before(async () => (basalt = await startBasalt({ args: ["--tls-cert", cert, "--tls-key", key] })));
+  before(async () => (basalt = await startInProcess({ config: `server: { tlsCert: "${cert}", tlsKey: "${key}" }\n` })));
   after(async () => assert.equal(await basalt.stop(), 0));
 
   test("ALPN: h2 is preferred, http/1.1 when it is all a client offers, and no common protocol is refused", async () => {
@@ -172,6 +174,23 @@ test("TLS: SIGTERM ends open h2 and http/1.1 streams with a ServiceUnavailableEx
     }
     assert.equal(await exited, 0);
     for (const c of clients) c.destroy();
+  }));
+
+test("TLS: SIGTERM during an HTTP/1.1 call finishes it, then exits at once, not after the grace period", () =>
+  withInsecureTls(async () => {
+    const { cert, key } = selfSignedCert();
+    const b = await startBasalt({ args: ["--tls-cert", cert, "--tls-key", key] });
+    const client = h1Client(b.url);
+    const pending = client.send(new ConverseCommand({ modelId: "basalt.echo", messages: say("/slow 150 still answered") }));
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    const exited = b.stop("SIGTERM");
+    const out = await pending;
+    assert.equal(out.output?.message?.content?.[0]?.text, "still answered");
+    assert.equal(await exited, 0);
+    // The connection, busy when the signal came, is closed as soon as its response has gone.
+    assert.ok(Date.now() - started < 3000, `exit took ${Date.now() - started} ms`);
+    client.destroy();
   }));
 
 describe("which port wins", () => {

@@ -1,4 +1,4 @@
-// One Basalt process serving InvokeModel families on two backends: echo (built in) and an OpenAI-compatible
+// Basalt (in-process) serving InvokeModel families on two backends: echo (built in) and an OpenAI-compatible
 // fake upstream (test/fakes/openai-upstream.ts). Clients: the AWS SDK over HTTP/2 and HTTP/1.1, and
 // Anthropic's Bedrock SDK.
 import { AnthropicBedrock } from "@anthropic-ai/bedrock-sdk";
@@ -6,9 +6,8 @@ import {
   InvokeModelCommand, InvokeModelWithResponseStreamCommand, type BedrockRuntimeClient,
   type InvokeModelCommandInput, type InvokeModelWithResponseStreamCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
-import { h1Client, h2Client } from "../helpers/clients.js";
-import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
-import { startOpenAIUpstream, type FakeOpenAIUpstream } from "../fakes/openai-upstream.js";
+import { startUpstreamStack, type Stack as UpstreamStack } from "../helpers/upstream-stack.js";
+import { startOpenAIUpstream } from "../fakes/openai-upstream.js";
 
 /** Echo-backed ids whose prefix names their family. */
 export const CLAUDE = "anthropic.claude-3-5-haiku-20241022-v1:0";
@@ -23,18 +22,13 @@ export const NO_FAMILY = "acme.mystery-v1";
 
 export const ANTHROPIC_VERSION = "bedrock-2023-05-31";
 
-export interface Stack {
-  basalt: RunningBasalt;
-  upstream: FakeOpenAIUpstream;
-  client: BedrockRuntimeClient;
-  h1: BedrockRuntimeClient;
+export interface Stack extends UpstreamStack {
   anthropic: AnthropicBedrock;
-  close(): Promise<void>;
 }
 
 export async function startStack(): Promise<Stack> {
   const upstream = await startOpenAIUpstream();
-  const config = writeConfig(`
+  const config = `
 providers:
   local: { type: openai, baseUrl: "${upstream.baseUrl}", apiKey: sk-test }
 models:
@@ -48,22 +42,12 @@ models:
 # A guardrail without policies: requests that name it pass, as requests naming a real guardrail do.
 guardrails:
   - { id: abc123xyz, name: invoke-wire-guardrail, blockedInputMessaging: blocked, blockedOutputsMessaging: blocked }
-`);
-  const basalt = await startBasalt({ config });
-  const client = h2Client(basalt.url);
-  const h1 = h1Client(basalt.url);
+`;
+  const stack = await startUpstreamStack(upstream, { config });
   const anthropic = new AnthropicBedrock({
-    baseURL: basalt.url, awsRegion: "us-east-1", awsAccessKey: "AKIDBASALTTEST", awsSecretKey: "basalt-test-secret", maxRetries: 0,
+    baseURL: stack.basalt.url, awsRegion: "us-east-1", awsAccessKey: "AKIDBASALTTEST", awsSecretKey: "basalt-test-secret", maxRetries: 0,
   });
-  return {
-    basalt, upstream, client, h1, anthropic,
-    async close() {
-      client.destroy();
-      h1.destroy();
-      await basalt.stop();
-      await upstream.close();
-    },
-  };
+  return { ...stack, anthropic };
 }
 
 /** Records the raw HTTP response headers of every call the client makes (the last one is `.last`). */

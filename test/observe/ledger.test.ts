@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { newCallRecord, type CallRecord } from "../../src/core/call-record.js";
 import type { SqlDatabase } from "../../src/storage/sql-database.js";
 import { LedgerWriter } from "../../src/observe/ledger/ledger-writer.js";
+import { LEDGER_MIGRATIONS } from "../../src/observe/ledger/ledger-schema.js";
 import { queryUsage, usageToCsv } from "../../src/observe/ledger/usage-query.js";
 import { queryCalls } from "../../src/observe/ledger/calls-query.js";
 import { SqliteDatabase } from "../../src/storage/sqlite-database.js";
@@ -39,15 +40,40 @@ test("observe() only queues; the timer writes within flushMs; flush() writes at 
   await db.close();
 });
 
-test("a batch of BATCH_ROWS writes without waiting for the timer; a request id is stored once", async () => {
+test("a batch of batchRows writes without waiting for the timer", async () => {
   const db = await freshDb();
   const writer = await LedgerWriter.open({ db, flushMs: 60_000, batchRows: 10 });
-  for (let i = 0; i < 10; i++) writer.observe(call({ requestId: `r${i}`, latencyMs: i }));
+  for (let i = 0; i < 9; i++) writer.observe(call({ requestId: `r${i}`, latencyMs: i }));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await db.query("SELECT COUNT(*) AS n FROM basalt_call_ledger"))[0].n, 0, "9 rows wait for the timer");
+  writer.observe(call({ requestId: "r9", latencyMs: 9 }));
   await new Promise((r) => setTimeout(r, 100));
   assert.equal((await db.query("SELECT COUNT(*) AS n FROM basalt_call_ledger"))[0].n, 10);
-  writer.observe(call({ requestId: "r3", latencyMs: 99 }));
+  await writer.close();
+  await db.close();
+});
+
+test("a ledger made by the first schema (request id as primary key) is carried over by migration 005", async () => {
+  const db = await freshDb();
+  await db.migrate(LEDGER_MIGRATIONS.slice(0, 4));
+  // Write one call the way the first schema took it (the writer's own migrate would bring 005 in).
+  const asBefore: SqlDatabase = {
+    dialect: db.dialect,
+    query: (sql, params) => db.query(sql, params),
+    execute: (sql, params) => db.execute(sql, params),
+    transaction: (fn) => db.transaction(fn),
+    migrate: async () => undefined,
+    close: () => db.close(),
+  };
+  const early = await LedgerWriter.open({ db: asBefore, flushMs: 60_000 });
+  early.observe(call({ requestId: "old-1", modelId: "m", inputTokens: 3 }));
+  await early.flush();
+  const writer = await LedgerWriter.open({ db });
+  writer.observe(call({ requestId: "new-1", modelId: "m", inputTokens: 4 }));
   await writer.flush();
-  assert.equal((await db.query("SELECT COUNT(*) AS n FROM basalt_call_ledger"))[0].n, 10);
+  assert.deepEqual((await queryCalls(db, { limit: 10 })).map((c) => c.requestId), ["new-1", "old-1"]);
+  const indexes = await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'basalt_call_ledger'");
+  assert.deepEqual(indexes.map((i) => i.name), ["basalt_call_ledger_seq"]);
   await writer.close();
   await db.close();
 });

@@ -2,9 +2,14 @@
 // a fake OpenAI-compatible upstream. A second identical request is answered without an upstream call (also
 // with its JSON keys in another order), streams replay as complete streams, and `x-basalt-cache` says which.
 import { after, before, beforeEach, test } from "node:test";
+import { execFile, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { ConverseCommand, ConverseStreamCommand, InvokeModelCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { failWith, recordOf, say, startStack, streamText, type Stack } from "./harness.js";
+
+const hasBoto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
+const BOTO3_SCRIPT = fileURLToPath(new URL("./python/resilience_boto3.py", import.meta.url));
 
 let stack: Stack;
 /** The `x-basalt-cache` header of the client's latest response. */
@@ -120,4 +125,25 @@ test("failed answers are not cached: the next identical request goes upstream ag
   assert.equal(cacheHeader, "miss");
   assert.equal(ok.output?.message?.content?.[0].text, "from primary");
   assert.equal(primaryCalls(), 2);
+});
+
+test("boto3: fallback on a 500, a 400 not fallen back, cache hits for converse and converse_stream", { skip: hasBoto3 ? false : "python3 with boto3 is not installed" }, async () => {
+  stack.primary.enqueue(failWith(500), failWith(400));
+  const seenSecondary = stack.secondary.requests.length;
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile("python3", [BOTO3_SCRIPT, stack.basalt.url], { timeout: 60_000 }, (err, out, errOut) => (err ? reject(new Error(errOut || String(err))) : resolve(out))),
+  );
+  const r = JSON.parse(stdout);
+  assert.deepEqual(r.fallback, { text: "from secondary", cache: "miss" });
+  assert.deepEqual(r.validation, { code: "ValidationException", status: 400 });
+  assert.deepEqual(r.first, { text: "from primary", cache: "miss" });
+  assert.deepEqual(r.second, { text: "from primary", cache: "hit" });
+  assert.equal(r.streamMiss.cache, "miss");
+  assert.equal(r.streamHit.cache, "hit");
+  assert.equal(r.streamHit.text, "from primary");
+  assert.deepEqual(r.streamHit.names, r.streamMiss.names);
+  assert.deepEqual(r.streamHit.usage, [{ inputTokens: 3, outputTokens: 2, totalTokens: 5 }]);
+  // 500 + 400 + one miss each for converse and stream on the primary; the secondary only for the fallback.
+  assert.equal(primaryCalls(), 4);
+  assert.equal(stack.secondary.requests.length - seenSecondary, 1);
 });

@@ -18,6 +18,9 @@ before(async () => {
   - id: chat-retry
     targets: [{ provider: primary, model: llama3.1:8b }]
     retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 2000 }
+  - id: chat-patient
+    targets: [{ provider: primary, model: llama3.1:8b }, { provider: secondary, model: gpt-4o-mini }]
+    retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 2000 }
   - id: chat-timeout
     targets: [{ provider: primary, model: llama3.1:8b }, { provider: secondary, model: gpt-4o-mini }]
     retry: { attempts: 1 }
@@ -90,6 +93,27 @@ test("a 503 is retried on the same target with backoff until it answers", async 
     const delay = record.attempts[i].delayMs ?? 0; // full jitter may draw 0
     assert.ok(delay >= 0 && delay < cap, `backoff before try ${i + 1}: ${delay} ms (cap ${cap})`);
   }
+});
+
+test("429 with Retry-After: 1 → retried after at least a second, and it succeeds; the wait is in the record", async () => {
+  stack.primary.enqueue(failWith(429, { "retry-after": "1" }));
+  const t0 = performance.now();
+  assert.equal(await converseText(stack.client, "chat-retry"), "from primary");
+  assert.deepEqual(calls(), { primary: 2, secondary: 0 });
+  const [first, second] = stack.primary.requests.slice(-2);
+  assert.ok(performance.now() - t0 >= 1000);
+  const record = await lastRecord(stack.records, seen.records + 1);
+  assert.deepEqual(record.attempts.map((a) => [a.outcome, a.delayMs]), [["ThrottlingException", undefined], ["ok", 1000]]);
+  assert.match(String((logFields(record).attemptOutcomes as string[])[1]), /ok [\d.]+ms after 1000ms backoff$/);
+  assert.ok(first !== second);
+});
+
+test("a Retry-After longer than maxDelayMs is not waited for: the next target answers at once", async () => {
+  stack.primary.enqueue(failWith(429, { "retry-after-ms": "60000" }));
+  const t0 = performance.now();
+  assert.equal(await converseText(stack.client, "chat-patient"), "from secondary");
+  assert.ok(performance.now() - t0 < 30_000);
+  assert.deepEqual(calls(), { primary: 1, secondary: 1 });
 });
 
 test("a hung primary times out per attempt and the secondary answers (Converse and ConverseStream)", async () => {

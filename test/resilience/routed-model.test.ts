@@ -66,8 +66,7 @@ class StandIn implements Model {
 }
 
 const e500 = () => new BedrockError("ModelErrorException", "upstream 500", { originalStatusCode: 500 });
-const throttled = (retryAfterMs?: number) =>
-  Object.assign(new BedrockError("ThrottlingException", "slow down"), retryAfterMs === undefined ? {} : { retryAfterMs });
+const throttled = (retryAfterMs?: number) => new BedrockError("ThrottlingException", "slow down", {}, { retryAfterMs });
 
 function routed(targets: StandIn[], routing: Partial<RoutingConfig> = {}, weights: number[] = []) {
   const config: RoutingConfig = {

@@ -7,6 +7,7 @@ import { jitteredDelay, retryDelay, waitUnlessAborted } from "../../src/gateway/
 import { CircuitBreaker, type BreakerState } from "../../src/gateway/policies/resilience/circuit-breaker.js";
 import { TargetOrder } from "../../src/gateway/policies/resilience/target-order.js";
 import { isTransient, retryAfterMsOf } from "../../src/gateway/policies/resilience/transient-failure.js";
+import { parseRetryAfterMs } from "../../src/providers/shared/parse-retry-after.js";
 
 test("transient: throttling, unavailable (refused/reset/529), timeouts and an upstream's 5xx; never the caller's 4xx", () => {
   const transient = [
@@ -32,10 +33,22 @@ test("transient: throttling, unavailable (refused/reset/529), timeouts and an up
 });
 
 test("retryAfterMsOf reads the wait an error carries, and nothing else", () => {
-  const err = Object.assign(new BedrockError("ThrottlingException", "slow down"), { retryAfterMs: 1000 });
+  const err = new BedrockError("ThrottlingException", "slow down", {}, { retryAfterMs: 1000 });
   assert.equal(retryAfterMsOf(err), 1000);
   assert.equal(retryAfterMsOf(new BedrockError("ThrottlingException", "slow down")), undefined);
   assert.equal(retryAfterMsOf(Object.assign(new Error("x"), { retryAfterMs: 5 })), undefined);
+});
+
+test("Retry-After from an upstream's headers: retry-after-ms first, then seconds or an HTTP date", () => {
+  const now = Date.parse("2026-12-01T12:00:00Z");
+  assert.equal(parseRetryAfterMs({ "retry-after": "1" }, now), 1000);
+  assert.equal(parseRetryAfterMs({ "retry-after": "0.5" }, now), 500);
+  assert.equal(parseRetryAfterMs({ "retry-after-ms": "250", "retry-after": "1" }, now), 250);
+  assert.equal(parseRetryAfterMs({ "retry-after": "Tue, 01 Dec 2026 12:00:03 GMT" }, now), 3000);
+  assert.equal(parseRetryAfterMs({ "retry-after": "Tue, 01 Dec 2026 11:00:00 GMT" }, now), 0);
+  assert.equal(parseRetryAfterMs({ "retry-after": ["2", "9"] }, now), 2000);
+  for (const bad of ["soon", "-1", ""]) assert.equal(parseRetryAfterMs({ "retry-after": bad }, now), undefined, bad);
+  assert.equal(parseRetryAfterMs({}, now), undefined);
 });
 
 test("backoff: full jitter below a cap that doubles per retry up to maxDelayMs", () => {

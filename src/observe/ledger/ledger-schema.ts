@@ -1,10 +1,43 @@
 // The ledger's one table, in the SQL subset SQLite and Postgres share (BIGINT epoch-ms times, DOUBLE
-// PRECISION for ms and USD, TEXT for JSON). One row per call, keyed by request id so a retried batch
-// insert cannot count a call twice.
+// PRECISION for ms and USD, TEXT for JSON). One row per call; a batch goes in as one transaction, so a
+// retried batch never half-repeats. The one index is on seq (arrival in µs): the newest-first list, time
+// ranges and retention all use it. Request ids are not a key: a random UUID key made each insert cost more
+// than all the rest of the row (migration observe-005 drops it).
 import type { CallRecord } from "../../core/call-record.js";
 import type { SqlValue } from "../../storage/sql-database.js";
 
 export const LEDGER_TABLE = "basalt_call_ledger";
+
+const COLUMNS_DDL = `
+  request_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT NOT NULL,
+  front_door TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  caller TEXT NOT NULL,
+  requested_model TEXT,
+  model TEXT,
+  provider TEXT,
+  upstream_model TEXT,
+  attempts TEXT,
+  status INTEGER,
+  error_name TEXT,
+  error_message TEXT,
+  stop_reason TEXT,
+  input_tokens BIGINT,
+  output_tokens BIGINT,
+  cache_read_tokens BIGINT,
+  cache_write_tokens BIGINT,
+  latency_ms DOUBLE PRECISION,
+  ttft_ms DOUBLE PRECISION,
+  upstream_ms DOUBLE PRECISION,
+  cache TEXT,
+  script TEXT,
+  guardrail_action TEXT,
+  cost_usd DOUBLE PRECISION,
+  client_gone INTEGER NOT NULL
+`;
 
 export const LEDGER_MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
@@ -45,6 +78,16 @@ export const LEDGER_MIGRATIONS: readonly { name: string; sql: string }[] = [
   // seq is the arrival in µs, so one index serves time ranges (usage, retention) and the newest-first list:
   // every row inserted then updates two b-trees (primary key, seq) instead of three.
   { name: "observe-004-ledger-one-time-index", sql: `DROP INDEX IF EXISTS ${LEDGER_TABLE}_started` },
+  {
+    name: "observe-005-ledger-without-request-id-key",
+    sql: [
+      `CREATE TABLE ${LEDGER_TABLE}_next (${COLUMNS_DDL})`,
+      `INSERT INTO ${LEDGER_TABLE}_next SELECT * FROM ${LEDGER_TABLE}`,
+      `DROP TABLE ${LEDGER_TABLE}`,
+      `ALTER TABLE ${LEDGER_TABLE}_next RENAME TO ${LEDGER_TABLE}`,
+      `CREATE INDEX IF NOT EXISTS ${LEDGER_TABLE}_seq ON ${LEDGER_TABLE} (seq)`,
+    ].join(";\n"),
+  },
 ];
 
 export const LEDGER_COLUMNS = [

@@ -25,7 +25,7 @@ export interface LedgerWriterOptions {
 }
 
 export const FLUSH_MS = 500;
-export const BATCH_ROWS = 256;
+export const BATCH_ROWS = 1024;
 const MAX_PENDING = 100_000;
 // Rows per INSERT: 64 (28 × 64 = 1,792 parameters, far under SQLite's 32,766 and Postgres' 65,535), the rest
 // in halving chunks (32, 16, … 1), so a handful of statement shapes cover every batch and stay prepared.
@@ -48,7 +48,7 @@ function insertStatement(rows: number): string {
   if (!sql) {
     const tuples: string[] = [];
     for (let i = 0; i < rows; i++) tuples.push(`(${LEDGER_COLUMNS.map((_, j) => `$${i * LEDGER_COLUMNS.length + j + 1}`).join(", ")})`);
-    sql = `INSERT INTO ${LEDGER_TABLE} (${LEDGER_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")} ON CONFLICT (request_id) DO NOTHING`;
+    sql = `INSERT INTO ${LEDGER_TABLE} (${LEDGER_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")}`;
     insertSql.set(rows, sql);
   }
   return sql;
@@ -152,7 +152,7 @@ export class LedgerWriter implements CallObserver {
       });
       this.failing = false;
     } catch (err) {
-      // Nothing of the batch was committed; keep it in front (ON CONFLICT skips a call written twice anyway).
+      // Nothing of the batch was committed (one transaction): keep it in front, to be written whole later.
       this.pending = batch.concat(this.pending).slice(-this.maxPending);
       if (!this.failing) this.onError?.(err, this.pending.length);
       this.failing = true;

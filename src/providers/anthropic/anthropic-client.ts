@@ -51,7 +51,7 @@ export class AnthropicClient {
     const res = await this.upstream.post({ path: this.messagesPath, headers, body: JSON.stringify(body), signal: call.signal });
     if (res.statusCode >= 200 && res.statusCode < 300) return res;
     const error = anthropicErrorBody(await this.upstream.text(res));
-    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", servedModelId: call.servedModelId, upstreamModel: body.model });
+    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", headers: res.headers, servedModelId: call.servedModelId, upstreamModel: body.model });
   }
 
   /**
@@ -78,7 +78,7 @@ export class AnthropicClient {
     if ((res.statusCode === 404 && !unknownModel) || res.statusCode === 405 || res.statusCode === 501) {
       throw new CountTokensUnavailable(`count_tokens answered ${res.statusCode}`);
     }
-    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", servedModelId: call.servedModelId, upstreamModel: body.model });
+    throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", headers: res.headers, servedModelId: call.servedModelId, upstreamModel: body.model });
   }
 
   close(): Promise<void> {

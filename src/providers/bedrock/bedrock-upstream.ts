@@ -71,20 +71,13 @@ export class BedrockUpstream {
       headers: { ...req.headers, host: this.url.host, "content-length": String(req.body.byteLength) },
       body: req.body,
     });
-    const { statusCode, headers, body } = await this.client.post({ path, headers: signed.headers, body: req.body, signal: req.signal });
-    const client = this.client;
+    const res = await this.client.post({ path, headers: signed.headers, body: req.body, signal: req.signal });
     return {
-      status: statusCode,
-      headers,
+      status: res.statusCode,
+      headers: res.headers,
       // The upstream had begun its answer: a broken connection is a broken model stream.
-      body: (async function* () {
-        try {
-          for await (const chunk of body) yield chunk as Uint8Array;
-        } catch (err) {
-          throw client.failure(err, true);
-        }
-      })(),
-      text: () => body.text().catch((err: unknown) => Promise.reject(client.failure(err, true))),
+      body: this.client.bytes(res),
+      text: () => this.client.text(res, true),
     };
   }
 

@@ -36,7 +36,7 @@ export class OpenAIClient {
     // The status says enough when the body cannot be read.
     const text = await this.upstream.text(res).catch(() => "");
     const names: ModelNames = { servedModelId, upstreamModel: body.model };
-    throw this.upstream.httpError({ status: res.statusCode, message: chatErrorMessage(text), ...names });
+    throw this.upstream.httpError({ status: res.statusCode, message: chatErrorMessage(text), headers: res.headers, ...names });
   }
 
   close(): Promise<void> {

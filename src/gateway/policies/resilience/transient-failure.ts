@@ -4,18 +4,14 @@
 // found, too long): sending it again, or elsewhere, would fail the same way.
 import { BedrockError } from "../../../core/errors.js";
 
-const TRANSIENT_NAMES = new Set<string>([
-  "ThrottlingException",
-  "ServiceUnavailableException",
-  "ModelTimeoutException",
-  "ModelNotReadyException",
-  "InternalServerException",
-]);
-
 /** True when the same request may succeed on another try (of this target or the next). */
 export function isTransient(err: unknown): boolean {
   if (!(err instanceof BedrockError)) return false; // a bug, not an upstream's bad moment
-  if (TRANSIENT_NAMES.has(err.errorName)) return true;
+  // The error table's judgement (throttling, server faults, @retryable) or its maker's.
+  if (err.retryable) return true;
+  // Bedrock's ModelTimeoutException is a 408 "client fault" to the SDKs, but for a gateway a timed-out upstream
+  // is exactly what another try or another target may cure.
+  if (err.errorName === "ModelTimeoutException") return true;
   // ModelErrorException / ModelStreamErrorException carry the upstream's own status: its 5xx is its fault.
   const status = err.fields.originalStatusCode;
   return status !== undefined && (status >= 500 || status === 429);
@@ -24,6 +20,6 @@ export function isTransient(err: unknown): boolean {
 /** How long the upstream asked us to wait (Retry-After / retry-after-ms), when it said. */
 export function retryAfterMsOf(err: unknown): number | undefined {
   if (!(err instanceof BedrockError)) return undefined;
-  const ms = (err as { retryAfterMs?: unknown }).retryAfterMs;
-  return typeof ms === "number" && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  const ms = err.retryAfterMs;
+  return ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }

@@ -7,14 +7,14 @@ import {
   BedrockRuntimeServiceException, ConverseCommand, ConverseStreamCommand, CountTokensCommand, ValidationException,
   type BedrockRuntimeClient,
 } from "@aws-sdk/client-bedrock-runtime";
-import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { transports } from "../helpers/clients.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const say = (text: string) => [{ role: "user" as const, content: [{ text }] }];
 
-let basalt: RunningBasalt;
-before(async () => (basalt = await startBasalt()));
+let basalt: InProcessBasalt;
+before(async () => (basalt = await startInProcess()));
 after(async () => assert.equal(await basalt.stop(), 0));
 
 interface RawResponse { statusCode: number; headers: Record<string, string> }

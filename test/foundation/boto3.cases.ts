@@ -3,14 +3,14 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 
 const hasBoto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
 const script = fileURLToPath(new URL("./python/boto3_smoke.py", import.meta.url));
 
-let basalt: RunningBasalt;
+let basalt: InProcessBasalt;
 before(async () => {
-  if (hasBoto3) basalt = await startBasalt();
+  if (hasBoto3) basalt = await startInProcess();
 });
 after(async () => void (await basalt?.stop()));
 

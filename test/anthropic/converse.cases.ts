@@ -4,9 +4,11 @@ import { after, before, test } from "node:test";
 import { ConverseCommand, type ConverseCommandInput } from "@aws-sdk/client-bedrock-runtime";
 import { message, textBlock, toolUseBlock } from "../fakes/anthropic-upstream.js";
 import { API_KEY, MODEL_ID, UPSTREAM_MODEL, errorOf, startStack, type Stack } from "./harness.js";
+import type { RunningBasalt } from "../helpers/start-basalt.js";
 
-let stack: Stack;
-before(async () => (stack = await startStack()));
+// The real CLI, not in-process: these tests also read its logs.
+let stack: Stack<RunningBasalt>;
+before(async () => (stack = await startStack({ spawn: true })));
 after(() => stack.close());
 
 const user = (text: string) => ({ role: "user" as const, content: [{ text }] });

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import {
   ConverseCommand, ValidationException, type BedrockRuntimeClient, type ConverseCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
-import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { transports } from "../helpers/clients.js";
 
 const recording = (name: string) => JSON.parse(readFileSync(new URL(`./recordings/${name}`, import.meta.url), "utf8"));
@@ -69,10 +69,10 @@ const MODEL_CONSTRAINTS: [string, Req, string][] = [
       "Member must satisfy regular expression pattern: s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?")],
 ];
 
-let basalt: RunningBasalt;
+let basalt: InProcessBasalt;
 // The guardrail "valid values … are accepted" names exists (without policies, so the request passes).
 const GUARDRAIL = "guardrails:\n  - { id: abc123, name: constraints-guardrail, blockedInputMessaging: blocked, blockedOutputsMessaging: blocked }\n";
-before(async () => (basalt = await startBasalt({ config: writeConfig(GUARDRAIL) })));
+before(async () => (basalt = await startInProcess({ config: GUARDRAIL })));
 after(async () => assert.equal(await basalt.stop(), 0));
 
 function expectValidation(expected: string) {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as sdk from "@aws-sdk/client-bedrock-runtime";
 import { ConverseCommand, ConverseStreamCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { readFileSync } from "node:fs";
-import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { transports } from "../helpers/clients.js";
 
 const serviceModel = JSON.parse(readFileSync(new URL("../../spec/bedrock-runtime.service-2.json", import.meta.url), "utf8"));
@@ -22,9 +22,9 @@ const EXPECTED_STATUS: Record<string, number> = {
 
 const say = (text: string) => [{ role: "user" as const, content: [{ text }] }];
 
-let basalt: RunningBasalt;
+let basalt: InProcessBasalt;
 before(async () => {
-  basalt = await startBasalt({ config: writeConfig("server: { maxBodyBytes: 4096 }\nmodels: [{ id: basalt.echo, provider: echo }]\n") });
+  basalt = await startInProcess({ config: "server: { maxBodyBytes: 4096 }\nmodels: [{ id: basalt.echo, provider: echo }]\n" });
 });
 after(async () => {
   assert.equal(await basalt.stop(), 0);

@@ -6,7 +6,7 @@ import {
   ConverseCommand, ConverseStreamCommand, CountTokensCommand, InvokeModelCommand, ValidationException,
   type BedrockRuntimeClient, type ConverseCommandInput, type ConverseStreamOutput, type ToolChoice,
 } from "@aws-sdk/client-bedrock-runtime";
-import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { transports } from "../helpers/clients.js";
 
 type Req = Omit<ConverseCommandInput, "modelId">;
@@ -19,8 +19,8 @@ const toolConfig = (choice?: ToolChoice) => ({
   ...(choice ? { toolChoice: choice } : {}),
 });
 
-let basalt: RunningBasalt;
-before(async () => (basalt = await startBasalt()));
+let basalt: InProcessBasalt;
+before(async () => (basalt = await startInProcess()));
 after(async () => void (await basalt.stop()));
 
 async function collect(stream: AsyncIterable<ConverseStreamOutput>) {

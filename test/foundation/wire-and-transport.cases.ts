@@ -7,15 +7,15 @@ import { connect as tcpConnect, type Socket } from "node:net";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
-import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { h1Client, h2Client } from "../helpers/clients.js";
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const MESSAGE_START_VECTOR =
   "000000760000005296d5fade0b3a6576656e742d7479706507000c6d65737361676553746172740d3a636f6e74656e742d747970650700106170706c69636174696f6e2f6a736f6e0d3a6d6573736167652d747970650700056576656e747b22726f6c65223a22617373697374616e74227d6fa8c599";
 
-let basalt: RunningBasalt;
-before(async () => (basalt = await startBasalt()));
+let basalt: InProcessBasalt;
+before(async () => (basalt = await startInProcess()));
 after(async () => void (await basalt.stop()));
 
 const body = (text: string) => JSON.stringify({ messages: [{ role: "user", content: [{ text }] }] });

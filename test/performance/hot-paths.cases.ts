@@ -4,12 +4,13 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
-import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
+import { startBasalt } from "../helpers/start-basalt.js";
 import { transports } from "../helpers/clients.js";
 
-let basalt: RunningBasalt;
+let basalt: InProcessBasalt;
 before(async () => {
-  basalt = await startBasalt();
+  basalt = await startInProcess();
 });
 after(async () => {
   await basalt.stop();

@@ -11,7 +11,7 @@ import { splitEventStreamFrames } from "../../src/formats/event-stream/split.js"
 import { createBedrockProvider } from "../../src/providers/bedrock/index.js";
 import { parseUpstreamError } from "../../src/providers/bedrock/parse-upstream-error.js";
 import type { Provider } from "../../src/providers/provider.js";
-import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { ANONYMOUS } from "../../src/core/caller.js";
 import { newCallRecord } from "../../src/core/call-record.js";
 
@@ -36,13 +36,13 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe("bedrock Model methods against an upstream Basalt", () => {
-  let upstream: RunningBasalt;
+  let upstream: InProcessBasalt;
   let provider: Provider;
   let model: Model;
   let missing: Model;
 
   before(async () => {
-    upstream = await startBasalt({ config: writeConfig('models:\n  - { id: "up.echo-v1:0", provider: echo }\n') });
+    upstream = await startInProcess({ config: 'models:\n  - { id: "up.echo-v1:0", provider: echo }\n' });
     provider = createBedrockProvider("aws", { type: "bedrock", region: "us-east-1", endpoint: upstream.url });
     model = provider.model({ id: "served", provider: "aws", model: "up.echo-v1:0" });
     missing = provider.model({ id: "gone", provider: "aws", model: "no.such-v1:0" });

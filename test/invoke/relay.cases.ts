@@ -4,15 +4,17 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { h2Client } from "../helpers/clients.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
 import { ANTHROPIC_VERSION, CLAUDE, invoke, invokeStream, rejection, withoutMetrics } from "./harness.js";
 
-let upstream: RunningBasalt;
+let upstream: InProcessBasalt;
 let downstream: RunningBasalt;
 let client: BedrockRuntimeClient;
 
 before(async () => {
-  upstream = await startBasalt({ config: writeConfig(`models:\n  - { id: "${CLAUDE}", provider: echo }\n`) });
+  upstream = await startInProcess({ config: `models:\n  - { id: "${CLAUDE}", provider: echo }\n` });
+  // The downstream runs the CLI: its AWS credentials come from its own environment.
   downstream = await startBasalt({
     config: writeConfig(`
 providers:

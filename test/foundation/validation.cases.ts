@@ -6,7 +6,7 @@ import {
   ConverseCommand, ConverseStreamCommand, CountTokensCommand, ValidationException,
   type BedrockRuntimeClient, type ConverseCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
-import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { transports } from "../helpers/clients.js";
 
 const recorded = JSON.parse(
@@ -104,8 +104,8 @@ const CASES: [string, Req, string | RegExp][] = [
     /^2 validation errors detected: Value at 'inferenceConfig\.temperature'.*; Value at 'inferenceConfig\.topP'/],
 ];
 
-let basalt: RunningBasalt;
-before(async () => (basalt = await startBasalt()));
+let basalt: InProcessBasalt;
+before(async () => (basalt = await startInProcess()));
 after(async () => void (await basalt.stop()));
 
 function expectValidation(expected: string | RegExp) {

@@ -6,13 +6,13 @@ import assert from "node:assert/strict";
 import { Agent, request } from "node:http";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
-import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const body = (...content: object[]) => JSON.stringify({ messages: [{ role: "user", content }] });
 
-let basalt: RunningBasalt;
-before(async () => (basalt = await startBasalt()));
+let basalt: InProcessBasalt;
+before(async () => (basalt = await startInProcess()));
 after(async () => assert.equal(await basalt.stop(), 0));
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; continued: boolean; socketId?: number }

@@ -5,9 +5,11 @@ import { after, before, test } from "node:test";
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { completion, errorBody } from "../fakes/openai-upstream.js";
 import { API_KEY, MODEL_ID, UPSTREAM_MODEL, errorOf, startStack, type Stack } from "./harness.js";
+import type { RunningBasalt } from "../helpers/start-basalt.js";
 
-let stack: Stack;
-before(async () => (stack = await startStack()));
+// The real CLI, not in-process: these tests also read its logs.
+let stack: Stack<RunningBasalt>;
+before(async () => (stack = await startStack({ spawn: true })));
 after(() => stack.close());
 
 test("text reply, system blocks and multi-turn history, over HTTP/2 and HTTP/1.1", async () => {

@@ -6,15 +6,15 @@ import {
   ConverseCommand, ConverseStreamCommand, CountTokensCommand, InternalServerException, ModelErrorException,
   ThrottlingException, type BedrockRuntimeClient, type ConverseStreamOutput, type Message,
 } from "@aws-sdk/client-bedrock-runtime";
-import { startBasalt, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { h2Client } from "../helpers/clients.js";
 
 const say = (...texts: string[]) => [{ role: "user" as const, content: texts.map((text) => ({ text })) }];
 
-let basalt: RunningBasalt;
+let basalt: InProcessBasalt;
 let client: BedrockRuntimeClient;
 before(async () => {
-  basalt = await startBasalt();
+  basalt = await startInProcess();
   client = h2Client(basalt.url);
 });
 after(async () => {

@@ -12,6 +12,7 @@ import {
   type BedrockRuntimeClient,
 } from "@aws-sdk/client-bedrock-runtime";
 import { h1Client, h2Client } from "../helpers/clients.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
 import { startRecordingProxy, type Exchange, type RecordingProxy } from "./recording-proxy.js";
 import { TeeHttp2Handler, TeeHttpHandler } from "./tee-handler.js";
@@ -64,14 +65,14 @@ async function sendError(client: BedrockRuntimeClient, command: ConverseCommand 
 }
 
 describe("bedrock provider: Basalt chained to Basalt", () => {
-  let upstream: RunningBasalt;
+  let upstream: InProcessBasalt;
   let downstream: RunningBasalt;
   let proxy: RecordingProxy;
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
   const newExchange = async (before: number): Promise<Exchange> => waitFor(() => proxy.exchanges[before], "the proxy's exchange");
 
   before(async () => {
-    upstream = await startBasalt({ config: writeConfig(`models:\n  - { id: "${UPSTREAM_ID}", provider: echo, family: echo }\n`) });
+    upstream = await startInProcess({ config: `models:\n  - { id: "${UPSTREAM_ID}", provider: echo, family: echo }\n` });
     proxy = await startRecordingProxy(upstream.url, KEYS);
     silent = await startSilentServer();
     const credentialsFile = join(tmpdir(), `basalt-chain-credentials-${process.pid}`);

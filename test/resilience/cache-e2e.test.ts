@@ -5,7 +5,9 @@ import { after, before, beforeEach, test } from "node:test";
 import { execFile, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
-import { ConverseCommand, ConverseStreamCommand, InvokeModelCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import {
+  ConverseCommand, ConverseStreamCommand, InvokeModelCommand, InvokeModelWithResponseStreamCommand, type BedrockRuntimeClient,
+} from "@aws-sdk/client-bedrock-runtime";
 import { failWith, recordOf, say, startStack, streamText, type Stack } from "./harness.js";
 
 const hasBoto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
@@ -116,6 +118,28 @@ test("InvokeModel is cached too, and answers a hit in the family's native body",
   assert.equal(b.type, "message");
   assert.deepEqual(b.content, a.content);
   assert.deepEqual(b.usage, a.usage);
+});
+
+test("InvokeModelWithResponseStream: a hit streams the same native chunks, ending with its invocation metrics", async () => {
+  const body = JSON.stringify({ anthropic_version: "bedrock-2023-05-31", max_tokens: 30, messages: [{ role: "user", content: "invoke stream me" }] });
+  const modelId = "anthropic.claude-3-5-haiku-20241022-v1:0";
+  const read = async () => {
+    const out = await stack.client.send(new InvokeModelWithResponseStreamCommand({ modelId, body, contentType: "application/json" }));
+    const chunks: Record<string, unknown>[] = [];
+    for await (const event of out.body!) if (event.chunk?.bytes) chunks.push(JSON.parse(new TextDecoder().decode(event.chunk.bytes)));
+    return { chunks, cache: cacheHeader };
+  };
+  const miss = await read();
+  const hit = await read();
+  assert.equal(miss.cache, "miss");
+  assert.equal(hit.cache, "hit");
+  assert.equal(primaryCalls(), 1);
+  const types = (chunks: Record<string, unknown>[]) => chunks.map((c) => c.type);
+  assert.deepEqual(types(hit.chunks), types(miss.chunks));
+  const text = (chunks: Record<string, unknown>[]) => chunks.map((c) => (c.delta as { text?: string } | undefined)?.text ?? "").join("");
+  assert.equal(text(hit.chunks), "from primary");
+  const metrics = hit.chunks.at(-1)!["amazon-bedrock-invocationMetrics"] as { inputTokenCount: number; outputTokenCount: number };
+  assert.deepEqual([metrics.inputTokenCount, metrics.outputTokenCount], [3, 2]);
 });
 
 test("failed answers are not cached: the next identical request goes upstream again", async () => {

@@ -29,7 +29,7 @@ import { log } from "../log.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
 import { responseCachePolicy } from "./policies/cache/response-cache.js";
 import { attemptTimeout } from "./policies/resilience/attempt-timeout.js";
-import type { RoutingConfig } from "./policies/resilience/routing-config.js";
+import type { RoutingConfig } from "../config/routing-config.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
 import type { ScriptStore } from "./policies/scripts/script-store.js";
 import { modelAccessPolicy } from "./policies/model-access.js";

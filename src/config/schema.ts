@@ -138,6 +138,8 @@ export const serverSchema = z
      * loopback, or with this set, any other Host is refused (DNS rebinding; docs/hardening.md).
      */
     allowedHosts: z.array(z.string().min(1)).optional(),
+    /** InvokeModelWithBidirectionalStream sessions (docs/bidirectional-stream.md): total and idle limits. */
+    bidirectionalStream: z.object({ maxSessionMs: timeoutMs.optional(), idleTimeoutMs: timeoutMs.optional() }).strict().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */

@@ -5,7 +5,8 @@
 // output events are written as the protocol produces them. Refusals before the 200 are ordinary HTTP errors;
 // after it, an exception event ends the stream (a bad input event, a model error, a session limit, the
 // server stopping). The client half-closing, or sending sessionEnd, ends it cleanly once its turns are
-// answered.
+// answered. A model whose upstream speaks the protocol itself (a Nova Sonic model behind a `bedrock`
+// provider) is relayed instead (relay/).
 import { checkModelAccess } from "../../../auth/check-model-access.js";
 import { BedrockError, validationError } from "../../../core/errors.js";
 import type { ModelCatalog, ModelInfo } from "../../../core/model-info.js";
@@ -21,12 +22,16 @@ import { requestBytes } from "./request-bytes.js";
 import { DEFAULT_SESSION_LIMITS, watchSessionLimits, type SessionLimits } from "./session-limits.js";
 import type { SessionOutput, SessionProtocol } from "./session-protocol.js";
 import { servedSession } from "./nova-sonic/served-session.js";
+import { relayedSession } from "./relay/relayed-session.js";
+import type { RelayTargetOf } from "./relay/relay-targets.js";
 
 export interface BidirectionalStreamOptions {
   readonly catalog: ModelCatalog;
   /** Whether a served model's backend echoes audio (basalt.echo): every other backend is text only. */
   readonly echoesAudio: (info: ModelInfo) => boolean;
   readonly limits?: Partial<SessionLimits>;
+  /** Models relayed as a duplex stream to a Bedrock upstream (relay/relay-targets.ts); others are served. */
+  readonly relayTargetOf?: RelayTargetOf;
 }
 
 const EVENT_STREAM = "application/vnd.amazon.eventstream";
@@ -58,6 +63,11 @@ export function invokeModelWithBidirectionalStream(opts: BidirectionalStreamOpti
     // Auth on and SigV4: the body must be signed event by event, or nothing would cover it.
     if (call.caller.via === "sigv4" && !call.eventSignatures) {
       throw new BedrockError("InvalidSignatureException", "InvokeModelWithBidirectionalStream must be signed with x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-EVENTS.");
+    }
+    const relay = opts.relayTargetOf?.(served.info);
+    if (relay) {
+      await runSession(call, modelId, (output, ctx) => relayedSession({ ...relay, ctx, output }), limits);
+      return;
     }
     const echoAudio = opts.echoesAudio(served.info);
     await runSession(call, modelId, (output, ctx) => servedSession({ modelId, model: served.model, ctx, echoAudio, output }), limits);

@@ -17,6 +17,10 @@ import { policyOverhead } from "./scenarios/policy-overhead.js";
 import { memoryOpenStreams } from "./scenarios/memory-open-streams.js";
 import { authOverhead } from "./scenarios/auth-overhead.js";
 import { observabilityOverhead } from "./scenarios/observability-overhead.js";
+import { addedLatency } from "./scenarios/added-latency.js";
+import { sustainedThroughput } from "./scenarios/sustained-throughput.js";
+import { pacedStreams } from "./scenarios/paced-streams.js";
+import { echoPolicyStack } from "./scenarios/echo-policy-stack.js";
 
 const SCENARIOS: Record<string, { title: string; run: (o: RunOptions) => Promise<ScenarioResult> }> = {
   "converse-echo": { title: "1. Converse, echo model", run: converseEcho },
@@ -26,6 +30,10 @@ const SCENARIOS: Record<string, { title: string; run: (o: RunOptions) => Promise
   "auth-overhead": { title: "5. SigV4 verification on vs off", run: authOverhead },
   "observability-overhead": { title: "6. Observability: ledger + metrics on vs off", run: observabilityOverhead },
   "policy-overhead": { title: "7. Policy stack (targets + cache miss) vs one-target model", run: policyOverhead },
+  "added-latency": { title: "8. Added latency at concurrency 1", run: addedLatency },
+  "sustained-throughput": { title: "9. Sustained throughput against a 20 ms upstream", run: sustainedThroughput },
+  "paced-streams": { title: "10. Paced streams: TTFT, per-frame gap, streams held", run: pacedStreams },
+  "echo-policy-stack": { title: "11. Echo Converse with the full policy stack vs bare Node", run: echoPolicyStack },
 };
 
 const { values } = parseArgs({

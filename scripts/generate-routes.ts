@@ -3,7 +3,7 @@
 // src/api/bedrock/routes.generated.ts and src/api/control-plane/routes.generated.ts)
 import { readFileSync, writeFileSync } from "node:fs";
 
-interface Operation { http: { method: string; requestUri: string; responseCode?: number } }
+interface Operation { http: { method: string; requestUri: string; responseCode?: number }; input?: { shape: string } }
 
 function generate(specFile: string, outFile: string, prefix: string): void {
   const typeName = `${prefix}OperationName`;
@@ -22,12 +22,14 @@ function generate(specFile: string, outFile: string, prefix: string): void {
     "  readonly path: string;",
     "  /** HTTP status of a successful answer. */",
     "  readonly status: number;",
+    "  /** The input shape (its URI-bound members are checked against their own shapes, e.g. `modelId`). */",
+    "  readonly input?: string;",
     "}",
     "",
     `export const ROUTES: readonly ${prefix}Route[] = [`,
     ...operations.map(([name, op]) => {
       const path = op.http.requestUri.split("?")[0];
-      return `  { operation: ${JSON.stringify(name)}, method: ${JSON.stringify(op.http.method)}, path: ${JSON.stringify(path)}, status: ${op.http.responseCode ?? 200} },`;
+      return `  { operation: ${JSON.stringify(name)}, method: ${JSON.stringify(op.http.method)}, path: ${JSON.stringify(path)}, status: ${op.http.responseCode ?? 200}${op.input ? `, input: ${JSON.stringify(op.input.shape)}` : ""} },`;
     }),
     "];",
   ];

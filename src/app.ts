@@ -32,6 +32,7 @@ import { catalogOperations } from "./api/control-plane/catalog/catalog-operation
 import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
 import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
+import { invokeModelWithBidirectionalStream } from "./api/bedrock/bidirectional/invoke-bidirectional-stream.js";
 import { DEFAULT_CONNECTION_TIMEOUTS, listen, type RunningServer } from "./server/listen.js";
 import { openStores } from "./storage/open-stores.js";
 import { createJobs } from "./jobs/index.js";
@@ -139,6 +140,9 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
+  runtime.handle("InvokeModelWithBidirectionalStream", invokeModelWithBidirectionalStream({
+    catalog: registry, echoesAudio: (info) => (settings.providerTypes.get(info.provider) ?? info.provider) === "echo", limits: s.bidirectionalStream,
+  }));
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
   //   admin.route("GET", "/_basalt/calls/{requestId}", callHistory);

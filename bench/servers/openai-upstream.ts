@@ -2,7 +2,10 @@
 // answers at once with a canned completion — JSON, or SSE chunks (`data: {...}\n\n`, a usage chunk with
 // `choices: []` when stream_options.include_usage is set, then `data: [DONE]`) as the OpenAI API reference
 // describes them. Zero think time, unless --trickle-ms N spaces the SSE chunks N ms apart (the slow
-// upstream of the memory scenario).
+// upstream of the memory scenario). Round 2 adds --delay-ms N (think time before any answer: the 20 ms
+// upstream of the published gateway method) and --stamp (each content chunk's text carries the
+// upstream's monotonic clock in µs when it was written, `@<µs>`, so a client on the same machine can tell
+// how long each frame took to reach it; with --trickle-ms the first chunk is written at once).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -12,7 +15,13 @@ function option(name: string, fallback: number): number {
 }
 const trickleMs = option("--trickle-ms", 0);
 const chunkCount = option("--chunks", 16);
+const delayMs = option("--delay-ms", 0);
+const stamp = process.argv.includes("--stamp");
+/** CLOCK_MONOTONIC in µs: the same clock in every process on this machine. */
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
+/** Replaced by `@<µs>` as each stamped chunk is written. */
+const STAMP_SLOT = "@STAMP";
 const WORDS = "The weather in Paris today is mild and clear with a light breeze from the west".split(" ");
 const created = Math.floor(Date.now() / 1000);
 
@@ -37,7 +46,7 @@ function chunk(model: string, delta: Record<string, unknown>, finish: string | n
 
 function sseEvents(model: string, includeUsage: boolean): string[] {
   const events = [chunk(model, { role: "assistant", content: "" }, null)];
-  for (let i = 0; i < chunkCount; i++) events.push(chunk(model, { content: (i ? " " : "") + WORDS[i % WORDS.length] }, null));
+  for (let i = 0; i < chunkCount; i++) events.push(chunk(model, { content: (i ? " " : "") + WORDS[i % WORDS.length] + (stamp ? STAMP_SLOT : "") }, null));
   events.push(chunk(model, {}, "stop"));
   if (includeUsage) {
     events.push(`data: ${JSON.stringify({
@@ -69,29 +78,39 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       return;
     }
     const model = body.model ?? "bench-model";
-    if (!body.stream) {
-      const text = completion(model);
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-      res.end(text);
-      return;
-    }
-    const events = sseEvents(model, body.stream_options?.include_usage === true);
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    if (trickleMs === 0) {
-      res.end(events.join(""));
-      return;
-    }
-    let i = 0;
-    const timer = setInterval(() => {
-      if (res.destroyed) return clearInterval(timer);
-      res.write(events[i++]);
-      if (i === events.length) {
-        clearInterval(timer);
-        res.end();
-      }
-    }, trickleMs);
-    res.once("close", () => clearInterval(timer));
+    if (delayMs > 0) setTimeout(() => answer(res, model, body), delayMs);
+    else answer(res, model, body);
   });
+}
+
+function answer(res: ServerResponse, model: string, body: ChatRequest): void {
+  if (res.destroyed) return;
+  if (!body.stream) {
+    const text = completion(model);
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+    res.end(text);
+    return;
+  }
+  const events = sseEvents(model, body.stream_options?.include_usage === true);
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  if (trickleMs === 0) {
+    const all = events.join("");
+    res.end(stamp ? all.replaceAll(STAMP_SLOT, () => `@${nowUs()}`) : all);
+    return;
+  }
+  let i = 0;
+  const next = (): boolean => {
+    const event = events[i++];
+    res.write(stamp ? event.replace(STAMP_SLOT, () => `@${nowUs()}`) : event);
+    if (i < events.length) return false;
+    res.end();
+    return true;
+  };
+  if (stamp) next();
+  const timer = setInterval(() => {
+    if (res.destroyed || next()) clearInterval(timer);
+  }, trickleMs);
+  res.once("close", () => clearInterval(timer));
 }
 
 const server = createServer({ keepAliveTimeout: 65_000 }, handle);

@@ -10,6 +10,7 @@ import { KeyRing, type KeyEntry } from "./key-ring.js";
 import { bodyHash, verifySigV4, type SigV4Result } from "./verify-sigv4.js";
 import { hasPresignedSignature, verifyPresignedQuery } from "./verify-presigned-query.js";
 import { SHORT_TERM_PREFIX, verifyShortTermKey } from "./verify-short-term-key.js";
+import { eventSignatureChain, type EventSignatureChain } from "./verify-event-signature.js";
 
 export interface AuthRequest {
   method: string;
@@ -34,6 +35,11 @@ export interface Authenticator {
   authenticate(req: AuthRequest, opts?: AuthenticateOptions): Caller;
   /** The admin routes: the admin key as a Bearer token. */
   authenticateAdmin(req: AuthRequest): Caller;
+  /**
+   * For a SigV4 request already authenticated whose body is signed event by event
+   * (STREAMING-AWS4-HMAC-SHA256-EVENTS): the chain that verifies each event's signature.
+   */
+  eventSignatures(req: AuthRequest): EventSignatureChain | undefined;
 }
 
 const SIGNING_NAME = "bedrock";
@@ -44,6 +50,7 @@ const OPEN: Authenticator = {
   enabled: false,
   authenticate: () => ANONYMOUS,
   authenticateAdmin: () => ANONYMOUS,
+  eventSignatures: () => undefined,
 };
 
 function header(headers: RawHeaders, name: string): string | undefined {
@@ -124,6 +131,9 @@ export function createAuthenticator(config: AuthConfig | undefined, opts: { now?
       const bearer = BEARER.exec(authorization);
       if (!bearer || !ring.isAdminKey(bearer[1])) throw invalidApiKey();
       return ADMIN_CALLER;
+    },
+    eventSignatures(req) {
+      return eventSignatureChain(header(req.headers, "authorization"), ring.secretFor);
     },
   };
 }

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { cassetteConfigSchema } from "./cassette-config.js";
 import { scriptsConfigSchema } from "./script-schema.js";
 import { authConfigSchema, limitsSchema } from "../auth/auth-config.js";
-import { cacheConfigSchema } from "../gateway/policies/cache/cache-config.js";
-import { eitherModelForm } from "../gateway/policies/resilience/routing-config.js";
+import { cacheConfigSchema } from "./cache-config.js";
+import { eitherModelForm } from "./routing-config.js";
 import { guardrailJudgeConfigSchema, guardrailsConfigSchema } from "../guardrails/guardrail-config.js";
 import { jobsConfigSchema } from "../jobs/jobs-config.js";
 import { historySchema, ledgerSchema, metricsSchema, priceSchema } from "../observe/observe-config.js";
@@ -109,6 +109,19 @@ export const modelSchema = z
     limits: limitsSchema.optional(),
     /** USD per million tokens, for the ledger's cost (src/observe/observe-config.ts). */
     price: priceSchema.optional(),
+    /**
+     * The guardrail every call to this model gets when it brings none of its own — through every front door
+     * (OpenAI and Anthropic requests have no place for one). Bedrock's own GuardrailStreamConfiguration members.
+     */
+    guardrailConfig: z
+      .object({
+        guardrailIdentifier: z.string().min(1).max(2048),
+        guardrailVersion: z.string().regex(/^(([1-9][0-9]{0,7})|(DRAFT))$/, "a version number or DRAFT"),
+        trace: z.enum(["enabled", "disabled", "enabled_full"]).optional(),
+        streamProcessingMode: z.enum(["sync", "async"]).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -136,6 +149,8 @@ export const serverSchema = z
      * loopback, or with this set, any other Host is refused (DNS rebinding; docs/hardening.md).
      */
     allowedHosts: z.array(z.string().min(1)).optional(),
+    /** InvokeModelWithBidirectionalStream sessions (docs/bidirectional-stream.md): total and idle limits. */
+    bidirectionalStream: z.object({ maxSessionMs: timeoutMs.optional(), idleTimeoutMs: timeoutMs.optional() }).strict().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */

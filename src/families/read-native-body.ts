@@ -48,6 +48,7 @@ const pointer = (path: string) => (path ? `#/${zeroBasedPath(path).replaceAll(".
 
 function describe(issue: Issue): string {
   if (issue.kind === "union") return `${pointer(issue.path)}: expected exactly one of the keys [${issue.members.join(", ")}]`;
+  if (issue.kind === "type") return `${pointer(issue.path)}: expected type ${issue.expected}`;
   return `${pointer(issue.path)}: ${issue.rule}`;
 }
 

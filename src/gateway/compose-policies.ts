@@ -29,7 +29,7 @@ import { log } from "../log.js";
 import { cassettesFor } from "./policies/cassettes/cassettes-for.js";
 import { responseCachePolicy } from "./policies/cache/response-cache.js";
 import { attemptTimeout } from "./policies/resilience/attempt-timeout.js";
-import type { RoutingConfig } from "./policies/resilience/routing-config.js";
+import type { RoutingConfig } from "../config/routing-config.js";
 import { scriptsPolicy } from "./policies/scripts/scripts-policy.js";
 import type { ScriptStore } from "./policies/scripts/script-store.js";
 import { modelAccessPolicy } from "./policies/model-access.js";
@@ -57,12 +57,13 @@ export interface PolicyDeps {
 export function composePolicies(info: ModelInfo, deps: PolicyDeps): ModelMiddleware[] {
   const policies: ModelMiddleware[] = [];
   if (deps.config.auth?.keys.some((k) => k.models)) policies.push(modelAccessPolicy(info));
-  const limits = deps.config.models?.find((m) => m.id === info.id)?.limits;
+  const modelConfig = deps.config.models?.find((m) => m.id === info.id);
+  const limits = modelConfig?.limits;
   if (deps.counters && quotasApply(deps.config.auth, limits)) policies.push(quotaPolicy({ store: deps.counters, modelLimits: limits, onStoreError: deps.onCounterError }));
   if (deps.scripts) policies.push(scriptsPolicy(deps.scripts));
   const cache = deps.config.cache;
   if (cache && deps.kv) policies.push(responseCachePolicy({ store: deps.kv, ttlSeconds: cache.ttlSeconds, onStoreError: cacheStoreError }));
-  if (deps.guardrails) policies.push(guardrailsPolicy(deps.guardrails));
+  if (deps.guardrails) policies.push(guardrailsPolicy(deps.guardrails, modelConfig?.guardrailConfig));
   return policies;
 }
 

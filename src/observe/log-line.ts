@@ -73,7 +73,14 @@ export function logLevel(r: Readonly<CallRecord>): "debug" | "info" | "warn" | "
 
 export class CallLogLine implements CallObserver {
   readonly name = "log";
-  constructor(private readonly logger: Logger) {}
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    // The line holds only the record's own fields (above), never a key or a header, so the logger's redaction
+    // paths have nothing to find in it; walking them (wildcards over every field) was the largest part of the
+    // line's cost on every call (bench/: ~10 µs of ~25 µs).
+    this.logger = logger.child({}, { redact: [] });
+  }
 
   observe(record: Readonly<CallRecord>): void {
     const level = logLevel(record);

@@ -9,7 +9,7 @@ import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trac
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import type { CallRecord } from "../core/call-record.js";
 import type { CallObserver } from "./call-observer.js";
-import type { TracingOptions } from "./tracing.js";
+import type { TracingOptions } from "./tracing-options.js";
 
 const INFERENCE_OPERATIONS = new Set(["Converse", "ConverseStream", "InvokeModel", "InvokeModelWithResponseStream"]);
 

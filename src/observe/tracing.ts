@@ -2,14 +2,10 @@
 // exporter are loaded by a dynamic import at start-up in that case alone, so a server without the variable
 // never loads or runs any OTel code.
 import type { CallObserver } from "./call-observer.js";
+import type { TracingOptions } from "./tracing-options.js";
 
-export interface TracingOptions {
-  /** Provider name → provider type (openai, anthropic, bedrock, echo), for gen_ai.provider.name. */
-  providerTypes: ReadonlyMap<string, string>;
-  /** Told when the exporter fails (the logger); never fails a call. */
-  onError?: (err: unknown) => void;
-  onWarning?: (message: string) => void;
-}
+export type { TracingOptions } from "./tracing-options.js";
+
 
 export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && env.OTEL_SDK_DISABLED !== "true";

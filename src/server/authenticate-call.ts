@@ -20,6 +20,8 @@ export interface DoorAuthentication {
 }
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
+/** A body of event-stream messages each signed on its own (InvokeModelWithBidirectionalStream). */
+const SIGNED_EVENTS = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
 const BODY_MISMATCH = "The provided 'x-amz-content-sha256' header does not match what was computed.";
 
 function single(v: string | string[] | undefined): string | undefined {
@@ -59,6 +61,10 @@ export function authenticateCall(auth: Authenticator, call: IncomingCall, door: 
   const signedHash = declared !== undefined && HEX_SHA256.test(declared) ? declared : undefined;
   request.bodySha256 = signedHash;
   const caller: Caller = auth.authenticate(request, door);
+  if (caller.via === "sigv4" && declared === SIGNED_EVENTS) {
+    call.identify(caller, undefined, auth.eventSignatures(request));
+    return undefined;
+  }
   if (caller.via !== "sigv4" || signedHash === undefined) {
     call.identify(caller);
     return undefined;

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { ANONYMOUS, type Caller } from "../core/caller.js";
 import { newCallRecord, type CallRecord } from "../core/call-record.js";
 import type { CallContext } from "../core/model.js";
+import type { EventSignatureChain } from "../auth/verify-event-signature.js";
 import type { Request, Response } from "./http-types.js";
 import { readBody } from "./read-body.js";
 
@@ -30,6 +31,7 @@ export class IncomingCall {
   // Read once and kept: authentication may need the body before the door reads it.
   #body?: Promise<Buffer>;
   #checkBody?: (body: Buffer) => void;
+  #eventSignatures?: EventSignatureChain;
   // Made on first use (an echo Converse never asks), and not aborted after a complete response:
   // AbortController and abort()'s DOMException were together the largest per-request cost of a unary call.
   private controller?: AbortController;
@@ -78,10 +80,19 @@ export class IncomingCall {
    * not the body that was signed (a SigV4 signature over a declared payload hash is checked before the body
    * has arrived).
    */
-  identify(caller: Caller, checkBody?: (body: Buffer) => void): void {
+  identify(caller: Caller, checkBody?: (body: Buffer) => void, eventSignatures?: EventSignatureChain): void {
     this.#caller = caller;
     this.record.caller = caller.name;
     this.#checkBody = checkBody;
+    this.#eventSignatures = eventSignatures;
+  }
+
+  /**
+   * For a SigV4-signed request whose body is signed event by event (the bidirectional stream, auth on):
+   * the chain every body message must verify against. Undefined when auth is off or the caller used a key.
+   */
+  get eventSignatures(): EventSignatureChain | undefined {
+    return this.#eventSignatures;
   }
 
   /**

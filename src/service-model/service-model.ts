@@ -16,6 +16,8 @@ export interface Shape {
   pattern?: string;
   union?: boolean;
   document?: boolean;
+  /** Values beneath this shape are never quoted in error messages. */
+  sensitive?: boolean;
   error?: { httpStatusCode: number };
   exception?: boolean;
 }

@@ -1,14 +1,21 @@
 // Rules the service enforces that the model does not state (DIGEST §4.5), worded as Bedrock words them
 // where a recording or public report shows the real message. Paths here are 0-based, as in Bedrock's
 // own messages (`messages.1.content.0`).
-import type { ContentBlock, Message, ToolConfiguration, ToolResultBlock } from "../core/shapes.generated.js";
+import type { ContentBlock, GuardrailConfiguration, Message, ToolConfiguration, ToolResultBlock } from "../core/shapes.generated.js";
 import { validationError } from "../core/errors.js";
 import { isObject } from "../core/json.js";
+import type { SystemContentBlock } from "../core/shapes.generated.js";
+import { checkResponseFieldPaths } from "../formats/converse/pick-response-fields.js";
 
 export interface Conversation {
   messages?: Message[];
   toolConfig?: ToolConfiguration;
+  guardrailConfig?: GuardrailConfiguration;
+  system?: SystemContentBlock[];
+  additionalModelResponseFieldPaths?: string[];
 }
+
+const NOTHING_TO_CACHE = "There is nothing available to cache. Please remove the invalid cache point and try again.";
 
 // Alphanumerics, single spaces, hyphens, parentheses and square brackets (the DocumentBlock.name documentation;
 // the real service rejects tabs, accents, apostrophes, `#`, `&`, commas and double spaces).
@@ -18,7 +25,10 @@ const DOCUMENT_NAME_MESSAGE =
 
 /** Throws a ValidationException for the first rule the conversation breaks. */
 export function validateConversation(conv: Conversation): void {
+  validateGuardrailPair(conv.guardrailConfig);
+  checkResponseFieldPaths(conv.additionalModelResponseFieldPaths);
   validateTools(conv.toolConfig);
+  validateSystemCachePoints(conv);
   const messages = conv.messages;
   if (!messages || messages.length === 0) {
     throw validationError("The messages field is empty. Add at least one message to the messages field and try again.");
@@ -81,9 +91,9 @@ function validateMessage(message: Message, i: number, previous: Message | undefi
   });
   if (hasDocument && !hasText) throw validationError("A text block must be included when using documents.");
   validateToolResultsAnswer(message, previous, at, answeredIds, resultCount);
-  if (message.role === "assistant" && message.content.every((b) => "cachePoint" in b)) {
-    throw validationError("There is nothing available to cache. Please remove the invalid cache point and try again.");
-  }
+  // Recorded for an assistant message (amazon-bedrock-cache-point-only-assistant-error.json); a message of
+  // any role holding only cache points marks nothing of its own.
+  if (message.content.every((b) => "cachePoint" in b)) throw validationError(NOTHING_TO_CACHE);
 }
 
 /**
@@ -117,6 +127,29 @@ function validateToolResult(result: ToolResultBlock, blockAt: string): void {
       );
     }
   });
+}
+
+/**
+ * The identifier and the version of a guardrail go together, in Converse as in InvokeModel (public report
+ * strands-agents/harness-sdk#4223: "guardrail_id and guardrail_version are required together by Bedrock's
+ * Converse API"). Both were required members of GuardrailConfiguration before the model relaxed them, so
+ * the front end words it as its required-member check.
+ */
+function validateGuardrailPair(config: GuardrailConfiguration | undefined): void {
+  if (!config) return;
+  const missing = config.guardrailIdentifier === undefined ? "guardrailIdentifier" : config.guardrailVersion === undefined ? "guardrailVersion" : undefined;
+  if (missing) {
+    throw validationError(`1 validation error detected: Value null at 'guardrailConfig.${missing}' failed to satisfy constraint: Member must not be null`);
+  }
+}
+
+/** A system cache point needs something cacheable before it: tools (which come first), or system content. */
+function validateSystemCachePoints(conv: Conversation): void {
+  let cacheable = conv.toolConfig?.tools.some((t) => !("cachePoint" in t)) ?? false;
+  for (const block of conv.system ?? []) {
+    if (!("cachePoint" in block)) cacheable = true;
+    else if (!cacheable) throw validationError(NOTHING_TO_CACHE);
+  }
 }
 
 function validateTools(toolConfig: ToolConfiguration | undefined): void {

@@ -20,6 +20,8 @@ const assistant = (...content: object[]) => ({ role: "assistant", content }) as 
 const tools = { tools: [{ toolSpec: { name: "f", inputSchema: { json: { type: "object" } } } }] };
 const hi = [user(text("hi"))];
 const constraint = (path: string, rule: string) => `1 validation error detected: Value at '${path}' failed to satisfy constraint: ${rule}`;
+// A scalar outside the conversation is quoted (issue 19 item 1; test/fidelity/validation-wording.test.ts cites the reports).
+const quoted = (value: string, path: string, rule: string) => `1 validation error detected: Value '${value}' at '${path}' failed to satisfy constraint: ${rule}`;
 
 // [case, request, exact message]
 const RECORDED: [string, Req, string][] = [
@@ -41,7 +43,7 @@ const RECORDED: [string, Req, string][] = [
 
 const MODEL_CONSTRAINTS: [string, Req, string][] = [
   ["an empty stop sequence", { messages: hi, inferenceConfig: { stopSequences: ["ok", ""] } },
-    constraint("inferenceConfig.stopSequences.2.member", "Member must have length greater than or equal to 1")],
+    quoted("", "inferenceConfig.stopSequences.2.member", "Member must have length greater than or equal to 1")],
   ["maxTokens that is not an integer", { messages: hi, inferenceConfig: { maxTokens: 1.5 } },
     constraint("inferenceConfig.maxTokens", "Member must be an integer")],
   ["a role outside the enum", { messages: [{ role: "bot", content: [text("x")] } as never] },
@@ -57,12 +59,12 @@ const MODEL_CONSTRAINTS: [string, Req, string][] = [
   ["more than 10 additionalModelResponseFieldPaths", { messages: hi, additionalModelResponseFieldPaths: Array(11).fill("/stop_sequence") },
     constraint("additionalModelResponseFieldPaths", "Member must have length less than or equal to 10")],
   ["a guardrail identifier breaking its pattern", { messages: hi, guardrailConfig: { guardrailIdentifier: "Not An Id", guardrailVersion: "1" } },
-    constraint("guardrailConfig.guardrailIdentifier",
+    quoted("Not An Id", "guardrailConfig.guardrailIdentifier",
       "Member must satisfy regular expression pattern: (|([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))")],
   ["a performanceConfig latency outside the enum", { messages: hi, performanceConfig: { latency: "fast" as never } },
-    constraint("performanceConfig.latency", "Member must satisfy enum value set: [standard, optimized]")],
+    quoted("fast", "performanceConfig.latency", "Member must satisfy enum value set: [standard, optimized]")],
   ["a serviceTier outside the enum", { messages: hi, serviceTier: { type: "gold" as never } },
-    constraint("serviceTier.type", "Member must satisfy enum value set: [priority, default, flex, reserved]")],
+    quoted("gold", "serviceTier.type", "Member must satisfy enum value set: [priority, default, flex, reserved]")],
   ["an image S3 URI breaking its pattern", {
     messages: [user(text("see"), { image: { format: "png", source: { s3Location: { uri: "https://example.com/a.png" } } } })] },
     constraint("messages.1.member.content.2.member.image.source.s3Location.uri",
@@ -115,10 +117,10 @@ describe("the service model's other constraints", () => {
     test(name, () => assert.rejects(client.send(new ConverseCommand({ modelId: "basalt.echo", ...req })), expectValidation(expected)));
   }
 
-  test("a model id longer than the model allows is an invalid identifier", () =>
+  test("a model id longer than the model allows breaks the modelId length constraint (issue 19 item 2)", () =>
     assert.rejects(
       client.send(new ConverseCommand({ modelId: "a".repeat(2049), messages: hi })),
-      expectValidation("The provided model identifier is invalid."),
+      expectValidation(quoted("a".repeat(2049), "modelId", "Member must have length less than or equal to 2048")),
     ));
 
   test("valid values of the same members are accepted", async () => {

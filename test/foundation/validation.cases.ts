@@ -85,7 +85,7 @@ const CASES: [string, Req, string | RegExp][] = [
     toolConfig: { tools: [tools("f").tools[0], { toolSpec: { name: "g", inputSchema: { json: { type: "array" } } } }] } },
     "The value at toolConfig.tools.1.toolSpec.inputSchema.json.type must be one of the following: object."],
   ["temperature above 1", { messages: [user(text("x"))], inferenceConfig: { temperature: 1.5 } },
-    "1 validation error detected: Value at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1"],
+    "1 validation error detected: Value '1.5' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1"],
   ["temperature below 0", { messages: [user(text("x"))], inferenceConfig: { temperature: -0.1 } },
     /inferenceConfig\.temperature' failed to satisfy constraint: Member must have value greater than or equal to 0/],
   ["topP above 1", { messages: [user(text("x"))], inferenceConfig: { topP: 2 } },
@@ -93,7 +93,7 @@ const CASES: [string, Req, string | RegExp][] = [
   ["maxTokens below 1", { messages: [user(text("x"))], inferenceConfig: { maxTokens: 0 } },
     /inferenceConfig\.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1/],
   ["tool name breaking its pattern", { messages: [user(text("x"))], toolConfig: tools("bad name") },
-    /Value at 'toolConfig\.tools\.1\.member\.toolSpec\.name' failed to satisfy constraint: Member must satisfy regular expression pattern: \[a-zA-Z0-9_-\]\+/],
+    /Value 'bad name' at 'toolConfig\.tools\.1\.member\.toolSpec\.name' failed to satisfy constraint: Member must satisfy regular expression pattern: \[a-zA-Z0-9_-\]\+/],
   ["toolUse name breaking its pattern (the recorded message)", {
     messages: [user(text("x")), assistant({ toolUse: { toolUseId: "t1", name: "bad name", input: {} } }), user(text("y"))],
     toolConfig: tools("f") }, toolRecording.message],
@@ -101,7 +101,7 @@ const CASES: [string, Req, string | RegExp][] = [
   ["toolChoice naming an undefined tool", { messages: [user(text("x"))], toolConfig: { ...tools("f"), toolChoice: { tool: { name: "g" } } } },
     /The tool g in toolConfig\.toolChoice isn't defined in toolConfig\.tools/],
   ["two errors are reported together", { messages: [user(text("x"))], inferenceConfig: { temperature: 3, topP: 3 } },
-    /^2 validation errors detected: Value at 'inferenceConfig\.temperature'.*; Value at 'inferenceConfig\.topP'/],
+    /^2 validation errors detected: Value '3\.0' at 'inferenceConfig\.temperature'.*; Value '3\.0' at 'inferenceConfig\.topP'/],
 ];
 
 let basalt: InProcessBasalt;
@@ -143,7 +143,7 @@ function underInputConverse(expected: string | RegExp): string | RegExp {
   const dot = typeof expected === "string" ? "." : "\\.";
   const moved = text.includes("must set one of the following keys")
     ? text.replace("object at messages", `object at input${dot}converse${dot}messages`)
-    : text.replace("Value at '", `Value at 'input${dot}converse${dot}`);
+    : text.replace(" at '", ` at 'input${dot}converse${dot}`);
   return typeof expected === "string" ? moved : new RegExp(moved);
 }
 

@@ -19,6 +19,8 @@ before(async () => (basalt = await startInProcess()));
 after(async () => void (await basalt.stop()));
 
 const body = (text: string) => JSON.stringify({ messages: [{ role: "user", content: [{ text }] }] });
+/** JSON operations take application/json only (a browser's text/plain "simple request" is refused: docs/hardening.md). */
+const json = { "content-type": "application/json" };
 
 /** Splits a byte buffer into frames by their length prefix and decodes each with the official codec. */
 function decodeAll(buf: Buffer) {
@@ -32,7 +34,7 @@ function decodeAll(buf: Buffer) {
 }
 
 test("ConverseStream over HTTP/1.1: 200, event-stream content type, valid frames in Bedrock's order", async () => {
-  const res = await fetch(`${basalt.url}/model/basalt.echo/converse-stream`, { method: "POST", body: body("hello wide world") });
+  const res = await fetch(`${basalt.url}/model/basalt.echo/converse-stream`, { method: "POST", headers: json, body: body("hello wide world") });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("content-type"), "application/vnd.amazon.eventstream");
   const frames = decodeAll(Buffer.from(await res.arrayBuffer()));
@@ -51,7 +53,7 @@ test("ConverseStream over HTTP/1.1: 200, event-stream content type, valid frames
 
 test("a mid-stream failure is an exception frame with :exception-type, decoded by the official codec", async () => {
   const res = await fetch(`${basalt.url}/model/basalt.echo/converse-stream`, {
-    method: "POST", body: body("/error-after 3 ServiceUnavailableException gone"),
+    method: "POST", headers: json, body: body("/error-after 3 ServiceUnavailableException gone"),
   });
   assert.equal(res.status, 200);
   const frames = decodeAll(Buffer.from(await res.arrayBuffer()));
@@ -112,10 +114,10 @@ for (const [label, make] of [["HTTP/2", h2Client], ["HTTP/1.1", h1Client]] as co
 }
 
 test("signed and unsigned requests, and Bearer API keys, are all accepted", async () => {
-  const unsigned = await fetch(`${basalt.url}/model/basalt.echo/converse`, { method: "POST", body: body("plain") });
+  const unsigned = await fetch(`${basalt.url}/model/basalt.echo/converse`, { method: "POST", headers: json, body: body("plain") });
   assert.equal(unsigned.status, 200);
   const bearer = await fetch(`${basalt.url}/model/basalt.echo/converse`, {
-    method: "POST", body: body("keyed"), headers: { authorization: "Bearer ABSKexample" },
+    method: "POST", body: body("keyed"), headers: { ...json, authorization: "Bearer ABSKexample" },
   });
   assert.equal(bearer.status, 200);
 });
@@ -182,7 +184,7 @@ async function writeInPieces(pieces: (string | Buffer)[], waitMs: number): Promi
 
 test("connection sniffing: an HTTP/1.1 request that starts like the h2 preface ('P…') is still HTTP/1.1", async () => {
   const json = body("split start");
-  const request = `POST /model/basalt.echo/converse HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+  const request = `POST /model/basalt.echo/converse HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
   const reply = (await writeInPieces([request.slice(0, 1), request.slice(1)], 60)).toString();
   assert.match(reply, /^HTTP\/1\.1 200 OK\r\n/);
   assert.match(reply, /"text":"split start"/);

@@ -106,10 +106,10 @@ test("guardrail and trace headers: accepted when valid, checked against the serv
 
   const badId = await rejection(invoke(stack.client, "basalt.echo", { inputText: "x" }, { guardrailIdentifier: "Not Valid!", guardrailVersion: "1" }));
   assert.equal(badId.name, "ValidationException");
-  assert.match(badId.message, /^1 validation error detected: Value at 'guardrailIdentifier' failed to satisfy constraint: Member must satisfy regular expression pattern/);
+  assert.match(badId.message, /^1 validation error detected: Value 'Not Valid!' at 'guardrailIdentifier' failed to satisfy constraint: Member must satisfy regular expression pattern/);
 
   const badVersion = await rejection(invoke(stack.client, "basalt.echo", { inputText: "x" }, { guardrailIdentifier: "abc", guardrailVersion: "v1" }));
-  assert.match(badVersion.message, /Value at 'guardrailVersion' failed to satisfy constraint/);
+  assert.match(badVersion.message, /Value 'v1' at 'guardrailVersion' failed to satisfy constraint/);
 
   const noVersion = await rejection(invoke(stack.client, "basalt.echo", { inputText: "x" }, { guardrailIdentifier: "abc" }));
   assert.equal(noVersion.name, "ValidationException");

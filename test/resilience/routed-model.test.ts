@@ -9,7 +9,7 @@ import { outputAsStream } from "../../src/core/output-as-stream.js";
 import { wrapModel } from "../../src/core/model-middleware.js";
 import { attemptTimeout } from "../../src/gateway/policies/resilience/attempt-timeout.js";
 import { buildRoutedModel } from "../../src/gateway/policies/resilience/build-routed-model.js";
-import type { RoutingConfig } from "../../src/gateway/policies/resilience/routing-config.js";
+import type { RoutingConfig } from "../../src/config/routing-config.js";
 import { callContext, drain, say } from "../doubles/in-process.js";
 
 /** What a stand-in target does on one call. */

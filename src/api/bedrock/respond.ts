@@ -12,6 +12,19 @@ const ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/
 
 const NO_HEADERS: Headers = Object.freeze({});
 
+// The real front end's body for a path no operation matches, byte for byte as recorded
+// (recordings/bedrock/issue-17523-unknown-operation.chunks.txt): no `message` member. SDKs still name the
+// error, from x-amzn-errortype (the JS SDK then uses the name as the message; boto3 leaves it empty).
+const UNKNOWN_OPERATION_BODY = '{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"},"Version":"1.0"}';
+const unknownRoutes = new WeakSet<BedrockError>();
+
+/** The error for a path no operation matches: answered with the recorded body; `message` is for logs only. */
+export function unknownRouteError(message: string): BedrockError {
+  const err = new BedrockError("UnknownOperationException", message);
+  unknownRoutes.add(err);
+  return err;
+}
+
 /** What the gateway policies tell the client about a call: `x-basalt-cache: hit|miss` when the response cache saw it. */
 export function policyHeaders(record: CallRecord): Headers {
   return record.cache === undefined ? NO_HEADERS : { "x-basalt-cache": record.cache };
@@ -48,7 +61,7 @@ export function sendError(res: Response, error: unknown, requestId: string, reco
     res.destroy?.();
     return;
   }
-  const body = JSON.stringify({ message: err.message, ...err.fields });
+  const body = unknownRoutes.has(err) ? UNKNOWN_OPERATION_BODY : JSON.stringify({ message: err.message, ...err.fields });
   sendJson(res, err.status, body, {
     "x-amzn-requestid": requestId,
     "x-amzn-errortype": err.errorName + ERROR_TYPE_SUFFIX,

@@ -20,18 +20,20 @@ export interface RuntimeRoute {
   readonly path: string;
   /** HTTP status of a successful answer. */
   readonly status: number;
+  /** The input shape (its URI-bound members are checked against their own shapes, e.g. `modelId`). */
+  readonly input?: string;
 }
 
 export const ROUTES: readonly RuntimeRoute[] = [
-  { operation: "ApplyGuardrail", method: "POST", path: "/guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply", status: 200 },
-  { operation: "Converse", method: "POST", path: "/model/{modelId}/converse", status: 200 },
-  { operation: "ConverseStream", method: "POST", path: "/model/{modelId}/converse-stream", status: 200 },
-  { operation: "CountTokens", method: "POST", path: "/model/{modelId}/count-tokens", status: 200 },
-  { operation: "GetAsyncInvoke", method: "GET", path: "/async-invoke/{invocationArn}", status: 200 },
-  { operation: "InvokeGuardrailChecks", method: "POST", path: "/guardrail-checks/invoke", status: 200 },
-  { operation: "InvokeModel", method: "POST", path: "/model/{modelId}/invoke", status: 200 },
-  { operation: "InvokeModelWithBidirectionalStream", method: "POST", path: "/model/{modelId}/invoke-with-bidirectional-stream", status: 200 },
-  { operation: "InvokeModelWithResponseStream", method: "POST", path: "/model/{modelId}/invoke-with-response-stream", status: 200 },
-  { operation: "ListAsyncInvokes", method: "GET", path: "/async-invoke", status: 200 },
-  { operation: "StartAsyncInvoke", method: "POST", path: "/async-invoke", status: 200 },
+  { operation: "ApplyGuardrail", method: "POST", path: "/guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply", status: 200, input: "ApplyGuardrailRequest" },
+  { operation: "Converse", method: "POST", path: "/model/{modelId}/converse", status: 200, input: "ConverseRequest" },
+  { operation: "ConverseStream", method: "POST", path: "/model/{modelId}/converse-stream", status: 200, input: "ConverseStreamRequest" },
+  { operation: "CountTokens", method: "POST", path: "/model/{modelId}/count-tokens", status: 200, input: "CountTokensRequest" },
+  { operation: "GetAsyncInvoke", method: "GET", path: "/async-invoke/{invocationArn}", status: 200, input: "GetAsyncInvokeRequest" },
+  { operation: "InvokeGuardrailChecks", method: "POST", path: "/guardrail-checks/invoke", status: 200, input: "InvokeGuardrailChecksRequest" },
+  { operation: "InvokeModel", method: "POST", path: "/model/{modelId}/invoke", status: 200, input: "InvokeModelRequest" },
+  { operation: "InvokeModelWithBidirectionalStream", method: "POST", path: "/model/{modelId}/invoke-with-bidirectional-stream", status: 200, input: "InvokeModelWithBidirectionalStreamRequest" },
+  { operation: "InvokeModelWithResponseStream", method: "POST", path: "/model/{modelId}/invoke-with-response-stream", status: 200, input: "InvokeModelWithResponseStreamRequest" },
+  { operation: "ListAsyncInvokes", method: "GET", path: "/async-invoke", status: 200, input: "ListAsyncInvokesRequest" },
+  { operation: "StartAsyncInvoke", method: "POST", path: "/async-invoke", status: 200, input: "StartAsyncInvokeRequest" },
 ];

@@ -3,10 +3,11 @@
 // not know (404 UnknownOperationException). For a model-bound operation the door reads the body, resolves
 // the model, lets the operation check the request, then either relays it (a pass-through model: the one
 // place the relay branch lives) or lets the operation serve it.
-import { BedrockError, validationError } from "../../core/errors.js";
+import { validationError } from "../../core/errors.js";
 import type { ModelCatalog } from "../../core/model-info.js";
 import type { IncomingCall } from "../../server/call-context.js";
 import type { FrontDoor } from "../../server/dispatch.js";
+import { checkModelLabel } from "./check-model-label.js";
 import { RouteTable } from "../../server/route-table.js";
 import { isRequestOperation, type ModelOperation, type RuntimeOperation } from "./operation.js";
 import { converse } from "./operations/converse.js";
@@ -15,7 +16,7 @@ import { countTokens } from "./operations/count-tokens.js";
 import { invokeModel } from "./operations/invoke-model.js";
 import { invokeModelStream } from "./operations/invoke-model-stream.js";
 import { relayOperation } from "./relay-response.js";
-import { sendError, sendRefusal } from "./respond.js";
+import { sendError, sendRefusal, unknownRouteError } from "./respond.js";
 import { ROUTES, type RuntimeOperationName, type RuntimeRoute } from "./routes.generated.js";
 
 /** The operations Basalt serves today; the others answer 404 until a handler is plugged in by name. */
@@ -58,16 +59,19 @@ export function createRuntimeDoor(opts: RuntimeDoorOptions): RuntimeDoor {
       if (!NATIVE_BODY.has(route.operation)) checkJsonContentType(call);
       if (isRequestOperation(handler)) return await handler(call, match.labels);
       if (!modelBound) throw new Error(`${route.operation} has no {modelId} label for a model operation`);
-      await serveModelOperation(call, handler, match.labels.modelId, relayAction);
+      await serveModelOperation(call, handler, match.labels.modelId, relayAction, route.input);
     } catch (err) {
       sendError(res, err, call.requestId, call.record);
     }
   }
 
-  async function serveModelOperation(call: IncomingCall, operation: ModelOperation, modelId: string, relayAction: string): Promise<void> {
+  async function serveModelOperation(
+    call: IncomingCall, operation: ModelOperation, modelId: string, relayAction: string, inputShape: string | undefined,
+  ): Promise<void> {
     const record = call.record;
     record.requestedModelId = modelId;
     const body = await call.readBody();
+    checkModelLabel(inputShape, modelId);
     const served = opts.catalog.resolve(modelId);
     if (!served) throw validationError("The provided model identifier is invalid.");
     record.modelId = served.info.id;
@@ -106,5 +110,5 @@ function checkJsonContentType(call: IncomingCall): void {
 /** Bedrock's answer to a route it does not serve; the body is drained first so the client can read it. */
 export async function unknownOperation(call: IncomingCall): Promise<never> {
   await call.readBody().catch(() => undefined);
-  throw new BedrockError("UnknownOperationException", `No operation matches ${call.req.method} ${call.path}.`);
+  throw unknownRouteError(`No operation matches ${call.req.method} ${call.path}.`);
 }

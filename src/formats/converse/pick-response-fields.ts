@@ -8,14 +8,23 @@ import type { JsonValue } from "../../core/shapes.generated.js";
 /** Pointers split into unescaped tokens; parse once per request, before calling the upstream. */
 export type ParsedPointers = readonly (readonly string[])[];
 
-export function parseResponseFieldPaths(paths: readonly string[] | undefined): ParsedPointers | undefined {
-  if (!paths || paths.length === 0) return undefined;
-  return paths.map((path) => {
-    if (!path.startsWith("/")) {
+// RFC 6901: empty, or `/`-separated tokens in which `~` only starts the escapes `~0` and `~1`. The model's
+// documentation: Converse "reject[s] an empty JSON Pointer or incorrectly structured JSON Pointer with a 400".
+const POINTER = /^(\/([^~/]|~[01])*)+$/;
+
+/** Throws the ValidationException for the first path that is not a well-formed, non-empty JSON pointer. */
+export function checkResponseFieldPaths(paths: readonly string[] | undefined): void {
+  for (const path of paths ?? []) {
+    if (!POINTER.test(path)) {
       throw validationError(`The additionalModelResponseFieldPaths value ${path} is not a valid JSON pointer. Use a JSON pointer such as /stop_sequence and try again.`);
     }
-    return path.slice(1).split("/").map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
-  });
+  }
+}
+
+export function parseResponseFieldPaths(paths: readonly string[] | undefined): ParsedPointers | undefined {
+  if (!paths || paths.length === 0) return undefined;
+  checkResponseFieldPaths(paths);
+  return paths.map((path) => path.slice(1).split("/").map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~")));
 }
 
 /** The fields the pointers select from `response`, rebuilt as nested objects; undefined when none matched. */

@@ -9,7 +9,7 @@ import type { RequestOperation } from "../operation.js";
 import { parseJsonBody } from "../parse-json-body.js";
 import { sendJson } from "../respond.js";
 import { validateShape } from "../../../service-model/validate-input.js";
-import { formatIssues, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
+import { issuesError, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
 
 // The path labels, checked against their shapes (the body validator skips members bound to the URI).
 const checkIdentifier = validatorFor("GuardrailIdentifier");
@@ -22,8 +22,8 @@ export function applyGuardrail(service: GuardrailService): RequestOperation {
     const issues: Issue[] = [];
     checkIdentifier(labels.guardrailIdentifier, "guardrailIdentifier", issues);
     checkVersion(labels.guardrailVersion, "guardrailVersion", issues);
-    const labelProblem = formatIssues(issues);
-    if (labelProblem) throw new BedrockError("ValidationException", labelProblem);
+    const labelProblem = issuesError(issues);
+    if (labelProblem) throw labelProblem;
     validateShape("ApplyGuardrailRequest", request);
     const { guardrailIdentifier, guardrailVersion, source, content, outputScope } = request as ApplyGuardrailRequest;
     if (!guardrailIdentifier || !guardrailVersion) throw new BedrockError("ValidationException", "A guardrail identifier and version are required.");

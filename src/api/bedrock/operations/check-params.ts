@@ -2,7 +2,7 @@
 // them against their member shapes in the service model, with the same wording
 // ("Value at 'maxResults' failed to satisfy constraint: …").
 import { validationError } from "../../../core/errors.js";
-import { formatIssues, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
+import { issuesError, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
 
 /** member name → [shape name, value]; undefined values are absent parameters and pass. */
 export function checkLabels(params: Record<string, [shape: string, value: unknown]>): void {
@@ -10,8 +10,8 @@ export function checkLabels(params: Record<string, [shape: string, value: unknow
   for (const [member, [shapeName, value]] of Object.entries(params)) {
     if (value !== undefined) validatorFor(shapeName)(value, member, issues);
   }
-  const message = formatIssues(issues);
-  if (message) throw validationError(message);
+  const error = issuesError(issues);
+  if (error) throw error;
 }
 
 export function queryOf(url: string | undefined): URLSearchParams {

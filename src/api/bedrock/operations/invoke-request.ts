@@ -10,7 +10,7 @@ import { parseNative, translateNative } from "../../../families/read-native-body
 import type { Headers, Request } from "../../../server/http-types.js";
 import type { OperationCall } from "../operation.js";
 import { shape } from "../../../service-model/service-model.js";
-import { formatIssues, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
+import { issuesError, validatorFor, type Issue } from "../../../service-model/validate-shape.js";
 
 type InvokeShape = "InvokeModelRequest" | "InvokeModelWithResponseStreamRequest";
 
@@ -56,8 +56,8 @@ export function checkInvokeHeaders(req: Request, shapeName: InvokeShape): Header
     values[member] = v;
     if (member !== "contentType" && member !== "accept") check(v, member, issues);
   }
-  const message = formatIssues(issues);
-  if (message) throw validationError(message);
+  const error = issuesError(issues);
+  if (error) throw error;
 
   if (values.contentType !== undefined && !BODY_TYPES.has(mediaType(values.contentType))) {
     throw validationError(`The provided content type ${values.contentType} isn't supported. Use application/json and try again.`);

@@ -6,6 +6,8 @@
 // Streams: `sync` (the default) holds the answer until it is assessed; `async` passes it through and
 // intervenes at the end (messageStop says guardrail_intervened; masking is not applied, as on Bedrock).
 // A model relayed byte for byte to a Bedrock upstream keeps its relay: the upstream applies guardrails itself.
+// A model configured with a default `guardrailConfig` has it applied to every call that brings none, whichever
+// front door the call came through.
 import { validationError } from "../../../core/errors.js";
 import type { ModelMiddleware } from "../../../core/model-middleware.js";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../../core/model.js";
@@ -20,8 +22,8 @@ import { blockedInputOutput, guardrailTrace, traceOn } from "./guardrail-trace.j
 
 export const UNKNOWN_GUARDRAIL = "The guardrail identifier or version provided in the request does not exist.";
 
-export function guardrailsPolicy(service: GuardrailService): ModelMiddleware {
-  const guardrails = (inner: Model): Model => new GuardedModel(inner, service);
+export function guardrailsPolicy(service: GuardrailService, defaults?: GuardrailStreamConfiguration): ModelMiddleware {
+  const guardrails = (inner: Model): Model => new GuardedModel(inner, service, defaults);
   return Object.assign(guardrails, { handlesRelay: true as const });
 }
 
@@ -40,7 +42,16 @@ interface Blocked { readonly kind: "blocked"; readonly output: ConverseOutput }
 const INTERVENED = "GUARDRAIL_INTERVENED";
 
 class GuardedModel implements Model {
-  constructor(private readonly inner: Model, private readonly service: GuardrailService) {}
+  constructor(
+    private readonly inner: Model,
+    private readonly service: GuardrailService,
+    private readonly defaults: GuardrailStreamConfiguration | undefined,
+  ) {}
+
+  /** The call's own guardrailConfig wins; otherwise the model's configured default, if any. */
+  private withDefault(input: ConverseInput): ConverseInput {
+    return input.guardrailConfig || !this.defaults ? input : { ...input, guardrailConfig: this.defaults };
+  }
 
   get id(): string {
     return this.inner.id;
@@ -55,7 +66,8 @@ class GuardedModel implements Model {
     return this.inner.countTokens(input, ctx);
   }
 
-  async converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
+  async converse(request: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
+    const input = this.withDefault(request);
     if (!input.guardrailConfig) return this.inner.converse(input, ctx);
     const screened = await this.screenInput(input, ctx);
     if (screened.kind === "blocked") return screened.output;
@@ -79,7 +91,8 @@ class GuardedModel implements Model {
     return answer;
   }
 
-  async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
+  async *converseStream(request: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
+    const input = this.withDefault(request);
     if (!input.guardrailConfig) {
       yield* this.inner.converseStream(input, ctx);
       return;

@@ -2,7 +2,7 @@
 // between 0 and min(maxDelayMs, baseDelayMs · 2^(retry-1)), so many clients retrying at once spread out),
 // unless the upstream said how long (Retry-After): then exactly that — or, when it asks for longer than
 // maxDelayMs, no retry of this target at all.
-import type { RetryConfig } from "./routing-config.js";
+import type { RetryConfig } from "../../../config/routing-config.js";
 
 /** The wait before the `retry`-th retry (1 = the second try). */
 export function jitteredDelay(retry: RetryConfig, retryNumber: number, random: () => number = Math.random): number {

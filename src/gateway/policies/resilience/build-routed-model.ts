@@ -5,7 +5,7 @@ import type { Model } from "../../../core/model.js";
 import { log } from "../../../log.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import { RoutedModel, type RoutedTarget } from "./routed-model.js";
-import type { RoutingConfig, TargetConfig } from "./routing-config.js";
+import type { RoutingConfig, TargetConfig } from "../../../config/routing-config.js";
 
 /** What one target is to the rest of Basalt: the served model's info with the target's provider and model. */
 export function targetInfo(served: ModelInfo, target: TargetConfig): ModelInfo {

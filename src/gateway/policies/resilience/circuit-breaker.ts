@@ -2,7 +2,7 @@
 // Open: the target is skipped (never called) for `cooldownMs`. Then the next call is the one probe (others
 // still skip the target while it runs): its success closes the breaker, its failure opens it for another
 // cool-down. State is per Basalt process, so checking it costs no round trip on the call path.
-import type { BreakerConfig } from "./routing-config.js";
+import type { BreakerConfig } from "../../../config/routing-config.js";
 
 export type BreakerState = "closed" | "open" | "half-open";
 

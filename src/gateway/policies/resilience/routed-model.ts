@@ -13,7 +13,7 @@ import type { CallContext, ConverseInput, ConverseOutput, Model, StreamEvent } f
 import type { CountTokensInput } from "../../../core/shapes.generated.js";
 import { retryDelay, waitUnlessAborted } from "./backoff.js";
 import type { CircuitBreaker, Pass } from "./circuit-breaker.js";
-import type { RetryConfig, Strategy } from "./routing-config.js";
+import type { RetryConfig, Strategy } from "../../../config/routing-config.js";
 import { TargetOrder } from "./target-order.js";
 import { isTransient, retryAfterMsOf } from "./transient-failure.js";
 

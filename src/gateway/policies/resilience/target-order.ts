@@ -2,7 +2,7 @@
 // target is picked by smooth weighted round-robin (nginx's) among the targets whose breakers would let a call
 // through — weights 3:1 give A A B A, A A B A …, exactly 3 in 4 with no randomness to flake — and the others
 // follow as fallbacks, heaviest first.
-import type { Strategy } from "./routing-config.js";
+import type { Strategy } from "../../../config/routing-config.js";
 
 export interface Orderable {
   readonly weight: number;

@@ -1,0 +1,152 @@
+// InvokeModelWithBidirectionalStream — POST /model/{modelId}/invoke-with-bidirectional-stream (DIGEST §8).
+// Over HTTP/2 the request and the response are both event streams flowing at once: the 200 and its headers
+// go out as soon as the request is accepted (current JS SDKs send events without waiting for them), input
+// chunks are read as they arrive and handed to the model's event protocol (Nova Sonic: nova-sonic/), and
+// output events are written as the protocol produces them. Refusals before the 200 are ordinary HTTP errors;
+// after it, an exception event ends the stream (a bad input event, a model error, a session limit, the
+// server stopping). The client half-closing, or sending sessionEnd, ends it cleanly once its turns are
+// answered.
+import { randomUUID } from "node:crypto";
+import { checkModelAccess } from "../../../auth/check-model-access.js";
+import { BedrockError, validationError } from "../../../core/errors.js";
+import type { ModelCatalog, ModelInfo } from "../../../core/model-info.js";
+import type { Model } from "../../../core/model.js";
+import { isHttp2, resetAfterAnswer } from "../../../server/release-request.js";
+import { ABORTED, AbortableIterator } from "../../../server/pump-response.js";
+import type { IncomingCall } from "../../../server/call-context.js";
+import type { RequestOperation } from "../operation.js";
+import { openEventStreams, SHUTTING_DOWN } from "../write-event-stream.js";
+import { OutputChannel } from "./output-channel.js";
+import { readInputChunks } from "./read-input-chunks.js";
+import { requestBytes } from "./request-bytes.js";
+import { DEFAULT_SESSION_LIMITS, watchSessionLimits, type SessionLimits } from "./session-limits.js";
+import { parseInputEvent } from "./nova-sonic/input-events.js";
+import { NovaSonicSession } from "./nova-sonic/nova-sonic-session.js";
+
+export interface BidirectionalStreamOptions {
+  readonly catalog: ModelCatalog;
+  /** Whether a served model's backend echoes audio (basalt.echo): every other backend is text only. */
+  readonly echoesAudio: (info: ModelInfo) => boolean;
+  readonly limits?: Partial<SessionLimits>;
+}
+
+const EVENT_STREAM = "application/vnd.amazon.eventstream";
+
+const needsHttp2 = () => validationError(
+  "InvokeModelWithBidirectionalStream requires HTTP/2. Send the request over HTTP/2 (the AWS SDKs' HTTP/2 handler) and try again.",
+);
+
+export function invokeModelWithBidirectionalStream(opts: BidirectionalStreamOptions): RequestOperation {
+  const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...opts.limits };
+
+  return async (call, labels) => {
+    const modelId = labels.modelId;
+    const record = call.record;
+    record.requestedModelId = modelId;
+    if (!isHttp2(call.res)) {
+      // Drained first, so a client that writes its whole body before reading sees the answer.
+      await call.readBody().catch(() => undefined);
+      throw needsHttp2();
+    }
+    const served = opts.catalog.resolve(modelId);
+    if (!served) throw validationError("The provided model identifier is invalid.");
+    record.modelId = served.info.id;
+    record.provider = served.info.provider;
+    record.upstreamModel = served.info.model ?? served.info.id;
+    checkContentType(call);
+    // The model policy checks each turn too; refusing here answers before the stream opens.
+    checkModelAccess(call.caller, { servedModelId: served.info.id, requestedModelId: modelId, operation: record.operation });
+    // Auth on and SigV4: the body must be signed event by event, or nothing would cover it.
+    if (call.caller.via === "sigv4" && !call.eventSignatures) {
+      throw new BedrockError("InvalidSignatureException", "InvokeModelWithBidirectionalStream must be signed with x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-EVENTS.");
+    }
+    await runSession(call, served.model, modelId, opts.echoesAudio(served.info), limits);
+  };
+}
+
+function checkContentType(call: IncomingCall): void {
+  const type = call.req.headers["content-type"];
+  if (type === undefined) return;
+  const media = type.split(";")[0].trim().toLowerCase();
+  if (media !== EVENT_STREAM) throw validationError(`The content type ${media} isn't supported. Send the body as ${EVENT_STREAM}.`);
+}
+
+async function runSession(
+  call: IncomingCall, model: Model,
+  modelId: string, echoAudio: boolean, limits: SessionLimits,
+): Promise<void> {
+  const { res, record } = call;
+  // Ends the session early: the reason is what the exception event says.
+  const teardown = new AbortController();
+  const endWith = (error: unknown) => {
+    if (!teardown.signal.aborted) teardown.abort(error);
+  };
+  const onShutdown = () => endWith(SHUTTING_DOWN);
+  if (call.shutdown.aborted) throw SHUTTING_DOWN;
+
+  res.writeHead(200, { "content-type": EVENT_STREAM, "x-amzn-requestid": call.requestId });
+  res.flushHeaders();
+  openEventStreams.count++;
+  record.status = 200;
+  const out = new OutputChannel(res, call.requestId, record);
+  const watch = watchSessionLimits(limits, endWith);
+  call.shutdown.addEventListener("abort", onShutdown, { once: true });
+  const ctx = call.contextFor(modelId);
+  const session = new NovaSonicSession({
+    sessionId: randomUUID(),
+    modelId,
+    model,
+    ctx: { ...ctx, signal: AbortSignal.any([ctx.signal, teardown.signal]) },
+    echoAudio,
+    emit: (event) => {
+      watch.touch();
+      if (record.timeToFirstTokenMs === undefined) record.timeToFirstTokenMs = Date.now() - record.startedAtMs;
+      return out.send(event);
+    },
+    fail: endWith,
+    onUsage: (total) => {
+      record.inputTokens = total.inputText + total.inputSpeech;
+      record.outputTokens = total.outputText + total.outputSpeech;
+    },
+  });
+
+  const chunks = new AbortableIterator(
+    readInputChunks(requestBytes(call.req), call.eventSignatures)[Symbol.asyncIterator](),
+    AbortSignal.any([teardown.signal, call.signal]),
+  );
+  try {
+    for (;;) {
+      const next = await chunks.next();
+      if (next === ABORTED) {
+        // The client left: what it had asked for is abandoned, its upstream calls released.
+        if (call.signal.aborted) endWith(new BedrockError("ModelStreamErrorException", "The client closed the stream."));
+        break;
+      }
+      if (next.done) break;
+      watch.touch();
+      await session.handle(parseInputEvent(next.value));
+      if (session.ended) break;
+    }
+    // Input is over (half-close or sessionEnd): the turns already sent are still answered.
+    if (!teardown.signal.aborted) await Promise.race([session.settled(), aborted(teardown.signal)]);
+  } catch (err) {
+    endWith(err);
+  } finally {
+    chunks.release();
+    watch.stop();
+    call.shutdown.removeEventListener("abort", onShutdown);
+    openEventStreams.count--;
+  }
+  if (teardown.signal.aborted) {
+    session.abort();
+    out.fail(teardown.signal.reason);
+    // The client may still be sending: let go of its half of the stream once the answer is out.
+    resetAfterAnswer(res);
+    return;
+  }
+  out.end();
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}

@@ -33,6 +33,7 @@ import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-op
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
 import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
 import { invokeModelWithBidirectionalStream } from "./api/bedrock/bidirectional/invoke-bidirectional-stream.js";
+import { bedrockRelayTargets } from "./api/bedrock/bidirectional/relay/relay-targets.js";
 import { DEFAULT_CONNECTION_TIMEOUTS, listen, type RunningServer } from "./server/listen.js";
 import { openStores } from "./storage/open-stores.js";
 import { createJobs } from "./jobs/index.js";
@@ -142,6 +143,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
   runtime.handle("InvokeModelWithBidirectionalStream", invokeModelWithBidirectionalStream({
     catalog: registry, echoesAudio: (info) => (settings.providerTypes.get(info.provider) ?? info.provider) === "echo", limits: s.bidirectionalStream,
+    relayTargetOf: bedrockRelayTargets(config.providers),
   }));
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));

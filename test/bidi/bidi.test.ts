@@ -3,3 +3,4 @@ import "./echo-session.cases.js";
 import "./upstream-session.cases.js";
 import "./signed-session.cases.js";
 import "./session-lifecycle.cases.js";
+import "./relay-session.cases.js";

@@ -39,11 +39,11 @@ export class OutputChannel {
     return this.#ended || this.res.destroyed;
   }
 
-  /** Writes one output event of the model protocol (a JSON value) as a chunk; resolves when it may write more. */
-  async send(event: unknown): Promise<void> {
+  /** Writes one chunk whose bytes are an output event of the model protocol; resolves when it may write more. */
+  async send(bytes: Uint8Array): Promise<void> {
     if (this.closed) return;
-    const bytes = Buffer.from(JSON.stringify(event), "utf8").toString("base64");
-    if (!this.res.write(encodeEvent("chunk", { bytes }))) await this.drained();
+    const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    if (!this.res.write(encodeEvent("chunk", { bytes: base64 }))) await this.drained();
   }
 
   /** Ends the stream with the exception for `error` (noted in the call record), once. */

@@ -1,10 +1,11 @@
 // Finding the content frames of a streamed answer cheaply on the client: the stamped upstream
-// (bench/servers/openai-upstream.ts --stamp) writes `@<µs>` into each content chunk's text, and both an SSE
+// (bench/servers/openai-upstream.ts --stamp) writes `~<µs in base 36>` into each content chunk's text (no
+// `@` and no long run of digits: the full stack's EMAIL and PHONE patterns would wake up), and both an SSE
 // `data:` line (direct, Portkey) and an event-stream contentBlockDelta frame (Basalt) carry that text as it
 // is. The client therefore only splits frames and reads the stamp; it does not check CRCs or parse JSON,
 // so at thousands of streams it keeps up with the server.
 
-const STAMP = /@(\d{4,})/;
+const STAMP = /~([0-9a-z]{4,})\b/;
 
 /** Splits a byte stream into frames and reports each content frame's upstream stamp (µs). */
 export interface FrameSplitter { push(chunk: Buffer): void }
@@ -17,7 +18,7 @@ export function sseSplitter(onStamp: (stampUs: number) => void): FrameSplitter {
       for (let end = pending.indexOf("\n\n"); end !== -1; end = pending.indexOf("\n\n")) {
         const m = STAMP.exec(pending.slice(0, end));
         pending = pending.slice(end + 2);
-        if (m) onStamp(Number(m[1]));
+        if (m) onStamp(parseInt(m[1], 36));
       }
     },
   };
@@ -35,7 +36,7 @@ export function eventStreamSplitter(onStamp: (stampUs: number) => void): FrameSp
         const headersLength = pending.readUInt32BE(4);
         const m = STAMP.exec(pending.toString("latin1", 12 + headersLength, total - 4));
         pending = pending.subarray(total);
-        if (m) onStamp(Number(m[1]));
+        if (m) onStamp(parseInt(m[1], 36));
       }
     },
   };

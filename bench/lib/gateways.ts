@@ -22,6 +22,8 @@ export interface GatewaySet {
   /** Client arguments (`--url`, `--kind`, …) that reach the upstream through this contender. */
   args(who: Contender): string[];
   pid(who: Contender): number;
+  /** Throws when a server has exited: its later figures would be those of a dead process. */
+  checkAlive(): void;
 }
 
 /** Starts the upstream (with `upstreamArgs`) and the Basalt/Portkey contenders the list names. */
@@ -46,6 +48,12 @@ export async function startGateways(name: string, opts: RunOptions, upstreamArgs
     return {
       servers,
       pid: (w) => server(w).pid,
+      checkAlive() {
+        for (const s of servers) {
+          const { exitCode, signalCode } = s.process;
+          if (exitCode !== null || signalCode !== null) throw new Error(`${s.name} exited (${signalCode ?? exitCode}) during the run:\n${s.output().slice(-2000)}`);
+        }
+      },
       args(w) {
         switch (w) {
           case "direct": return ["--url", baseUrl, "--kind", "chat"];

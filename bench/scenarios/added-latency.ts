@@ -31,6 +31,7 @@ export async function addedLatency(opts: RunOptions): Promise<ScenarioResult> {
         for (const who of rotation(WHO, r)) {
           const args = [...set.args(who), "--count", String(count), "--warmup", String(warmup), ...(stream ? ["--stream"] : [])];
           runs[who].push(await runClient<Latency>(CLIENT, args, 300_000));
+          set.checkAlive();
         }
       }
       const ms = (us: number) => round(us / 1000, 3);

@@ -26,7 +26,7 @@ export async function pacedStreams(opts: RunOptions): Promise<ScenarioResult> {
   const FRAMES = opts.quick ? 16 : 64;
   const set = await startGateways("paced", opts, ["--stamp", "--chunks", String(FRAMES), "--trickle-ms", "20"], WHO);
   const paced = (who: Contender, count: number, repeat = 1) =>
-    runClient<Paced>(CLIENT, [...set.args(who), "--count", String(count), "--repeat", String(repeat), "--frames", String(FRAMES), "--late-ms", String(LATE_MS)], 600_000);
+    runClient<Paced>(CLIENT, [...set.args(who), "--count", String(count), "--repeat", String(repeat), "--frames", String(FRAMES), "--late-ms", String(LATE_MS)], 600_000).finally(() => set.checkAlive());
   try {
     const concurrencies = opts.quick ? [1, 16] : [1, 256];
     const table: Table = {

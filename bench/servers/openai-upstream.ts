@@ -4,7 +4,7 @@
 // describes them. Zero think time, unless --trickle-ms N spaces the SSE chunks N ms apart (the slow
 // upstream of the memory scenario). Round 2 adds --delay-ms N (think time before any answer: the 20 ms
 // upstream of the published gateway method) and --stamp (each content chunk's text carries the
-// upstream's monotonic clock in µs when it was written, `@<µs>`, so a client on the same machine can tell
+// upstream's monotonic clock in µs when it was written, `~<µs in base 36>`, so a client on the same machine can tell
 // how long each frame took to reach it; with --trickle-ms the first chunk is written at once).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,11 +17,14 @@ const trickleMs = option("--trickle-ms", 0);
 const chunkCount = option("--chunks", 16);
 const delayMs = option("--delay-ms", 0);
 const stamp = process.argv.includes("--stamp");
-/** CLOCK_MONOTONIC in µs: the same clock in every process on this machine. */
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+/**
+ * CLOCK_MONOTONIC in µs (the same clock in every process on this machine), in base 36: a run of ten or more
+ * decimal digits in the text would look like a phone number to the full stack's PII guardrail.
+ */
+const stampNow = () => (process.hrtime.bigint() / 1000n).toString(36);
 
 /** Replaced by `@<µs>` as each stamped chunk is written. */
-const STAMP_SLOT = "@STAMP";
+const STAMP_SLOT = "~STAMP";
 const WORDS = "The weather in Paris today is mild and clear with a light breeze from the west".split(" ");
 const created = Math.floor(Date.now() / 1000);
 
@@ -95,13 +98,13 @@ function answer(res: ServerResponse, model: string, body: ChatRequest): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   if (trickleMs === 0) {
     const all = events.join("");
-    res.end(stamp ? all.replaceAll(STAMP_SLOT, () => `@${nowUs()}`) : all);
+    res.end(stamp ? all.replaceAll(STAMP_SLOT, () => `~${stampNow()}`) : all);
     return;
   }
   let i = 0;
   const next = (): boolean => {
     const event = events[i++];
-    res.write(stamp ? event.replace(STAMP_SLOT, () => `@${nowUs()}`) : event);
+    res.write(stamp ? event.replace(STAMP_SLOT, () => `~${stampNow()}`) : event);
     if (i < events.length) return false;
     res.end();
     return true;

@@ -21,7 +21,11 @@ export async function memoryOpenStreams(opts: RunOptions): Promise<ScenarioResul
     servers.push(upstream);
     const basalt = await startBasalt("basalt-memory", opts, `providers:\n  up:\n    type: openai\n    baseUrl: "${upstream.url}/v1"\nmodels:\n  - id: bench-model\n    provider: up\n`);
     servers.push(basalt);
-    const rss = () => rssOf(basalt.pid);
+    const rss = () => {
+      const { exitCode, signalCode } = basalt.process;
+      if (exitCode !== null || signalCode !== null) throw new Error(`Basalt exited (${signalCode ?? exitCode}):\n${basalt.output().slice(-3000)}`);
+      return rssOf(basalt.pid);
+    };
 
     const coldIdle = rss();
     // Warm-up: code paths compiled, pools and buffers allocated, as in a server that has served traffic.

@@ -56,12 +56,17 @@ export function logMessage(r: Readonly<CallRecord>): string {
   return `${what} ${outcome}${r.latencyMs !== undefined ? ` ${r.latencyMs}ms` : ""}`;
 }
 
+// 4xx statuses that are not the client's doing: the model (upstream) failed, timed out or was not ready.
+const UPSTREAM_FAULTS = new Set(["ModelErrorException", "ModelTimeoutException", "ModelNotReadyException", "ModelStreamErrorException"]);
+
 /**
- * info for answered calls, warn for the client's errors (4xx, a client that left), error for server-side ones;
+ * info for answered calls, warn for the client's errors (4xx, a client that left), error for server-side and
+ * upstream ones (5xx, and the 4xx that mean the model failed: 424 ModelErrorException, 408 ModelTimeoutException);
  * the admin API's own requests (console, scrapes) at debug unless they fail.
  */
 export function logLevel(r: Readonly<CallRecord>): "debug" | "info" | "warn" | "error" {
   if (!r.errorName) return r.frontDoor === "admin" ? "debug" : r.clientGone ? "warn" : "info";
+  if (UPSTREAM_FAULTS.has(r.errorName)) return "error";
   if (r.status !== undefined && r.status >= 400 && r.status < 500) return "warn";
   return "error";
 }

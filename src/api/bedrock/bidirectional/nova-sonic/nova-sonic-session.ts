@@ -37,6 +37,8 @@ interface OpenContent {
 type Phase = "new" | "session" | "prompt" | "promptEnded" | "ended";
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+// Turns queued behind the answer in flight: a client far ahead of the answers is refused, not buffered.
+export const MAX_WAITING_TURNS = 32;
 
 export class NovaSonicSession {
   private phase: Phase = "new";
@@ -46,6 +48,7 @@ export class NovaSonicSession {
   private turns: Promise<void> = Promise.resolve();
   private readonly stop = new AbortController();
   private failed = false;
+  private waiting = 0;
   private total: TokenCounts = { inputText: 0, outputText: 0, inputSpeech: 0, outputSpeech: 0 };
 
   constructor(private readonly opts: SessionOptions) {}
@@ -185,7 +188,12 @@ export class NovaSonicSession {
 
   /** Queues a turn: `addInput` puts its input into the conversation when its time comes, then it is answered. */
   private turn(addInput: () => void): void {
+    if (this.waiting >= MAX_WAITING_TURNS) {
+      throw validationError(`${MAX_WAITING_TURNS} turns are already waiting for an answer. Wait for the answers before sending more turns.`);
+    }
+    this.waiting++;
     this.turns = this.turns.then(async () => {
+      this.waiting--;
       if (this.failed) return;
       addInput();
       try {

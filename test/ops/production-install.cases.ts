@@ -3,8 +3,8 @@
 //      dist/ without the dev dependencies, and `npx basalt --config x.yaml` serves a Converse.
 //   2. `npm pack`, then `npm i -g ./basalt-*.tgz` (into a private prefix): `basalt --config x.yaml` serves one.
 // Each needs the npm registry and minutes (better-sqlite3 compiles when no prebuilt binary can be fetched), so
-// it runs only when asked: BASALT_TEST_INSTALL=1 node --import tsx --test test/ops/production-install.test.ts
-import { after, describe, it } from "node:test";
+// it runs only when asked: BASALT_TEST_INSTALL=1 node --import tsx --test test/ops/production-install.cases.ts
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -18,7 +18,7 @@ import { portIsFree, within } from "./process.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const skip = process.env.BASALT_TEST_INSTALL === "1" ? false : "needs the npm registry and minutes: set BASALT_TEST_INSTALL=1";
-const work = mkdtempSync(join(tmpdir(), "basalt-install-"));
+let work = "";
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
 
 function run(command: string, args: string[], cwd: string): Promise<string> {
@@ -61,9 +61,12 @@ async function serveOneConverse(command: string, args: string[], cwd: string): P
   }
 }
 
-after(() => rmSync(work, { recursive: true, force: true }));
-
 describe("production install", { skip }, () => {
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), "basalt-install-"));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
   it("a fresh clone: npm ci --omit=dev, then npx basalt serves a Converse", { timeout: INSTALL_TIMEOUT_MS }, async () => {
     const clone = join(work, "clone");
     await run("git", ["clone", "--quiet", ROOT, clone], work);

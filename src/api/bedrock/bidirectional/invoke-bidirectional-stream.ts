@@ -44,7 +44,17 @@ export function invokeModelWithBidirectionalStream(opts: BidirectionalStreamOpti
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...opts.limits };
 
   return async (call, labels) => {
-    const modelId = labels.modelId;
+    try {
+      await serve(call, labels.modelId);
+    } catch (err) {
+      // A refusal before the stream opened: once it is answered, let go of the input the client is still
+      // sending (HTTP/2 RST_STREAM CANCEL), so the stream does not stay half open.
+      if (isHttp2(call.res) && !call.res.headersSent) resetAfterAnswer(call.res);
+      throw err;
+    }
+  };
+
+  async function serve(call: IncomingCall, modelId: string): Promise<void> {
     const record = call.record;
     record.requestedModelId = modelId;
     if (!isHttp2(call.res)) {
@@ -71,7 +81,7 @@ export function invokeModelWithBidirectionalStream(opts: BidirectionalStreamOpti
     }
     const echoAudio = opts.echoesAudio(served.info);
     await runSession(call, modelId, (output, ctx) => servedSession({ modelId, model: served.model, ctx, echoAudio, output }), limits);
-  };
+  }
 }
 
 function checkContentType(call: IncomingCall): void {

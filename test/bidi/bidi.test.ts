@@ -6,3 +6,4 @@ import "./session-lifecycle.cases.js";
 import "./relay-session.cases.js";
 import "./event-signature.cases.js";
 import "./raw-frames.cases.js";
+import "./barge-in.cases.js";

@@ -30,6 +30,8 @@ export interface BidirectionalStreamOptions {
   /** Whether a served model's backend echoes audio (basalt.echo): every other backend is text only. */
   readonly echoesAudio: (info: ModelInfo) => boolean;
   readonly limits?: Partial<SessionLimits>;
+  /** A user text turn sent mid-answer interrupts the answer (barge-in) instead of waiting for it. */
+  readonly bargeIn?: boolean;
   /** Models relayed as a duplex stream to a Bedrock upstream (relay/relay-targets.ts); others are served. */
   readonly relayTargetOf?: RelayTargetOf;
 }
@@ -80,7 +82,7 @@ export function invokeModelWithBidirectionalStream(opts: BidirectionalStreamOpti
       return;
     }
     const echoAudio = opts.echoesAudio(served.info);
-    await runSession(call, modelId, (output, ctx) => servedSession({ modelId, model: served.model, ctx, echoAudio, output }), limits);
+    await runSession(call, modelId, (output, ctx) => servedSession({ modelId, model: served.model, ctx, echoAudio, bargeIn: opts.bargeIn, output }), limits);
   }
 }
 

@@ -143,7 +143,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
   runtime.handle("InvokeModelWithBidirectionalStream", invokeModelWithBidirectionalStream({
-    catalog: registry, echoesAudio: (info) => (settings.providerTypes.get(info.provider) ?? info.provider) === "echo", limits: s.bidirectionalStream,
+    catalog: registry, echoesAudio: (info) => (settings.providerTypes.get(info.provider) ?? info.provider) === "echo", limits: s.bidirectionalStream, bargeIn: s.bidirectionalStream?.bargeIn,
     relayTargetOf: bedrockRelayTargets(config.providers),
   }));
   // Later issues plug in here, one line each, e.g.:

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
 import { ROOT, killAll, run } from "./lib/processes.js";
 import { machine, writeReport, type Report, type ScenarioResult } from "./lib/report.js";
 import { h2loadMissing } from "./lib/load.js";
@@ -81,7 +82,10 @@ async function main(): Promise<number> {
     const started = Date.now();
     console.log(`\n== ${SCENARIOS[id].title}`);
     try {
+      const loadBefore = loadavg()[0];
       const result = await SCENARIOS[id].run(opts);
+      // On a shared machine the neighbours' load decides how much the figures mean: say what it was.
+      result.notes.push(`1-minute load average: ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end (${report.machine.cores} cores).`);
       report.scenarios.push(result);
       for (const t of result.tables) console.table(t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]]))));
       for (const t of result.targets) console.log(`  ${t.met ? "met   " : "MISSED"} ${t.name}: ${t.measured} (aim ${t.target})`);

@@ -1,7 +1,6 @@
 // The composition root: config → models (wrapped by the gateway policies) → front doors → one dispatch
 // table → transport. Used by the CLI, the tests' helpers and the benchmarks. A later front door, operation
 // or admin route is one line here (see the README's design section).
-import { readFileSync } from "node:fs";
 import type { BasaltConfig } from "./config/schema.js";
 import type { CallRecord } from "./core/call-record.js";
 import { DEFAULT_MODELS, ModelRegistry } from "./gateway/model-registry.js";
@@ -15,14 +14,15 @@ import { createObserveStack, type ObserveStack } from "./observe/observe-stack.j
 import { observeSettings } from "./observe/observe-config.js";
 import { observeAdminRoutes } from "./api/admin/observe-routes.js";
 import { requestUrl } from "./api/admin/admin-route.js";
-import { openEventStreams } from "./api/bedrock/write-event-stream.js";
+import { openEventStreams, SHUTTING_DOWN } from "./api/bedrock/write-event-stream.js";
 import type { SqlDatabase } from "./storage/index.js";
 import { log } from "./log.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { openAccessWarning } from "./auth/open-access-warning.js";
 import { MemoryKeyValueStore } from "./storage/index.js";
 import { openCounterStore } from "./gateway/open-counter-store.js";
-import { addHealthRoutes } from "./api/admin/health-routes.js";
+import { addHealthRoutes, type Lifecycle } from "./api/admin/health-routes.js";
+import { ProviderProbe } from "./api/admin/provider-probe.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { createBrowserGate } from "./server/browser-gate.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
@@ -33,6 +33,7 @@ import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-op
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
 import { invokeGuardrailChecks } from "./api/bedrock/operations/invoke-guardrail-checks.js";
 import { invokeModelWithBidirectionalStream } from "./api/bedrock/bidirectional/invoke-bidirectional-stream.js";
+import { bedrockRelayTargets } from "./api/bedrock/bidirectional/relay/relay-targets.js";
 import { DEFAULT_CONNECTION_TIMEOUTS, listen, type RunningServer } from "./server/listen.js";
 import { openStores } from "./storage/open-stores.js";
 import { createJobs } from "./jobs/index.js";
@@ -41,13 +42,12 @@ import { plugAsyncInvokes } from "./api/bedrock/operations/async-invoke-operatio
 import { plugBatchJobs } from "./api/control-plane/jobs/batch-job-handlers.js";
 import type { Request, Response } from "./server/http-types.js";
 
-export const DEFAULT_PORT = 4599;
-export const DEFAULT_HOST = "127.0.0.1";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS, VERSION } from "./startup/defaults.js";
+
+export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS, VERSION };
 // Bedrock's InvokeModel body limit is 25,000,000 bytes; leave room for JSON framing around it.
 export const DEFAULT_MAX_BODY_BYTES = 26 * 1024 * 1024;
-export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
-export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The front doors, for plugging in operations, admin routes and doors (app.ts does; so may an embedder). */
 export interface Doors {
@@ -122,7 +122,10 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("admin", admin);
   dispatcher.plug("anthropic", createAnthropicDoor({ catalog: registry }));
   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
-  addHealthRoutes(admin, { counters: counters.state });
+  // /_basalt/ready: 503 until started and the upstreams were checked once, and again from the moment stop() is called.
+  let lifecycle: Lifecycle = "starting";
+  const probe = new ProviderProbe(config);
+  addHealthRoutes(admin, { counters: counters.state, lifecycle: () => lifecycle, providers: () => probe.report(), version: VERSION });
   registerScriptRoutes(admin, scripts);
   for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
     admin.route(route.method, route.path, (call) => route.handle(call, requestUrl(call)));
@@ -139,7 +142,8 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
   runtime.handle("InvokeModelWithBidirectionalStream", invokeModelWithBidirectionalStream({
-    catalog: registry, echoesAudio: (info) => (settings.providerTypes.get(info.provider) ?? info.provider) === "echo", limits: s.bidirectionalStream,
+    catalog: registry, echoesAudio: (info) => (settings.providerTypes.get(info.provider) ?? info.provider) === "echo", limits: s.bidirectionalStream, bargeIn: s.bidirectionalStream?.bargeIn,
+    relayTargetOf: bedrockRelayTargets(config.providers),
   }));
   // Later issues plug in here, one line each, e.g.:
   //   controlPlane.handle("ListFoundationModels", listFoundationModels(registry));
@@ -159,6 +163,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   const openWarning = openAccessWarning({ authConfigured: config.auth !== undefined, host: server.host });
   if (openWarning) log.warn({ host: server.host }, openWarning);
   jobs.start();
+  lifecycle = "ready";
   const host = server.host.includes(":") ? `[${server.host}]` : server.host;
   return {
     server,
@@ -168,9 +173,17 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     sql: stores.sql,
     url: `${server.protocol}://${host}:${server.port}`,
     async stop() {
+      // Draining: still serving, but readiness says 503 so a load balancer stops sending new requests.
+      if (s.drainMs) {
+        lifecycle = "draining";
+        await new Promise((resolve) => setTimeout(resolve, s.drainMs));
+      }
+      lifecycle = "shutting-down";
+      probe.close();
       shutdown.abort();
       const grace = s.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
-      await Promise.all([server.close(grace), jobs.stop(grace)]);
+      // What still runs when the grace ends is answered ServiceUnavailableException, not cut.
+      await Promise.all([server.close(grace, () => dispatcher.answerRemaining(SHUTTING_DOWN)), jobs.stop(grace)]);
       await registry.close();
       await counters.store.close();
       if (cacheStore !== counters.store) await cacheStore.close();

@@ -37,10 +37,12 @@ export async function buildPlan(o: PlanOptions): Promise<PlannedRequest[]> {
   const stack = o.stack ?? "bare";
   // Every process signs its own plan: a different run (or pid) must never replay another's bodies into a
   // warm cache.
-  const salt = `${process.pid}-${Date.now()}`;
+  // Base 36: like most prompts, these hold no ten-digit number (which would make the guardrail's PHONE
+  // pattern run; docs/performance.md gives its cost).
+  const salt = `${process.pid.toString(36)}-${Date.now().toString(36)}`;
   const signer = new BulkSigner(base.host);
   for (let i = 0; i < o.count; i++) {
-    const body = converseBodyFor(stack, SHORT_TEXT, o.stream, stack === "full" ? i : undefined).replace("(request ", `(request ${salt}-`);
+    const body = converseBodyFor(stack, SHORT_TEXT, o.stream, stack === "full" ? i : undefined).replace(/\(request (\d+)\)/, (_, n: string) => `(request ${salt}-${Number(n).toString(36)})`);
     const auth = await authHeaders(o.auth ?? "none", signer, path, body);
     out.push({ path, headers: { "content-type": "application/json", ...auth }, body });
   }

@@ -39,7 +39,7 @@ export async function pacedStreams(opts: RunOptions): Promise<ScenarioResult> {
       const runs: Partial<Record<Contender, Paced[]>> = {};
       for (let r = 0; r < opts.rounds; r++) {
         // One stream at a time gives one TTFT sample per stream: repeat it for a p99 worth the name.
-        for (const who of rotation(WHO, r)) (runs[who] ??= []).push(await paced(who, n, n === 1 ? (opts.quick ? 3 : 50) : 1));
+        for (const who of rotation(WHO, r)) (runs[who] ??= []).push(await paced(who, n, n === 1 ? (opts.quick ? 3 : Math.ceil(30 / opts.rounds)) : 1));
       }
       const med = (who: Contender, k: keyof Paced) => median(runs[who]!.map((x) => Number(x[k])));
       const added = (who: Contender, k: keyof Paced) => median(runs[who]!.map((x, i) => Number(x[k]) - Number(runs.direct![i][k])));

@@ -27,6 +27,8 @@ export const openaiProviderSchema = z
     /** Extra headers sent upstream (e.g. OpenAI-Organization). */
     headers: z.record(z.string()).optional(),
     timeoutMs: timeoutMs.optional(),
+    /** The upstream must begin its answer within this (default 30 s; a non-streamed answer: all of it). */
+    firstByteTimeoutMs: timeoutMs.optional(),
     /** Record / replay this provider's answers (test doubles). */
     cassettes: cassetteConfigSchema.optional(),
   })
@@ -41,6 +43,8 @@ export const anthropicProviderSchema = z
     version: z.string().default("2023-06-01"),
     headers: z.record(z.string()).optional(),
     timeoutMs: timeoutMs.optional(),
+    /** The upstream must begin its answer within this (default 30 s; a non-streamed answer: all of it). */
+    firstByteTimeoutMs: timeoutMs.optional(),
     /** Record / replay this provider's answers (test doubles). */
     cassettes: cassetteConfigSchema.optional(),
   })
@@ -55,6 +59,8 @@ export const bedrockProviderSchema = z
     /** A profile of the shared credentials/config files; else the default AWS credential chain. */
     profile: z.string().optional(),
     timeoutMs: timeoutMs.optional(),
+    /** The upstream must begin its answer within this (default 30 s; a non-streamed answer: all of it). */
+    firstByteTimeoutMs: timeoutMs.optional(),
     /** Record / replay this provider's answers (test doubles). */
     cassettes: cassetteConfigSchema.optional(),
   })
@@ -127,6 +133,11 @@ export const serverSchema = z
     maxBodyBytes: z.number().int().positive().optional(),
     /** How long in-flight requests may take to finish on SIGTERM/SIGINT before connections are cut. */
     shutdownGraceMs: z.number().int().nonnegative().optional(),
+    /**
+     * On SIGTERM/SIGINT, keep serving this long with /_basalt/ready answering 503 before stopping, so a load
+     * balancer that polls readiness stops sending new requests first (default 0).
+     */
+    drainMs: z.number().int().nonnegative().optional(),
     /** A request's head must be complete this long after it starts (default 10 s; docs/hardening.md). */
     headersTimeoutMs: timeoutMs.optional(),
     /** A connection or HTTP/2 session with no request in flight closes after this long (default 60 s). */
@@ -139,7 +150,12 @@ export const serverSchema = z
      */
     allowedHosts: z.array(z.string().min(1)).optional(),
     /** InvokeModelWithBidirectionalStream sessions (docs/bidirectional-stream.md): total and idle limits. */
-    bidirectionalStream: z.object({ maxSessionMs: timeoutMs.optional(), idleTimeoutMs: timeoutMs.optional() }).strict().optional(),
+    bidirectionalStream: z.object({
+      maxSessionMs: timeoutMs.optional(),
+      idleTimeoutMs: timeoutMs.optional(),
+      /** A user text turn sent mid-answer interrupts it (Nova's barge-in) instead of waiting; default false. */
+      bargeIn: z.boolean().optional(),
+    }).strict().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */

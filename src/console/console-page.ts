@@ -41,10 +41,10 @@ export function renderConsolePage(opts: { version: string }): string {
 <main>
   <section class="card" aria-labelledby="models-title">
     <h2 id="models-title">Served models</h2>
-    <table id="models-table">
+    <div class="table-wrap"><table id="models-table">
       <thead><tr><th scope="col">Model id</th><th scope="col">Provider</th><th scope="col">Type</th><th scope="col">Upstream model</th></tr></thead>
       <tbody></tbody>
-    </table>
+    </table></div>
   </section>
 
   <section class="card" aria-labelledby="playground-title">

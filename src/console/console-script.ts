@@ -145,7 +145,7 @@ export const CONSOLE_SCRIPT = String.raw`
       buckets.forEach(function (b) { total += cell[b + "|" + g] || 0; });
       var sw = el("i");
       sw.style.background = COLORS[gi % COLORS.length];
-      legend.appendChild(el("span", { "data-group": g }, [sw, g || "(none)"]));
+      legend.appendChild(el("span", { "data-group": g, title: g || "(none)" }, [sw, g || "(none)"]));
     });
     container.appendChild(legend);
   }

@@ -22,11 +22,17 @@ th { font-weight: 600; color: var(--muted); font-size: 12px; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; max-height: 420px; overflow-y: auto; }
 .controls { display: flex; gap: 12px; }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
+/* A grid item is as wide as its content by default: without this an SVG at width 100% grows without bound. */
+.chart { min-width: 0; }
+.table-wrap { overflow-x: auto; }
 figure { margin: 0; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
 .chart svg { width: 100%; height: auto; display: block; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; margin-top: 4px; }
+/* Ids as sent can be long (up to 2,048 characters) and many: cut them, scroll the list. */
+.legend { max-height: 96px; overflow-y: auto; }
+.legend span { max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .totals { display: flex; gap: 24px; margin-bottom: 8px; }
 .totals div { display: flex; flex-direction: column; }

@@ -12,7 +12,10 @@ export interface OpenAIProviderOptions {
   readonly apiKey?: string;
   /** Extra headers sent upstream (e.g. OpenAI-Organization). */
   readonly headers?: Record<string, string>;
+  /** Total deadline of one upstream attempt, whole answer or stream included. */
   readonly timeoutMs?: number;
+  /** Deadline for the upstream's response head (a stream's first byte; a non-streamed answer's whole). */
+  readonly firstByteTimeoutMs?: number;
 }
 
 export interface AnthropicProviderOptions {
@@ -22,7 +25,10 @@ export interface AnthropicProviderOptions {
   /** anthropic-version header. */
   readonly version: string;
   readonly headers?: Record<string, string>;
+  /** Total deadline of one upstream attempt, whole answer or stream included. */
   readonly timeoutMs?: number;
+  /** Deadline for the upstream's response head (a stream's first byte; a non-streamed answer's whole). */
+  readonly firstByteTimeoutMs?: number;
 }
 
 export interface BedrockProviderOptions {
@@ -32,7 +38,10 @@ export interface BedrockProviderOptions {
   readonly endpoint?: string;
   /** A profile of the shared credentials/config files; else the default AWS credential chain. */
   readonly profile?: string;
+  /** Total deadline of one upstream attempt, whole answer or stream included. */
   readonly timeoutMs?: number;
+  /** Deadline for the upstream's response head (a stream's first byte; a non-streamed answer's whole). */
+  readonly firstByteTimeoutMs?: number;
 }
 
 export type ProviderOptions = EchoProviderOptions | OpenAIProviderOptions | AnthropicProviderOptions | BedrockProviderOptions;

@@ -13,6 +13,15 @@ import { secretRedactor } from "./shared/redact-secrets.js";
 
 const TIMEOUT_MESSAGE = "Model has timed out in processing the request. Try your request again.";
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long an upstream may take to begin its answer (its response head) by default: well under the SDKs'
+ * read timeouts (boto3's 60 s), so a hung upstream is a ModelTimeoutException before the client gives up and
+ * retries. A non-streamed answer's head comes when the whole answer is ready: raise it for slow models.
+ */
+export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000;
+// How much of an unexpected answer is read to say what it was.
+const PEEK_BYTES = 2_048;
+const SNIPPET_CHARS = 80;
 const KEEP_ALIVE_MS = 30_000;
 
 // Nothing answered: the upstream is down or unreachable.
@@ -31,6 +40,11 @@ export interface UpstreamClientOptions {
    * that trickles a byte at a time cannot extend it. Silence longer than this also ends an attempt.
    */
   timeoutMs: number;
+  /**
+   * How long the upstream may take to send its response head (a stream's first byte; for a non-streamed
+   * answer, the whole answer): DEFAULT_FIRST_BYTE_TIMEOUT_MS, and never more than timeoutMs.
+   */
+  firstByteTimeoutMs?: number;
   /** Configured keys: never in a client-visible message, whatever the upstream echoes. */
   secrets?: readonly (string | undefined)[];
 }
@@ -67,15 +81,18 @@ export class UpstreamClient {
   private readonly pool: Pool;
   private readonly redact: (text: string) => string;
   private readonly timeoutMs: number;
+  private readonly firstByteTimeoutMs: number;
   private readonly deadlines = new WeakMap<object, Deadline>();
 
   constructor(opts: UpstreamClientOptions) {
     this.provider = opts.provider;
     this.timeoutMs = opts.timeoutMs;
-    // headersTimeout bounds the wait for the answer (a whole non-streamed completion); bodyTimeout the
-    // silence between two chunks of a stream. Either one passing is "a hang" → ModelTimeoutException.
+    this.firstByteTimeoutMs = Math.min(opts.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS, opts.timeoutMs);
+    // headersTimeout bounds the wait for the answer's head (a stream's start, a whole non-streamed
+    // completion); bodyTimeout the silence between two chunks of a stream. Either one passing is "a hang" →
+    // ModelTimeoutException.
     this.pool = new Pool(new URL(opts.baseUrl).origin, {
-      headersTimeout: opts.timeoutMs,
+      headersTimeout: this.firstByteTimeoutMs,
       bodyTimeout: opts.timeoutMs,
       connectTimeout: Math.min(opts.timeoutMs, CONNECT_TIMEOUT_MS),
       keepAliveTimeout: KEEP_ALIVE_MS,
@@ -135,9 +152,58 @@ export class UpstreamClient {
     try {
       return JSON.parse(text);
     } catch (err) {
-      const fields = { originalStatusCode: res.statusCode, resourceName: servedModelId };
-      throw caused(new BedrockError("ModelErrorException", "The model returned a response that is not valid JSON.", fields), err);
+      throw caused(this.unexpectedAnswer(res.statusCode, res.headers["content-type"], text, "JSON", servedModelId), err);
     }
+  }
+
+  /**
+   * A 2xx answer to a streaming request that is not an event stream (a proxy's login page, a web UI at
+   * baseUrl, a server that ignored `stream: true`): ModelErrorException naming what came back. `allowed`:
+   * further content types the caller handles itself.
+   */
+  async expectEventStream(res: Dispatcher.ResponseData, servedModelId: string, allowed: (type: string) => boolean = () => false): Promise<void> {
+    const type = headerText(res.headers["content-type"]);
+    if (type === undefined || /event-stream/i.test(type) || allowed(type)) return;
+    const text = await this.peek(res);
+    throw this.unexpectedAnswer(res.statusCode, type, text, "an event stream (text/event-stream)", servedModelId);
+  }
+
+  /**
+   * The error for an answer that is not what was asked for: its status, content type and first characters
+   * (scrubbed of configured keys), so whoever reads the error can tell a login page from a truncated body.
+   */
+  unexpectedAnswer(status: number, contentType: string | string[] | undefined, text: string, expected: string, servedModelId: string): BedrockError {
+    const type = headerText(contentType) ?? "no content type";
+    const flat = this.redact(text).replace(/\s+/g, " ").trim();
+    const snippet = flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}…` : flat;
+    const what = snippet ? `: ${JSON.stringify(snippet)}` : " and an empty body";
+    const fields = { originalStatusCode: status, resourceName: servedModelId };
+    return caused(
+      new BedrockError(
+        "ModelErrorException",
+        `The upstream of provider ${this.provider} answered ${status} with ${type} instead of ${expected}${what}. Check the provider's baseUrl.`,
+        fields,
+      ),
+      new Error(`upstream answered ${status} ${type}, expected ${expected}`),
+    );
+  }
+
+  /** The first bytes of an answer as text, the rest dropped. */
+  private async peek(res: Dispatcher.ResponseData): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body) {
+        chunks.push(chunk as Buffer);
+        size += (chunk as Buffer).length;
+        if (size >= PEEK_BYTES) break;
+      }
+    } catch {
+      // What arrived is enough to name it.
+    } finally {
+      if (!res.body.destroyed) res.body.destroy();
+    }
+    return Buffer.concat(chunks).subarray(0, PEEK_BYTES).toString("utf8");
   }
 
   /**
@@ -180,6 +246,10 @@ export class UpstreamClient {
   failure(err: unknown, started: boolean, names?: ModelNames, deadline?: Deadline): BedrockError {
     // The attempt's own deadline passed: whatever the abort looked like underneath, it is a model timeout.
     if (deadline?.passed) return caused(new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE), err);
+    if (errorCode(err) === "UND_ERR_HEADERS_TIMEOUT") {
+      const why = new Error(`the upstream of provider ${this.provider} sent no response head within ${this.firstByteTimeoutMs} ms (firstByteTimeoutMs)`, { cause: err });
+      return caused(new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE), why);
+    }
     if (err instanceof BedrockError) return this.scrubbed(err);
     if (err instanceof UpstreamStreamError) {
       // Before any event reached the client it is still an HTTP error, mapped as its status would be.
@@ -262,6 +332,10 @@ export class UpstreamClient {
 function caused(err: BedrockError, cause: unknown): BedrockError {
   err.cause = cause;
   return err;
+}
+
+function headerText(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(", ") : v;
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -57,6 +57,12 @@ export interface Dispatcher {
   plug(name: DoorName, door: FrontDoor): void;
   /** The request handler for server/listen. */
   handle(req: Request, res: Response): void;
+  /**
+   * Answers every request still waiting for its response with `error`, each as its door words errors (the
+   * end of the shutdown grace: a Bedrock ServiceUnavailableException rather than a cut connection). A
+   * response already under way (a stream) is left to be cut. Returns how many were answered.
+   */
+  answerRemaining(error: unknown): number;
 }
 
 /** A door answering everything with a bare 404, until the runtime door is plugged in. */
@@ -81,6 +87,8 @@ export interface DispatchSetup extends CallSetup {
 export function createDispatcher(setup: DispatchSetup): Dispatcher {
   const auth = setup.authenticator?.enabled ? setup.authenticator : undefined;
   const doors = new Map<DoorName, FrontDoor>();
+  // Calls whose response has not closed, with the door that answers them.
+  const open = new Map<IncomingCall, FrontDoor>();
 
   function doorFor(method: string, path: string): FrontDoor {
     const reserved = prefixDoor(path);
@@ -105,6 +113,8 @@ export function createDispatcher(setup: DispatchSetup): Dispatcher {
       const path = q === -1 ? url : url.slice(0, q);
       const door = doorFor(req.method ?? "", path);
       const call = new IncomingCall(req, res, path, door.name, setup);
+      open.set(call, door);
+      res.once("close", () => open.delete(call));
       const refusal = setup.browserGate?.(req);
       if (refusal) return void door.refuse(call, refusal);
       if (!auth) return void door.serve(call);
@@ -119,6 +129,15 @@ export function createDispatcher(setup: DispatchSetup): Dispatcher {
         () => door.serve(call),
         (err: unknown) => door.refuse(call, err),
       );
+    },
+    answerRemaining(error) {
+      let answered = 0;
+      for (const [call, door] of open) {
+        if (call.res.headersSent || call.res.writableEnded) continue;
+        door.refuse(call, error);
+        answered++;
+      }
+      return answered;
     },
   };
 }

@@ -38,9 +38,15 @@ export interface RunningServer {
   readonly port: number;
   readonly host: string;
   readonly protocol: "http" | "https";
-  /** Stops accepting, lets in-flight requests finish (up to graceMs), then cuts what remains. */
-  close(graceMs: number): Promise<void>;
+  /**
+   * Stops accepting and lets in-flight requests finish for up to graceMs. Then `onGraceOver` may answer what
+   * is still running (it gets a moment to be written), and whatever remains is cut.
+   */
+  close(graceMs: number, onGraceOver?: () => void): Promise<void>;
 }
+
+// How long the answers given at the end of the grace get to be written before their connections are cut.
+const ANSWER_FLUSH_MS = 250;
 
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
@@ -150,7 +156,7 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
     port: address.port,
     host: opts.host,
     protocol: opts.tls ? "https" : "http",
-    async close(graceMs: number) {
+    async close(graceMs: number, onGraceOver?: () => void) {
       const closed = new Promise<void>((resolve) => outer.close(() => resolve()));
       // HTTP/2: GOAWAY lets open streams finish and refuses new ones. HTTP/1.1: drop idle keep-alives
       // now and mark busy ones to close after their response.
@@ -160,13 +166,21 @@ export async function listen(opts: ListenOptions): Promise<RunningServer> {
       closeIdleH1();
       closing = true;
       const idle = setInterval(closeIdleH1, 50);
-      const timer = setTimeout(() => {
+      const cut = () => {
         for (const socket of sockets) socket.destroy();
         for (const s of sessions) s.destroy();
+      };
+      let flush: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        if (!onGraceOver) return cut();
+        onGraceOver();
+        // The answers are small and written at once; this only lets them leave before the sockets close.
+        flush = setTimeout(cut, ANSWER_FLUSH_MS);
       }, graceMs);
       await closed;
       clearInterval(idle);
       clearTimeout(timer);
+      clearTimeout(flush);
       // Stops the connection tracking started above (the server was never listening: the callback's error is expected).
       h1.close(() => undefined);
     },

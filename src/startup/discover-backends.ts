@@ -22,6 +22,8 @@ export interface DiscoveredBackend {
 
 export interface DiscoverOptions {
   env?: NodeJS.ProcessEnv;
+  /** The config file read, if any: an empty one is reported as such, not as a missing one. */
+  configFile?: { path: string; empty: boolean };
   /** Where to look for Ollama; BASALT_OLLAMA_URL, else its default address. */
   ollamaUrl?: string;
 }
@@ -128,20 +130,27 @@ export function formatConfigSnippet(found: DiscoveredBackend[]): string {
   return lines.join("\n") + "\n";
 }
 
+/** How the start-up message names the config: "no config file", "config file x.yaml is empty", … */
+function describeConfig(configFile: DiscoverOptions["configFile"]): string {
+  if (!configFile) return "no config file";
+  return configFile.empty ? `config file ${configFile.path} is empty` : `config file ${configFile.path} names no providers or models`;
+}
+
 /** Logs the discovery when the config names no backend. Never throws; never delays serving. */
 export async function reportDiscoveredBackends(config: BasaltConfig, opts: DiscoverOptions = {}): Promise<void> {
   if (config.models !== undefined || Object.keys(config.providers).length > 0) return;
+  const what = describeConfig(opts.configFile);
   try {
     const found = await discoverBackends(opts);
     if (found.length === 0) {
-      log.info({ discovered: [] }, "no config file: serving basalt.echo only; no OpenAI/Anthropic key, AWS credentials or local Ollama found");
+      log.info({ discovered: [], configFile: opts.configFile?.path }, `${what}: serving basalt.echo only; no OpenAI/Anthropic key, AWS credentials or local Ollama found`);
       return;
     }
     const snippet = formatConfigSnippet(found);
     log.info(
-      { discovered: found.map((b) => b.found), config: snippet },
-      `no config file: serving basalt.echo only; found ${found.map((b) => b.found).join("; ")}. ` +
-        "To serve them, save the config below as basalt.yaml (adjust the model ids) and restart",
+      { discovered: found.map((b) => b.found), config: snippet, configFile: opts.configFile?.path },
+      `${what}: serving basalt.echo only; found ${found.map((b) => b.found).join("; ")}. ` +
+        `To serve them, save the config below as ${opts.configFile?.path ?? "basalt.yaml"} (adjust the model ids) and restart`,
     );
     process.stderr.write(`\n# basalt.yaml — ready to paste\n${snippet}\n`);
   } catch (err) {

@@ -217,15 +217,16 @@ describe("which port wins", () => {
     assert.equal(await portOf({ args: ["--port", String(a)], env: { PORT: String(b) } }), a);
   });
 
-  test("server.port in the config wins over PORT; --port wins over both", async () => {
+  test("PORT wins over server.port in the config (flags > environment > file); --port wins over both", async () => {
     const [a, b, c] = [await freePort(), await freePort(), await freePort()];
     const config = writeConfig(`server: { port: ${a} }\n`);
-    assert.equal(await startBasaltWithoutPortFlag(config, { PORT: String(b) }), a);
+    assert.equal(await startBasaltWithoutPortFlag(config, { PORT: String(b) }), b);
+    assert.equal(await startBasaltWithoutPortFlag(config, { PORT: "" }), a);
     // The helper passes --port 0 first; a later --port replaces it (node:util parseArgs keeps the last).
     assert.equal(await portOf({ config, env: { PORT: String(b) }, args: ["--port", String(c)] }), c);
   });
 
-  /** Runs the CLI with only --config (no --port at all), to see the config's port chosen over PORT. */
+  /** Runs the CLI with only --config (no --port at all), to see which of PORT and the config's port is chosen. */
   async function startBasaltWithoutPortFlag(config: string, env: NodeJS.ProcessEnv): Promise<number> {
     const { spawn } = await import("node:child_process");
     const child = spawn(process.execPath, ["dist/cli.js", "--config", config], {

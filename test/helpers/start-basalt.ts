@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const START_TIMEOUT_MS = 30_000;
 
 export interface RunningBasalt {
   url: string;
@@ -37,7 +38,11 @@ export async function startBasalt(opts: { config?: string; args?: string[]; env?
   child.stderr!.on("data", (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
     // Generous: on a loaded CI box loading the modules alone can take several seconds.
-    const timer = setTimeout(() => reject(new Error(`basalt did not start:\n${out}`)), 30_000);
+    // A process that misses it is killed: left running, it would keep the test file (and the port) alive.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`basalt did not start within ${START_TIMEOUT_MS} ms:\n${out}`));
+    }, START_TIMEOUT_MS);
     const check = () => {
       const m = /"url":"(https?:\/\/[^"]+)"/.exec(out);
       if (m) {

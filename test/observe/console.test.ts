@@ -85,6 +85,19 @@ test("console: key form, models, charts from the ledger, a streamed playground a
       byModel["basalt.echo"] + 1,
     );
 
+    // An id as sent may be 2,048 characters: it is cut in the charts' legends, the page keeps its width.
+    const longId = `acme.${"x".repeat(1500)}`;
+    await fetch(`${basalt.url}/model/${longId}/converse`, {
+      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "hi" }] }] }),
+    });
+    await page.reload();
+    await page.getByLabel("Admin key").fill(MIX_ADMIN_KEY);
+    await page.getByLabel("API key").fill(API_KEY);
+    await page.getByRole("button", { name: "Use keys" }).click();
+    await page.locator(`#chart-model .legend span[data-group='${longId}']`).waitFor();
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no horizontal overflow");
+
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.deepEqual(consoleErrors, []);
   } finally {

@@ -4,3 +4,4 @@
 import "./echo-tokens.cases.js";
 import "./frame-encoding.cases.js";
 import "./hot-paths.cases.js";
+import "./pii-prefilter.cases.js";

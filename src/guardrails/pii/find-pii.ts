@@ -25,6 +25,7 @@ export const DETECTABLE_TYPES: ReadonlySet<string> = new Set([...PII_DETECTORS.m
 export const MAX_FINDINGS = 1000;
 
 function candidatesOf(detector: PiiDetector, priority: number, text: string, out: Candidate[]): void {
+  if (detector.needs && !detector.needs.test(text)) return;
   for (const m of detector.pattern.matches(text, MAX_FINDINGS + 1)) {
     let start = m.index;
     let entity = m.text;

@@ -32,7 +32,7 @@ export class AnthropicClient {
     this.messagesPath = `${prefix}/v1/messages`;
     this.countPath = `${prefix}/v1/messages/count_tokens`;
     this.upstream = new UpstreamClient({
-      provider: name, baseUrl: config.baseUrl, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, secrets: [config.apiKey],
+      provider: name, baseUrl: config.baseUrl, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, firstByteTimeoutMs: config.firstByteTimeoutMs, secrets: [config.apiKey],
     });
     const common: Record<string, string> = {
       "content-type": "application/json",

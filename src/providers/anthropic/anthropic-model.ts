@@ -60,6 +60,7 @@ export class AnthropicModel implements Model {
       yield* outputAsStream(output, { splitText: (text) => [text] });
       return;
     }
+    await this.client.upstream.expectEventStream(res, this.id);
     const events = anthropicStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx) });
     yield* this.client.upstream.stream(res.body, events, { servedModelId: this.id, upstreamModel: this.upstreamModel });
   }

@@ -11,6 +11,7 @@ import { parseUpstreamError } from "./parse-upstream-error.js";
 // cross, and are forbidden on HTTP/2.
 const RELAYED_RESPONSE_HEADERS = ["content-type", "content-length", "content-encoding", "x-amzn-errortype", "x-amzn-requestid"];
 
+const EVENT_STREAM = /^application\/vnd\.amazon\.eventstream/i;
 const JSON_HEADERS = { "content-type": "application/json" } as const;
 const STREAM_HEADERS = { "content-type": "application/json", accept: "application/vnd.amazon.eventstream" } as const;
 
@@ -45,6 +46,17 @@ export class BedrockModel implements Model {
 
   async relay(call: RelayCall, ctx: CallContext): Promise<RelayedResponse> {
     const r = await this.upstream.post({ path: this.pathPrefix + call.action, body: call.body, headers: call.headers, signal: ctx.signal });
+    if (r.status === 200) {
+      // Relayed as is, a web page would reach the SDK as an unreadable answer; name it instead.
+      const type = headerValue(r.headers["content-type"]) ?? "";
+      const streaming = call.action.endsWith("-stream");
+      if (streaming && type !== "" && !EVENT_STREAM.test(type)) throw await this.upstream.unexpectedAnswer(r, "an event stream", this.id);
+      // Converse and CountTokens answer JSON; InvokeModel answers in the model's own content type (a web page is never one).
+      const json = call.action === "converse" || call.action === "count-tokens";
+      if (json ? type !== "" && !/json/i.test(type) : /^text\/html/i.test(type)) {
+        throw await this.upstream.unexpectedAnswer(r, json ? "JSON" : "the model's answer", this.id);
+      }
+    }
     return { status: r.status, headers: relayedHeaders(r.headers), body: r.body };
   }
 
@@ -54,6 +66,8 @@ export class BedrockModel implements Model {
 
   async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
     const r = await this.send("converse-stream", input, STREAM_HEADERS, ctx);
+    const type = headerValue(r.headers["content-type"]);
+    if (type !== undefined && !EVENT_STREAM.test(type)) throw await this.upstream.unexpectedAnswer(r, "an event stream", this.id);
     try {
       yield* decodeConverseStream(r.body);
     } catch (err) {
@@ -68,7 +82,12 @@ export class BedrockModel implements Model {
 
   private async postJson(action: string, payload: unknown, ctx: CallContext): Promise<unknown> {
     const r = await this.send(action, payload, JSON_HEADERS, ctx);
-    return JSON.parse(await r.text());
+    const text = await r.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw await this.upstream.unexpectedAnswer({ ...r, text: async () => text }, "JSON", this.id);
+    }
   }
 
   /** Sends JSON; a non-200 answer becomes the BedrockError it describes. */

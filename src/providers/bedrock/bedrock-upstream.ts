@@ -38,7 +38,7 @@ export class BedrockUpstream {
   constructor(providerName: string, config: BedrockProviderOptions) {
     this.url = new URL(config.endpoint ?? `https://bedrock-runtime.${config.region}.amazonaws.com`);
     this.basePath = this.url.pathname.replace(/\/+$/, "");
-    this.client = new UpstreamClient({ provider: providerName, baseUrl: this.url.origin, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    this.client = new UpstreamClient({ provider: providerName, baseUrl: this.url.origin, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, firstByteTimeoutMs: config.firstByteTimeoutMs });
     const chain = fromNodeProviderChain(config.profile ? { profile: config.profile } : {});
     const credentials = async (): Promise<AwsCredentialIdentity> => {
       try {
@@ -79,6 +79,12 @@ export class BedrockUpstream {
       body: this.client.bytes(res),
       text: () => this.client.text(res, true),
     };
+  }
+
+  /** A 200 answer that is not what was asked for (a web page, a proxy's error page), named (upstream-client.ts). */
+  async unexpectedAnswer(r: UpstreamResponse, expected: string, servedModelId: string): Promise<BedrockError> {
+    const text = await r.text().catch(() => "");
+    return this.client.unexpectedAnswer(r.status, r.headers["content-type"], text, expected, servedModelId);
   }
 
   /** A failure of a call whose answer had begun, as the client may see it (upstream text scrubbed). */

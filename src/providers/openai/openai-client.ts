@@ -19,7 +19,7 @@ export class OpenAIClient {
     const base = new URL(config.baseUrl);
     this.path = `${base.pathname.replace(/\/+$/, "")}/chat/completions${base.search}`;
     this.upstream = new UpstreamClient({
-      provider: name, baseUrl: config.baseUrl, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, secrets: [config.apiKey],
+      provider: name, baseUrl: config.baseUrl, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, firstByteTimeoutMs: config.firstByteTimeoutMs, secrets: [config.apiKey],
     });
     const common: Record<string, string> = { "content-type": "application/json", "user-agent": "basalt" };
     if (config.apiKey) common.authorization = `Bearer ${config.apiKey}`;

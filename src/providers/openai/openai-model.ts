@@ -48,6 +48,7 @@ export class OpenAIModel implements Model {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
     const body = chatRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
     const res = await this.client.send(body, this.id, ctx.signal);
+    await this.client.upstream.expectEventStream(res, this.id);
     const events = chatStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx), estimateUsage: estimateFor(input) });
     yield* this.client.upstream.stream(res.body, events, { servedModelId: this.id, upstreamModel: this.upstreamModel });
   }

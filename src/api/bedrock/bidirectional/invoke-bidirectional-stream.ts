@@ -5,12 +5,12 @@
 // output events are written as the protocol produces them. Refusals before the 200 are ordinary HTTP errors;
 // after it, an exception event ends the stream (a bad input event, a model error, a session limit, the
 // server stopping). The client half-closing, or sending sessionEnd, ends it cleanly once its turns are
-// answered.
-import { randomUUID } from "node:crypto";
+// answered. A model whose upstream speaks the protocol itself (a Nova Sonic model behind a `bedrock`
+// provider) is relayed instead (relay/).
 import { checkModelAccess } from "../../../auth/check-model-access.js";
 import { BedrockError, validationError } from "../../../core/errors.js";
 import type { ModelCatalog, ModelInfo } from "../../../core/model-info.js";
-import type { Model } from "../../../core/model.js";
+import type { CallContext } from "../../../core/model.js";
 import { isHttp2, resetAfterAnswer } from "../../../server/release-request.js";
 import { ABORTED, AbortableIterator } from "../../../server/pump-response.js";
 import type { IncomingCall } from "../../../server/call-context.js";
@@ -20,14 +20,20 @@ import { OutputChannel } from "./output-channel.js";
 import { readInputChunks } from "./read-input-chunks.js";
 import { requestBytes } from "./request-bytes.js";
 import { DEFAULT_SESSION_LIMITS, watchSessionLimits, type SessionLimits } from "./session-limits.js";
-import { parseInputEvent } from "./nova-sonic/input-events.js";
-import { NovaSonicSession } from "./nova-sonic/nova-sonic-session.js";
+import type { SessionOutput, SessionProtocol } from "./session-protocol.js";
+import { servedSession } from "./nova-sonic/served-session.js";
+import { relayedSession } from "./relay/relayed-session.js";
+import type { RelayTargetOf } from "./relay/relay-targets.js";
 
 export interface BidirectionalStreamOptions {
   readonly catalog: ModelCatalog;
   /** Whether a served model's backend echoes audio (basalt.echo): every other backend is text only. */
   readonly echoesAudio: (info: ModelInfo) => boolean;
   readonly limits?: Partial<SessionLimits>;
+  /** A user text turn sent mid-answer interrupts the answer (barge-in) instead of waiting for it. */
+  readonly bargeIn?: boolean;
+  /** Models relayed as a duplex stream to a Bedrock upstream (relay/relay-targets.ts); others are served. */
+  readonly relayTargetOf?: RelayTargetOf;
 }
 
 const EVENT_STREAM = "application/vnd.amazon.eventstream";
@@ -40,7 +46,17 @@ export function invokeModelWithBidirectionalStream(opts: BidirectionalStreamOpti
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...opts.limits };
 
   return async (call, labels) => {
-    const modelId = labels.modelId;
+    try {
+      await serve(call, labels.modelId);
+    } catch (err) {
+      // A refusal before the stream opened: once it is answered, let go of the input the client is still
+      // sending (HTTP/2 RST_STREAM CANCEL), so the stream does not stay half open.
+      if (isHttp2(call.res) && !call.res.headersSent) resetAfterAnswer(call.res);
+      throw err;
+    }
+  };
+
+  async function serve(call: IncomingCall, modelId: string): Promise<void> {
     const record = call.record;
     record.requestedModelId = modelId;
     if (!isHttp2(call.res)) {
@@ -60,8 +76,14 @@ export function invokeModelWithBidirectionalStream(opts: BidirectionalStreamOpti
     if (call.caller.via === "sigv4" && !call.eventSignatures) {
       throw new BedrockError("InvalidSignatureException", "InvokeModelWithBidirectionalStream must be signed with x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-EVENTS.");
     }
-    await runSession(call, served.model, modelId, opts.echoesAudio(served.info), limits);
-  };
+    const relay = opts.relayTargetOf?.(served.info);
+    if (relay) {
+      await runSession(call, modelId, (output, ctx) => relayedSession({ ...relay, ctx, output }), limits);
+      return;
+    }
+    const echoAudio = opts.echoesAudio(served.info);
+    await runSession(call, modelId, (output, ctx) => servedSession({ modelId, model: served.model, ctx, echoAudio, bargeIn: opts.bargeIn, output }), limits);
+  }
 }
 
 function checkContentType(call: IncomingCall): void {
@@ -71,18 +93,18 @@ function checkContentType(call: IncomingCall): void {
   if (media !== EVENT_STREAM) throw validationError(`The content type ${media} isn't supported. Send the body as ${EVENT_STREAM}.`);
 }
 
-async function runSession(
-  call: IncomingCall, model: Model,
-  modelId: string, echoAudio: boolean, limits: SessionLimits,
-): Promise<void> {
+/** How the session of an accepted request is run, made once its stream is open. */
+type OpenProtocol = (output: SessionOutput, ctx: CallContext) => SessionProtocol;
+
+async function runSession(call: IncomingCall, modelId: string, open: OpenProtocol, limits: SessionLimits): Promise<void> {
   const { res, record } = call;
+  if (call.shutdown.aborted) throw SHUTTING_DOWN;
   // Ends the session early: the reason is what the exception event says.
   const teardown = new AbortController();
   const endWith = (error: unknown) => {
     if (!teardown.signal.aborted) teardown.abort(error);
   };
   const onShutdown = () => endWith(SHUTTING_DOWN);
-  if (call.shutdown.aborted) throw SHUTTING_DOWN;
 
   res.writeHead(200, { "content-type": EVENT_STREAM, "x-amzn-requestid": call.requestId });
   res.flushHeaders();
@@ -92,23 +114,18 @@ async function runSession(
   const watch = watchSessionLimits(limits, endWith);
   call.shutdown.addEventListener("abort", onShutdown, { once: true });
   const ctx = call.contextFor(modelId);
-  const session = new NovaSonicSession({
-    sessionId: randomUUID(),
-    modelId,
-    model,
-    ctx: { ...ctx, signal: AbortSignal.any([ctx.signal, teardown.signal]) },
-    echoAudio,
-    emit: (event) => {
+  const protocol = open({
+    send(bytes) {
       watch.touch();
-      if (record.timeToFirstTokenMs === undefined) record.timeToFirstTokenMs = Date.now() - record.startedAtMs;
-      return out.send(event);
+      record.timeToFirstTokenMs ??= Date.now() - record.startedAtMs;
+      return out.send(bytes);
     },
     fail: endWith,
-    onUsage: (total) => {
-      record.inputTokens = total.inputText + total.inputSpeech;
-      record.outputTokens = total.outputText + total.outputSpeech;
+    usage(inputTokens, outputTokens) {
+      record.inputTokens = inputTokens;
+      record.outputTokens = outputTokens;
     },
-  });
+  }, { ...ctx, signal: AbortSignal.any([ctx.signal, teardown.signal]) });
 
   const chunks = new AbortableIterator(
     readInputChunks(requestBytes(call.req), call.eventSignatures)[Symbol.asyncIterator](),
@@ -124,11 +141,11 @@ async function runSession(
       }
       if (next.done) break;
       watch.touch();
-      await session.handle(parseInputEvent(next.value));
-      if (session.ended) break;
+      await protocol.input(next.value);
+      if (protocol.ended) break;
     }
-    // Input is over (half-close or sessionEnd): the turns already sent are still answered.
-    if (!teardown.signal.aborted) await Promise.race([session.settled(), aborted(teardown.signal)]);
+    // Input is over (half-close or the protocol's own end): what was asked for is still answered.
+    if (!teardown.signal.aborted) await Promise.race([protocol.finish(), aborted(teardown.signal)]);
   } catch (err) {
     endWith(err);
   } finally {
@@ -138,7 +155,7 @@ async function runSession(
     openEventStreams.count--;
   }
   if (teardown.signal.aborted) {
-    session.abort();
+    protocol.abort();
     out.fail(teardown.signal.reason);
     // The client may still be sending: let go of its half of the stream once the answer is out.
     resetAfterAnswer(res);

@@ -4,7 +4,9 @@
 // recorded real-service messages where a rule refuses a request.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import {
   ConverseCommand, ConverseStreamCommand, type BedrockRuntimeClient, type ConverseCommandInput, type ConverseCommandOutput,
   type ConverseStreamOutput, type ToolConfiguration,
@@ -209,4 +211,24 @@ describe("promptVariables", () => {
     // The system prompt's variable is filled too: "You help core." is 3 tokens, the message 6.
     assert.equal(out.usage!.inputTokens, 3 + 6);
   });
+});
+
+const hasBoto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
+test("boto3 parses every new member the same way", { skip: hasBoto3 ? false : "python3 with boto3 is not installed" }, async () => {
+  const script = fileURLToPath(new URL("./python/echo_features.py", import.meta.url));
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile("python3", [script, basalt.url], { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout))));
+  const got = JSON.parse(out) as Record<string, unknown>;
+  assert.deepEqual(got.firstUsage, {
+    inputTokens: 1, outputTokens: 1, totalTokens: 6, cacheReadInputTokens: 0, cacheWriteInputTokens: 4, cacheDetails: [{ ttl: "5m", inputTokens: 4 }],
+  });
+  assert.deepEqual(got.secondUsage, { inputTokens: 2, outputTokens: 2, totalTokens: 8, cacheReadInputTokens: 4, cacheWriteInputTokens: 0 });
+  assert.deepEqual(got.performanceConfig, { latency: "optimized" });
+  assert.deepEqual(got.serviceTier, { type: "flex" });
+  assert.deepEqual(got.fields, { stopReason: "end_turn" });
+  assert.equal(got.reasoningText, "The last user message renders as 1 tokens; echo repeats them.");
+  assert.equal(got.signatureBytes, 44);
+  assert.equal(got.backText, "again");
+  assert.deepEqual(got.refused, ["ValidationException", "The model returned the following errors: messages.1.content.0: Invalid signature in thinking block"]);
+  assert.deepEqual(got.structured, { a: "alpha", b: "beta" });
 });

@@ -61,7 +61,7 @@ Environment:
   Any variable may be used in the config file as \${NAME}.
 
 Endpoints besides the AWS routes: GET /_basalt/health (alive), GET /_basalt/ready (ready to serve; providers
-reachable), /_basalt/console, /metrics. SIGTERM or SIGINT stop it gracefully (server.shutdownGraceMs).
+reachable), GET /_basalt/models (served model ids), /_basalt/console, /metrics. SIGTERM or SIGINT stop it gracefully (server.shutdownGraceMs).
 
 Documentation: ${readmePath} (and docs/ beside it), or the project's README.md.
 `;

@@ -88,6 +88,17 @@ describe("health and readiness (real CLI)", () => {
       assert.deepEqual(probed, ["GET /v1/models no authorization"]);
     });
 
+    it("/_basalt/models lists the served model ids with their providers", async () => {
+      const r = await fetch(`${basalt.url}/_basalt/models`);
+      assert.equal(r.status, 200);
+      assert.deepEqual(await r.json(), {
+        models: [
+          { id: "basalt.echo", provider: "echo", providerType: "echo", upstreamModel: "basalt.echo" },
+          { id: "slow.model", provider: "slow", providerType: "openai", upstreamModel: "m" },
+        ],
+      });
+    });
+
     it("shutting down: ready 503 from SIGTERM on, health 200, requests still served during server.drainMs", async () => {
       const client = h1Client(basalt.url);
       try {

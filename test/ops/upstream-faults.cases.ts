@@ -15,6 +15,8 @@ import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-b
 const FIRST_BYTE_MS = 1_500;
 const LOGIN_PAGE = "<!DOCTYPE html>\n<html><head><title>Sign in - Corporate Proxy</title></head><body>Please sign in</body></html>";
 const PROVIDERS = ["openai", "anthropic", "bedrock"] as const;
+const SECRETS = ["sk-upstream-key", "upstream-secret-access-key"];
+const clientMessages: string[] = [];
 
 const hung: ServerResponse[] = [];
 let hits = { hang: 0 };
@@ -34,7 +36,7 @@ let client: BedrockRuntimeClient;
 
 function providerYaml(name: string, type: (typeof PROVIDERS)[number], base: string, extra = ""): string {
   if (type === "bedrock") return `  ${name}: { type: bedrock, region: us-east-1, endpoint: "${base}"${extra} }`;
-  return `  ${name}: { type: ${type}, baseUrl: "${type === "openai" ? `${base}/v1` : base}", apiKey: "sk-upstream-key"${extra} }`;
+  return `  ${name}: { type: ${type}, baseUrl: "${type === "openai" ? `${base}/v1` : base}", apiKey: "${SECRETS[0]}"${extra} }`;
 }
 
 describe("upstream faults (real CLI)", () => {
@@ -53,7 +55,7 @@ describe("upstream faults (real CLI)", () => {
     }
     basalt = await startBasalt({
       config: writeConfig([...lines, ...models].join("\n") + "\n"),
-      env: { AWS_ACCESS_KEY_ID: "AKIDUPSTREAM00001", AWS_SECRET_ACCESS_KEY: "upstream-secret-access-key" },
+      env: { AWS_ACCESS_KEY_ID: "AKIDUPSTREAM00001", AWS_SECRET_ACCESS_KEY: SECRETS[1] },
     });
     client = h1Client(basalt.url);
   });
@@ -74,6 +76,7 @@ describe("upstream faults (real CLI)", () => {
       if (out.stream) for await (const _ of out.stream) void _;
     } catch (err) {
       const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+      clientMessages.push(e.message);
       return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
     }
     return { name: "no error", message: "" };
@@ -126,5 +129,13 @@ describe("upstream faults (real CLI)", () => {
       assert.equal(out, "ModelTimeoutException ModelTimeoutException");
       assert.ok(hits.hang >= 1);
     });
+  });
+
+  it("no provider key or AWS secret in any log line or client-visible message", () => {
+    assert.ok(clientMessages.length >= 9);
+    for (const secret of SECRETS) {
+      assert.equal(basalt.output().includes(secret), false, `a secret reached the log:\n${basalt.output()}`);
+      for (const m of clientMessages) assert.equal(m.includes(secret), false, `a secret reached a client: ${m}`);
+    }
   });
 });

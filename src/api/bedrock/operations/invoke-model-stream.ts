@@ -73,6 +73,8 @@ async function* toFrames(chunks: AsyncIterable<Chunk>, meter: StreamMeter, input
  * of the request; an upstream would be called twice) and cannot disagree with the final usage (no cache
  * points, which split the count).
  */
+// Counted with echo's own function, not through the served model: its policies would take the count for a
+// second call (one more upstream attempt in the record, one more request against the quotas).
 function earlyUsage({ served }: OperationCall, input: ConverseInput): EarlyUsage | undefined {
   if (served.info.provider !== "echo") return undefined;
   const cached = [...(input.system ?? []), ...(input.messages ?? []).flatMap((m) => m.content)].some((b) => "cachePoint" in b);

@@ -38,6 +38,11 @@ export function inputTokensOf(input: Pick<ConverseInput, "messages" | "system">)
   return n;
 }
 
+/** The prompt tokens echo reports for a request (its promptVariables filled in), without calling the model. */
+export function echoPromptTokens(input: ConverseInput): number {
+  return inputTokensOf(withPromptVariables(input));
+}
+
 function lastUserContent(input: ConverseInput): ContentBlock[] | undefined {
   const messages = input.messages ?? [];
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === "user") return messages[i].content;

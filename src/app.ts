@@ -23,6 +23,7 @@ import { MemoryKeyValueStore } from "./storage/index.js";
 import { openCounterStore } from "./gateway/open-counter-store.js";
 import { addHealthRoutes, type Lifecycle } from "./api/admin/health-routes.js";
 import { ProviderProbe } from "./api/admin/provider-probe.js";
+import { probeTargets } from "./startup/probe-targets.js";
 import { createDispatcher, type Dispatcher } from "./server/dispatch.js";
 import { createBrowserGate } from "./server/browser-gate.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
@@ -124,7 +125,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   dispatcher.plug("openai", createOpenAIDoor({ catalog: registry }));
   // /_basalt/ready: 503 until started and the upstreams were checked once, and again from the moment stop() is called.
   let lifecycle: Lifecycle = "starting";
-  const probe = new ProviderProbe(config);
+  const probe = new ProviderProbe(probeTargets(config));
   addHealthRoutes(admin, { counters: counters.state, lifecycle: () => lifecycle, providers: () => probe.report(), version: VERSION });
   registerScriptRoutes(admin, scripts);
   for (const route of observeAdminRoutes({ stack: observe, listModels: () => servedModels(registry, settings.providerTypes), version: VERSION })) {
@@ -142,7 +143,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));
   runtime.handle("InvokeModelWithBidirectionalStream", invokeModelWithBidirectionalStream({
-    catalog: registry, echoesAudio: (info) => (settings.providerTypes.get(info.provider) ?? info.provider) === "echo", limits: s.bidirectionalStream,
+    catalog: registry, echoesAudio: (info) => (settings.providerTypes.get(info.provider) ?? info.provider) === "echo", limits: s.bidirectionalStream, bargeIn: s.bidirectionalStream?.bargeIn,
     relayTargetOf: bedrockRelayTargets(config.providers),
   }));
   // Later issues plug in here, one line each, e.g.:

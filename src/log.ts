@@ -8,7 +8,12 @@ import { PinoPretty } from "pino-pretty";
 const options = {
   level: process.env.BASALT_LOG_LEVEL ?? "info",
   base: undefined,
-  redact: ["apiKey", "*.apiKey", "headers.authorization", "*.headers.authorization"],
+  // A second line of defence: no code path logs these, but a config or a request object logged by mistake
+  // must not carry a key out.
+  redact: [
+    "apiKey", "*.apiKey", "secretAccessKey", "*.secretAccessKey", "sessionToken", "*.sessionToken", "adminKey", "*.adminKey",
+    "headers.authorization", "*.headers.authorization", 'headers["x-api-key"]', '*.headers["x-api-key"]',
+  ],
 };
 
 export const log =

@@ -150,7 +150,12 @@ export const serverSchema = z
      */
     allowedHosts: z.array(z.string().min(1)).optional(),
     /** InvokeModelWithBidirectionalStream sessions (docs/bidirectional-stream.md): total and idle limits. */
-    bidirectionalStream: z.object({ maxSessionMs: timeoutMs.optional(), idleTimeoutMs: timeoutMs.optional() }).strict().optional(),
+    bidirectionalStream: z.object({
+      maxSessionMs: timeoutMs.optional(),
+      idleTimeoutMs: timeoutMs.optional(),
+      /** A user text turn sent mid-answer interrupts it (Nova's barge-in) instead of waiting; default false. */
+      bargeIn: z.boolean().optional(),
+    }).strict().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */

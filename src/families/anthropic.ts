@@ -5,6 +5,8 @@ import { anthropicStreamFromConverse } from "../formats/anthropic-messages/strea
 import type { Family } from "./family.js";
 import { messageId, modelName } from "./anthropic/message-meta.js";
 import { anthropicToConverse } from "./anthropic/to-converse.js";
+import { chunksWithClaudeToolIds, withClaudeToolIds } from "./anthropic/tool-ids.js";
+import { withEarlyUsage } from "./anthropic/early-usage.js";
 
 export const anthropicFamily: Family = {
   name: "anthropic",
@@ -13,8 +15,8 @@ export const anthropicFamily: Family = {
     const answer = () => ({ id: messageId(), model: modelName(call.modelId), stopSequences: input.inferenceConfig?.stopSequences });
     return {
       input,
-      fromConverse: (output) => anthropicResponseFromConverse(output, answer()),
-      toChunks: (events) => anthropicStreamFromConverse(events, answer()),
+      fromConverse: (output) => withClaudeToolIds(anthropicResponseFromConverse(output, answer())),
+      toChunks: (events, early) => withEarlyUsage(chunksWithClaudeToolIds(anthropicStreamFromConverse(events, answer())), early),
     };
   },
 };

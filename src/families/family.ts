@@ -23,7 +23,16 @@ export interface NativeRequest {
    * Converse stream events → the family's native stream chunks (each becomes one `chunk` event). The
    * operation adds `amazon-bedrock-invocationMetrics` to the last chunk.
    */
-  toChunks(events: AsyncIterable<StreamEvent>): AsyncIterable<Record<string, unknown>>;
+  toChunks(events: AsyncIterable<StreamEvent>, early?: EarlyUsage): AsyncIterable<Record<string, unknown>>;
+}
+
+/**
+ * What is known of the usage before the stream starts. Converse reports usage only in its last event, but
+ * some families report the prompt's tokens in their first chunk (Claude's message_start, Llama's first
+ * prompt_token_count); when the backend can count them up front, the operation passes them here.
+ */
+export interface EarlyUsage {
+  readonly inputTokens: number;
 }
 
 export interface Family {

@@ -2,11 +2,11 @@
 // `{generation, prompt_token_count, generation_token_count, stop_reason}` out. The prompt is read back into
 // turns (Llama 3 headers, or Llama 2's [INST]); a prompt in neither template is served as one user text.
 import type { ConverseInput, ConverseOutput, StreamEvent } from "../core/model.js";
-import type { Family } from "./family.js";
+import type { EarlyUsage, Family } from "./family.js";
 import { attachImages, parseLlamaPrompt } from "./llama/parse-llama-prompt.js";
 import { checkObject, checkValue, isObject, type ObjectSchema } from "../formats/shared/check-json.js";
 import { ErrorList, malformed } from "./native-body.js";
-import { Conversation, readReply } from "../formats/converse/conversation.js";
+import { Conversation, readReply, sniffImageFormat } from "../formats/converse/conversation.js";
 import { parseInstPrompt } from "./shared/parse-inst-prompt.js";
 import { stopOrLength } from "./shared/stop-reasons.js";
 import { textChunks } from "./shared/text-stream.js";
@@ -22,12 +22,24 @@ const SCHEMA: ObjectSchema = {
   },
 };
 
+// Standard alphabet, padded: what Llama 3.2's `images` carries (issue 19 item 9: invalid base64 and
+// non-image bytes were taken as png).
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Why an `images` item is not a base64 png/jpeg/gif/webp, as a native-body error line; undefined when it is. */
+function imageProblem(img: unknown, i: number): string | undefined {
+  if (typeof img !== "string") return undefined;
+  if (img.length === 0 || img.length % 4 !== 0 || !BASE64.test(img)) return `#/images/${i}: the image is not valid base64`;
+  if (!sniffImageFormat(img)) return `#/images/${i}: the image is not a png, jpeg, gif or webp image`;
+  return undefined;
+}
+
 function toConverse(body: unknown): ConverseInput {
   if (!isObject(body)) throw malformed(["#: expected type: JSONObject"]);
   const errors = new ErrorList();
   errors.add(...checkObject(body, SCHEMA));
   const images = Array.isArray(body.images) ? body.images : [];
-  images.forEach((img, i) => errors.add(checkValue(img, { type: "string" }, `#/images/${i}`)));
+  images.forEach((img, i) => errors.add(checkValue(img, { type: "string" }, `#/images/${i}`) ?? imageProblem(img, i)));
   errors.throwIfAny();
 
   const prompt = body.prompt as string;
@@ -57,13 +69,17 @@ function fromConverse(output: ConverseOutput): unknown {
   };
 }
 
-// Converse reports usage only at the end of a stream, so the prompt count arrives on the last chunk (the
-// real service sends it on the first); generation_token_count runs up one per chunk until then.
-async function* toChunks(events: AsyncIterable<StreamEvent>): AsyncIterable<Record<string, unknown>> {
+// The real service sends prompt_token_count on the first chunk (null after it). Converse reports usage only at
+// the end of a stream, so when the count is not known up front (`early`) it arrives on the last chunk;
+// generation_token_count runs up one per chunk until then.
+async function* toChunks(events: AsyncIterable<StreamEvent>, early?: EarlyUsage): AsyncIterable<Record<string, unknown>> {
+  let first = true;
   for await (const chunk of textChunks(events)) {
+    const promptTokens = early ? (first ? early.inputTokens : null) : chunk.end ? chunk.end.usage.inputTokens : null;
+    first = false;
     yield {
       generation: chunk.text,
-      prompt_token_count: chunk.end ? chunk.end.usage.inputTokens : null,
+      prompt_token_count: promptTokens,
       generation_token_count: chunk.end ? chunk.end.usage.outputTokens : chunk.count,
       stop_reason: chunk.end ? stopOrLength(chunk.end.stopReason) : null,
     };

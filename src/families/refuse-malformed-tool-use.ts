@@ -24,7 +24,7 @@ export function refuseMalformedToolUse(family: Family, request: NativeRequest, s
       }
       return request.fromConverse(output);
     },
-    toChunks: (events) => request.toChunks(stopAtMalformedToolUse(events)),
+    toChunks: (events, early) => request.toChunks(stopAtMalformedToolUse(events), early),
   };
 }
 

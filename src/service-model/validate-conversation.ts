@@ -43,10 +43,11 @@ export function validateConversation(conv: Conversation): void {
       );
     }
   }
-  messages.forEach((message, i) => validateMessage(message, i, messages[i - 1], conv.toolConfig !== undefined));
+  const toolNames = new Set(conv.toolConfig?.tools.flatMap((t) => ("toolSpec" in t ? [t.toolSpec.name] : [])) ?? []);
+  messages.forEach((message, i) => validateMessage(message, i, messages[i - 1], conv.toolConfig !== undefined, toolNames));
 }
 
-function validateMessage(message: Message, i: number, previous: Message | undefined, hasToolConfig: boolean): void {
+function validateMessage(message: Message, i: number, previous: Message | undefined, hasToolConfig: boolean, toolNames: ReadonlySet<string>): void {
   const at = `messages.${i}`;
   if (message.content.length === 0) {
     throw validationError(`The content field in the Message object at ${at} is empty. Add a ContentBlock object to the content field and try again.`);
@@ -87,6 +88,8 @@ function validateMessage(message: Message, i: number, previous: Message | undefi
       resultCount++;
     } else if ("reasoningContent" in block && message.role === "user") {
       throw validationError("User messages cannot contain reasoning content. Please remove the reasoning content and try again.");
+    } else if ("toolAddition" in block || "toolRemoval" in block) {
+      validateToolChange(block, message.role, blockAt, hasToolConfig ? toolNames : undefined);
     }
   });
   if (hasDocument && !hasText) throw validationError("A text block must be included when using documents.");
@@ -140,6 +143,26 @@ function validateGuardrailPair(config: GuardrailConfiguration | undefined): void
   const missing = config.guardrailIdentifier === undefined ? "guardrailIdentifier" : config.guardrailVersion === undefined ? "guardrailVersion" : undefined;
   if (missing) {
     throw validationError(`1 validation error detected: Value null at 'guardrailConfig.${missing}' failed to satisfy constraint: Member must not be null`);
+  }
+}
+
+/**
+ * toolAddition / toolRemoval belong in system-role messages (their documentation: "Use within a system role
+ * message") and name a tool "declared in the top-level tool configuration" (ToolReference.name). Worded as
+ * Bedrock words the same checks for toolUse and reasoning content (recorded and reported messages).
+ */
+function validateToolChange(block: ContentBlock, role: string, blockAt: string, declared: ReadonlySet<string> | undefined): void {
+  const kind = "toolAddition" in block ? "toolAddition" : "toolRemoval";
+  if (role !== "system") {
+    const who = role === "user" ? "User" : "Assistant";
+    throw validationError(`${who} messages cannot contain ${kind} content. Please remove the ${kind} content and try again.`);
+  }
+  if (!declared) throw validationError(`The toolConfig field must be defined when using ${kind} content blocks.`);
+  const ref = "toolAddition" in block ? block.toolAddition.tool : "toolRemoval" in block ? block.toolRemoval.tool : undefined;
+  if (ref?.name !== undefined && ref.serverName === undefined && !declared.has(ref.name)) {
+    throw validationError(
+      `The tool ${ref.name} in ${blockAt}.${kind} isn't defined in toolConfig.tools. Add the tool to toolConfig.tools and try again.`,
+    );
   }
 }
 

@@ -135,10 +135,12 @@ function compile(name: string, s: Shape, mode: ValidationMode): Check {
       // "Value '' at 'toolConfig.tools.1.member.toolSpec.name' … pattern: [a-zA-Z0-9_-]+; Value '' at … length").
       return (v, path, issues) => {
         if (typeof v !== "string") return mismatch(issues, path, "string", v);
-        const quoted = renderValue(v);
-        if (allowed && !allowed.has(v)) return failWith(issues, path, enumText, quoted);
-        if (pattern && !pattern.test(v)) failWith(issues, path, `Member must satisfy regular expression pattern: ${s.pattern}`, quoted);
-        lengthChecks(s, issues, path, v.length, mode, quoted);
+        // Quoted only on failure: a valid string (a megabyte of prompt text) is never copied.
+        if (allowed && !allowed.has(v)) return failWith(issues, path, enumText, renderValue(v));
+        if (pattern && !pattern.test(v)) failWith(issues, path, `Member must satisfy regular expression pattern: ${s.pattern}`, renderValue(v));
+        if (mode === "constraints" && ((s.min !== undefined && v.length < s.min) || (s.max !== undefined && v.length > s.max))) {
+          lengthChecks(s, issues, path, v.length, mode, renderValue(v));
+        }
       };
     }
     case "blob":

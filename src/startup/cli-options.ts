@@ -60,10 +60,11 @@ Environment:
   OPENAI_API_KEY, ANTHROPIC_API_KEY                 only read to suggest a config when none is given
   Any variable may be used in the config file as \${NAME}.
 
-Endpoints besides the AWS routes: GET /_basalt/health (alive), GET /_basalt/ready (ready to serve; providers
-reachable), /_basalt/console, /metrics. SIGTERM or SIGINT stop it gracefully (server.shutdownGraceMs).
+Endpoints besides the AWS routes: GET /_basalt/health (alive), GET /_basalt/ready (ready to serve; each
+provider reachable or not), GET /_basalt/models (served model ids), /_basalt/console, /metrics.
+SIGTERM or SIGINT stop it gracefully (server.drainMs, server.shutdownGraceMs).
 
-Documentation: ${readmePath} (and docs/ beside it), or the project's README.md.
+Documentation: ${readmePath} ("Operating Basalt"), and docs/ beside it.
 `;
 }
 

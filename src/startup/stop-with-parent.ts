@@ -1,8 +1,8 @@
-// Under `npm start` the process tree is npm → (sh →) node. npm passes SIGTERM on to its child, and the start
-// script execs node so that child is Basalt; but a shell that does not exec (another package manager, a
-// wrapper script) dies of the signal without passing it on, and node would run on as an orphan holding the
-// port. So when run by a package manager's script runner and that parent goes away, stop as if signalled.
-// Not otherwise: `nohup node dist/cli.js &` from a shell that then exits must keep running.
+// Under `npm start` the process tree is npm → sh → node (dash does not exec a lone command; Windows has cmd).
+// SIGTERM to npm — what `npm start & kill $!`, containers and systemd send — is passed to the shell, which dies
+// of it without passing it on, and node would run on as an orphan holding the port. So when run by a package
+// manager's script runner (npm, npx) and that parent goes away, stop as if signalled. Not otherwise:
+// `nohup node dist/cli.js &` from a shell that then exits must keep running.
 import { readFileSync } from "node:fs";
 
 const POLL_MS = 250;

@@ -171,6 +171,17 @@ describe("bidirectional stream on basalt.echo", () => {
     s.end();
   });
 
+  test("a client far ahead of the answers is refused once 32 turns wait, not buffered without end", async () => {
+    const s = openSession(client, "basalt.echo");
+    start(s);
+    say(s, "/slow 500 a slow first answer that keeps the others waiting");
+    for (let i = 0; i < 40; i++) say(s, `turn ${i}`);
+    const err = await errorOf(s.finished);
+    assert.equal(err.name, "ValidationException");
+    assert.match(err.message, /32 turns are already waiting/);
+    s.end();
+  });
+
   test("the client half-closing without sessionEnd ends the session cleanly after its turn is answered", async () => {
     const s = openSession(client, "basalt.echo");
     start(s);

@@ -9,6 +9,7 @@ import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { h2Client } from "../helpers/clients.js";
 import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 import { errorOf } from "../helpers/sdk.js";
+import type { CallRecord } from "../../src/core/call-record.js";
 import {
   answerText, audioContentStart, audioInput, completions, contentEnd, openSession, promptEnd, promptStart, sessionEnd,
   sessionStart, textContent, type SonicSession,
@@ -32,6 +33,7 @@ describe("bidirectional stream relayed to a Bedrock upstream", () => {
   let front: InProcessBasalt;
   let client: BedrockRuntimeClient;
   const savedEnv: Partial<Record<(typeof ENV)[number], string>> = {};
+  const upstreamRecords: Readonly<CallRecord>[] = [];
 
   before(async () => {
     // The provider's credentials come from the standard chain: the environment here.
@@ -42,6 +44,7 @@ describe("bidirectional stream relayed to a Bedrock upstream", () => {
     process.env.AWS_SECRET_ACCESS_KEY = RELAY_KEY.secret;
     upstream = await startInProcess({
       config: `auth: { keys: [{ name: relay, accessKeyId: ${RELAY_KEY.id}, secretAccessKey: ${RELAY_KEY.secret} }] }`,
+      observers: [{ name: "test", observe: (r) => void upstreamRecords.push(r) }],
     });
     front = await startInProcess({
       config: `
@@ -90,6 +93,23 @@ models:
     const out = s.received.filter((e) => e.audioOutput).map((e) => Buffer.from(String(e.audioOutput.content), "base64"));
     assert.equal(out.length, frames.length);
     out.forEach((bytes, i) => assert.ok(bytes.equals(frames[i]), `frame ${i} differs`));
+  });
+
+  test("the client leaving mid-answer releases the relayed upstream stream", async () => {
+    const s = openSession(client, "amazon.nova-sonic-v1:0");
+    open(s);
+    textContent(s.promptName, "USER", "/slow 300 a long answer that nobody waits for").forEach((e) => s.send(e));
+    await s.waitFor((e) => e.textOutput !== undefined);
+    const before = upstreamRecords.length;
+    s.abort.abort();
+    await s.finished.catch(() => undefined);
+    // The upstream's call record is written when its stream closes: it closes because the relay let go.
+    const seen = () => upstreamRecords.slice(before).some((r) => r.operation === "InvokeModelWithBidirectionalStream");
+    for (let i = 0; i < 300 && !seen(); i++) await new Promise((r) => setTimeout(r, 100));
+    const record = upstreamRecords.slice(before).find((r) => r.operation === "InvokeModelWithBidirectionalStream");
+    assert.ok(record, "the upstream stream was not released within 30 s");
+    assert.equal(record.caller, "relay");
+    assert.equal(record.clientGone, true);
   });
 
   test("the upstream's refusal of the session reaches the client as its exception event", async () => {

@@ -175,3 +175,11 @@ export function answerText(events: SonicEvent[], completionId: string): string {
 export function completions(events: SonicEvent[]): string[] {
   return events.filter((e) => e.completionStart).map((e) => String(e.completionStart.completionId));
 }
+
+/** "settled" when `p` settles within 30 s, else "pending" (generous: the box is often loaded). */
+export function within30s(p: Promise<unknown>): Promise<"settled" | "pending"> {
+  return Promise.race([
+    p.then(() => "settled" as const, () => "settled" as const),
+    new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), 30_000).unref()),
+  ]);
+}

@@ -212,3 +212,26 @@ test("one quota applies through every door: Converse, OpenAI and Anthropic share
   const doors = usage.map((r) => r.frontDoor);
   for (const door of ["bedrock", "openai", "anthropic"]) assert.ok(doors.includes(door), JSON.stringify(usage));
 });
+
+test("responses: an agent's request (Codex-style) with earlier reasoning items and a hosted tool is served", async () => {
+  const answer = await openai.responses.create({
+    model: "basalt.echo",
+    instructions: "You are a coding agent",
+    store: false,
+    include: ["reasoning.encrypted_content"],
+    input: [
+      { type: "message", role: "user", content: [{ type: "input_text", text: "list the files" }] },
+      { type: "reasoning", id: "rs_1", summary: [], encrypted_content: "opaque-to-anyone-but-its-model" },
+      { type: "function_call", call_id: "call_1", name: "shell", arguments: "{\"command\":[\"ls\"]}" },
+      { type: "function_call_output", call_id: "call_1", output: "README.md" },
+      { type: "message", role: "user", content: [{ type: "input_text", text: "thanks" }] },
+    ],
+    tools: [
+      { type: "function", name: "shell", description: "runs a command", strict: false, parameters: { type: "object", properties: { command: { type: "array", items: { type: "string" } } } } },
+      { type: "web_search" },
+    ],
+  });
+  assert.equal(answer.status, "completed");
+  // Echo repeats the last user turn: the tool's output and the text after it (one user message in Converse).
+  assert.equal(answer.output_text, "toolResult call_1 success: README.md\nthanks");
+});

@@ -48,14 +48,14 @@ test("images go where <|image|> stands in the user turn", async () => {
   assert.equal(out.generation, "[image png 8 bytes]\nDescribe this");
 });
 
-test("stream: one fragment per chunk, stop_reason and token counts on the last", async () => {
+test("stream: one fragment per chunk, prompt_token_count on the first (as Bedrock sends it), stop_reason on the last", async () => {
   for (const client of [stack.client, stack.h1]) {
     const raw = await invokeStream(client, ECHO.llama, { prompt: llama3(turn("system", "sys"), turn("user", "llama streams here")) });
     const { chunks, metrics } = withoutMetrics(raw);
     assert.deepEqual(chunks, [
-      { generation: "llama", prompt_token_count: null, generation_token_count: 1, stop_reason: null },
+      { generation: "llama", prompt_token_count: 4, generation_token_count: 1, stop_reason: null },
       { generation: " streams", prompt_token_count: null, generation_token_count: 2, stop_reason: null },
-      { generation: " here", prompt_token_count: 4, generation_token_count: 3, stop_reason: "stop" },
+      { generation: " here", prompt_token_count: null, generation_token_count: 3, stop_reason: "stop" },
     ]);
     assert.equal(metrics.inputTokenCount, 4);
     assert.equal(metrics.outputTokenCount, 3);

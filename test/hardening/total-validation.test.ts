@@ -248,3 +248,16 @@ describe("native InvokeModel bodies with wrong types inside are a ValidationExce
     assert.equal(upstream.requests.length, before, "no request went upstream");
   });
 });
+
+// Found by the fuzz test: CountTokens' `input.converse` is a ConverseTokensRequest, in which Converse-only
+// members are unknown — ignored like any unknown member, whatever their type (it was a 500).
+test("CountTokens ignores Converse-only members of any type inside input.converse", async () => {
+  for (const [name, fn] of RAW_TRANSPORTS) {
+    const a = await fn(basalt.url, {
+      path: "/model/basalt.echo/count-tokens",
+      body: '{"input":{"converse":{"additionalModelResponseFieldPaths":7,"guardrailConfig":5,"messages":[{"role":"user","content":[{"text":"hi"}]}]}}}',
+    });
+    assert.equal(a.status, 200, `${name}: ${a.body}`);
+    assert.deepEqual(JSON.parse(a.body), { inputTokens: 1 });
+  }
+});

@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import {
   ANTHROPIC_VERSION, CLAUDE, CONFIG_CLAUDE, invoke, invokeStream, rejection, startStack, withoutMetrics, type Json, type Stack,
 } from "./harness.js";
+import { signReasoning } from "../../src/providers/echo/reasoning.js";
 
 let stack: Stack;
 before(async () => (stack = await startStack()));
@@ -41,7 +42,8 @@ test("block content: images, documents, thinking, tool results and cache_control
     {
       role: "assistant",
       content: [
-        { type: "thinking", thinking: "pondering", signature: "sig" },
+        // Echo verifies the signatures of thinking blocks sent back (README, "Reasoning"), as Claude does.
+        { type: "thinking", thinking: "pondering", signature: signReasoning("pondering") },
         { type: "redacted_thinking", data: "b64data" },
         { type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Oslo" } },
       ],
@@ -84,7 +86,8 @@ test("tool use: tools and tool_choice reach the model; the reply is a tool_use b
   assert.equal(content[0].type, "tool_use");
   assert.equal(content[0].name, "get_weather");
   assert.deepEqual(content[0].input, { city: "Paris" });
-  assert.match(content[0].id as string, /^tooluse_/);
+  // Claude on Bedrock names tool calls toolu_bdrk_01… (issue 19 item 9; test/fidelity/families.test.ts).
+  assert.match(content[0].id as string, /^toolu_bdrk_01[0-9A-Za-z]{22}$/);
 
   const forced = await invoke(stack.client, CLAUDE, claude([{ role: "user", content: "anything" }], {
     tools: [WEATHER_TOOL], tool_choice: { type: "tool", name: "get_weather" },

@@ -3,7 +3,6 @@
 // no answer within the timeout, a refused connection or a DNS failure means they are not. Probing never spends
 // tokens and never sends a key. Nothing is probed until readiness is first asked for (a server nobody polls
 // sends upstreams nothing but calls), and results are kept a while so a poller does not hammer upstreams.
-import type { BasaltConfig, ProviderConfig } from "../../config/schema.js";
 
 export interface ProviderReachability {
   type: string;
@@ -18,6 +17,14 @@ export interface ProviderReachability {
   latencyMs?: number;
   /** ISO time of the check. */
   checkedAt?: string;
+  note?: string;
+}
+
+/** One upstream to check: where its probe goes (no URL: reported as given, not checked). */
+export interface ProbeTarget {
+  name: string;
+  type: string;
+  url?: string;
   note?: string;
 }
 
@@ -39,31 +46,6 @@ const DEFAULT_TIMEOUT_MS = 3_000;
 const DEFAULT_MAX_AGE_MS = 15_000;
 // How long the first readiness request waits for the first round before answering "starting".
 const FIRST_WAIT_MS = 1_000;
-
-function probeUrl(provider: ProviderConfig): URL | undefined {
-  switch (provider.type) {
-    case "openai":
-      // The models list: answered by OpenAI (401 without a key), Ollama, vLLM, llama.cpp and LM Studio alike.
-      return new URL(`${provider.baseUrl.replace(/\/+$/, "")}/models`);
-    case "anthropic":
-      return new URL(provider.baseUrl);
-    case "bedrock":
-      return new URL(provider.endpoint ?? `https://bedrock-runtime.${provider.region}.amazonaws.com/`);
-    default:
-      return undefined;
-  }
-}
-
-function targetsOf(config: BasaltConfig): Target[] {
-  const targets: Target[] = [{ name: "echo", type: "echo", note: "built in" }];
-  for (const [name, provider] of Object.entries(config.providers)) {
-    if (name === "echo") continue;
-    const url = probeUrl(provider);
-    if (provider.cassettes?.mode === "replay") targets.push({ name, type: provider.type, note: "answers from cassettes; not checked" });
-    else targets.push({ name, type: provider.type, url, note: url ? undefined : "built in" });
-  }
-  return targets;
-}
 
 /** The URL as shown: no user, password or query (a key may ride in any of them). */
 function shown(url: URL): string {
@@ -90,11 +72,12 @@ export class ProviderProbe {
   private firstRound?: Promise<void>;
   private readonly stop = new AbortController();
 
-  constructor(config: BasaltConfig, opts: ProbeOptions = {}) {
-    this.targets = targetsOf(config);
+  constructor(targets: readonly ProbeTarget[], opts: ProbeOptions = {}) {
+    this.targets = targets.map((t) => ({ ...t, url: t.url === undefined ? undefined : new URL(t.url) }));
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     for (const t of this.targets) {
+      // Built in (echo) is always there; anything else without a URL is not checked.
       if (!t.url) this.results.set(t.name, { type: t.type, reachable: t.type === "echo" ? true : null, note: t.note });
     }
   }

@@ -1,6 +1,9 @@
 // A Responses API request → the Chat Completions request it means, so one translation (formats/chat-completions,
 // via chat-completions.ts) takes it on to Converse. Stateless: previous_response_id and store: true are refused
-// with a clear message, since Basalt keeps no responses.
+// with a clear message, since Basalt keeps no responses. Agents (Codex and the like) send back the reasoning items
+// of earlier turns and list hosted tools (web_search, local_shell, …): reasoning items are dropped — their
+// encrypted content is only readable by the model that wrote it — and hosted tools are not offered to the model,
+// so such agents keep working on any backend instead of failing on their first request.
 import { validationError } from "../../core/errors.js";
 import { isObject, type JsonObject } from "../../formats/shared/check-json.js";
 
@@ -28,6 +31,8 @@ function inputMessages(input: unknown): ChatMessage[] {
       else out.push({ role: "assistant", content: null, tool_calls: [call] });
     } else if (item.type === "function_call_output") {
       out.push({ role: "tool", tool_call_id: item.call_id, content: typeof item.output === "string" ? item.output : JSON.stringify(item.output) });
+    } else if (item.type === "reasoning") {
+      return;
     } else if (item.type === undefined || item.type === "message") {
       const content = typeof item.content === "string" ? item.content
         : Array.isArray(item.content) ? item.content.map((p, j) => contentPart(p, `${at}.content[${j}]`)) : undefined;
@@ -54,10 +59,12 @@ export function chatBodyOfResponses(body: JsonObject): JsonObject {
   if (body.temperature !== undefined) chat.temperature = body.temperature;
   if (body.top_p !== undefined) chat.top_p = body.top_p;
   if (Array.isArray(body.tools)) {
-    chat.tools = body.tools.map((t, i) => {
-      if (!isObject(t) || t.type !== "function") throw validationError(`tools[${i}]: only function tools are supported.`);
-      return { type: "function", function: { name: t.name, description: t.description, parameters: t.parameters ?? { type: "object" } } };
-    }) as never;
+    const functions = body.tools.flatMap((t, i) => {
+      if (!isObject(t) || typeof t.type !== "string") throw validationError(`tools[${i}]: must be an object with a type.`);
+      if (t.type !== "function") return [];
+      return [{ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters ?? { type: "object" } } }];
+    });
+    if (functions.length > 0) chat.tools = functions as never;
   }
   if (body.tool_choice !== undefined) {
     const c = body.tool_choice;

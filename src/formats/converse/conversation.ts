@@ -54,6 +54,12 @@ const MAGIC: [ImageFormat, number[]][] = [
 ];
 
 /** A base64 image whose format is read from its first bytes, as native bodies carry no format. */
+/** The image format its first bytes name (png, jpeg, gif, webp), or undefined for anything else. */
+export function sniffImageFormat(base64: string): ImageFormat | undefined {
+  const head = Buffer.from(base64.slice(0, 16), "base64");
+  return MAGIC.find(([, sig]) => sig.every((b, i) => head[i] === b))?.[0];
+}
+
 export function imageBlock(base64: string): ContentBlock {
   const head = Buffer.from(base64.slice(0, 16), "base64");
   const format = MAGIC.find(([, sig]) => sig.every((b, i) => head[i] === b))?.[0] ?? "png";

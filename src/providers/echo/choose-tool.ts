@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { validationError } from "../../core/errors.js";
 import type { ContentBlock, JsonValue, ToolConfiguration } from "../../core/shapes.generated.js";
 
-export interface ToolCall { name: string; input: JsonValue; toolUseId: string }
+/** `fromLine`: the input was written on a `/tool` line (else it is `{}`, for a call toolChoice forced). */
+export interface ToolCall { name: string; input: JsonValue; toolUseId: string; fromLine: boolean }
 
 const TOOL_LINE = /^\/tool\s+(\S+)\s*([\s\S]*)$/;
 
@@ -32,14 +33,20 @@ export function toolUseIdFor(requestKey: string): string {
   return "tooluse_" + createHash("sha256").update(requestKey).digest("base64url").slice(0, 22);
 }
 
+/**
+ * `available`: the declared tools the conversation's toolAddition / toolRemoval blocks leave callable
+ * (all declared tools when it has none).
+ */
 export function chooseTool(
   lastUser: ContentBlock[] | undefined,
   toolConfig: ToolConfiguration | undefined,
   requestKey: () => string,
+  available?: ReadonlySet<string>,
 ): ToolCall | undefined {
-  const names = toolConfig?.tools.flatMap((t) => ("toolSpec" in t ? [t.toolSpec.name] : [])) ?? [];
+  const declared = toolConfig?.tools.flatMap((t) => ("toolSpec" in t ? [t.toolSpec.name] : [])) ?? [];
+  const names = available ? declared.filter((n) => available.has(n)) : declared;
   const line = toolLine(lastUser);
-  if (line && !names.includes(line.name)) {
+  if (line && !declared.includes(line.name)) {
     throw validationError(`The tool ${line.name} requested by the /tool line is not defined in toolConfig.tools.`);
   }
   const choice = toolConfig?.toolChoice;
@@ -47,7 +54,11 @@ export function chooseTool(
   if (choice && "tool" in choice) name = choice.tool.name;
   else if (line) name = line.name;
   else if (choice && "any" in choice) name = names[0];
+  if (name !== undefined && !names.includes(name)) {
+    throw validationError(`The tool ${name} isn't available: a toolRemoval block removed it. Add it back with a toolAddition block and try again.`);
+  }
   if (!name) return undefined;
-  const input = line && line.name === name ? parseInput(line.json, name) : {};
-  return { name, input, toolUseId: toolUseIdFor(requestKey()) };
+  const fromLine = line !== undefined && line.name === name;
+  const input = fromLine ? parseInput(line.json, name) : {};
+  return { name, input, toolUseId: toolUseIdFor(requestKey()), fromLine };
 }

@@ -30,6 +30,8 @@ export interface BidirectionalStreamOptions {
   /** Whether a served model's backend echoes audio (basalt.echo): every other backend is text only. */
   readonly echoesAudio: (info: ModelInfo) => boolean;
   readonly limits?: Partial<SessionLimits>;
+  /** A user text turn sent mid-answer interrupts the answer (barge-in) instead of waiting for it. */
+  readonly bargeIn?: boolean;
   /** Models relayed as a duplex stream to a Bedrock upstream (relay/relay-targets.ts); others are served. */
   readonly relayTargetOf?: RelayTargetOf;
 }
@@ -44,7 +46,17 @@ export function invokeModelWithBidirectionalStream(opts: BidirectionalStreamOpti
   const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...opts.limits };
 
   return async (call, labels) => {
-    const modelId = labels.modelId;
+    try {
+      await serve(call, labels.modelId);
+    } catch (err) {
+      // A refusal before the stream opened: once it is answered, let go of the input the client is still
+      // sending (HTTP/2 RST_STREAM CANCEL), so the stream does not stay half open.
+      if (isHttp2(call.res) && !call.res.headersSent) resetAfterAnswer(call.res);
+      throw err;
+    }
+  };
+
+  async function serve(call: IncomingCall, modelId: string): Promise<void> {
     const record = call.record;
     record.requestedModelId = modelId;
     if (!isHttp2(call.res)) {
@@ -70,8 +82,8 @@ export function invokeModelWithBidirectionalStream(opts: BidirectionalStreamOpti
       return;
     }
     const echoAudio = opts.echoesAudio(served.info);
-    await runSession(call, modelId, (output, ctx) => servedSession({ modelId, model: served.model, ctx, echoAudio, output }), limits);
-  };
+    await runSession(call, modelId, (output, ctx) => servedSession({ modelId, model: served.model, ctx, echoAudio, bargeIn: opts.bargeIn, output }), limits);
+  }
 }
 
 function checkContentType(call: IncomingCall): void {

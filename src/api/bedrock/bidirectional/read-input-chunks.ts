@@ -54,36 +54,36 @@ export async function* readInputChunks(
   body: AsyncIterable<Uint8Array>,
   signatures: EventSignatureChain | undefined,
 ): AsyncIterable<Uint8Array> {
-  let frames: AsyncIterator<Uint8Array>;
+  const frames = splitEventStreamFrames(body)[Symbol.asyncIterator]();
   try {
-    frames = splitEventStreamFrames(body)[Symbol.asyncIterator]();
-  } catch {
-    throw malformedFrame();
-  }
-  for (;;) {
-    let next: IteratorResult<Uint8Array>;
-    try {
-      next = await frames.next();
-    } catch (err) {
-      // The splitter speaks of a model stream; on input the same faults are the client's.
-      if (err instanceof BedrockError && err.errorName === "ModelStreamErrorException") throw malformedFrame();
-      throw err;
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await frames.next();
+      } catch (err) {
+        // The splitter speaks of a model stream; on input the same faults are the client's.
+        if (err instanceof BedrockError && err.errorName === "ModelStreamErrorException") throw malformedFrame();
+        throw err;
+      }
+      if (next.done) return;
+      const outer = decode(next.value);
+      const signature = outer.headers[":chunk-signature"];
+      if (!signature) {
+        if (signatures) throw unsigned();
+        yield chunkBytes(outer);
+        continue;
+      }
+      if (signatures) {
+        const date = outer.headers[":date"]?.value;
+        const ok = date instanceof Date && signature.value instanceof Uint8Array && signatures.verify(date.getTime(), signature.value, outer.body);
+        if (!ok) throw badSignature();
+      }
+      // The signed end-of-input marker: the client will send nothing more.
+      if (outer.body.byteLength === 0) return;
+      yield chunkBytes(decode(outer.body));
     }
-    if (next.done) return;
-    const outer = decode(next.value);
-    const signature = outer.headers[":chunk-signature"];
-    if (!signature) {
-      if (signatures) throw unsigned();
-      yield chunkBytes(outer);
-      continue;
-    }
-    if (signatures) {
-      const date = outer.headers[":date"]?.value;
-      const ok = date instanceof Date && signature.value instanceof Uint8Array && signatures.verify(date.getTime(), signature.value, outer.body);
-      if (!ok) throw badSignature();
-    }
-    // The signed end-of-input marker: the client will send nothing more.
-    if (outer.body.byteLength === 0) return;
-    yield chunkBytes(decode(outer.body));
+  } finally {
+    // Stopped early (sessionEnd, an error): the body reader lets go of the request (the rest is drained).
+    void frames.return?.()?.catch(() => undefined);
   }
 }

@@ -4,6 +4,7 @@ import type { ConverseInput } from "../../../core/model.js";
 import type { ModelOperation } from "../operation.js";
 import { writeEventStream } from "../write-event-stream.js";
 import { parseConverseInput } from "./converse.js";
+import { streamWithRequestOptions } from "./answer-request-options.js";
 
 export const converseStream: ModelOperation<ConverseInput> = {
   check: ({ body }) => parseConverseInput(body, "ConverseStreamRequest"),
@@ -11,7 +12,7 @@ export const converseStream: ModelOperation<ConverseInput> = {
     // A stream is cut on shutdown too, so the model's upstream call is released at once.
     const streamCtx = withShutdown(ctx, shutdown);
     // Union members go straight to the writer, which takes each event's one key as its event type.
-    await writeEventStream(res, served.model.converseStream(input, streamCtx), {
+    await writeEventStream(res, streamWithRequestOptions(served.model.converseStream(input, streamCtx), input), {
       unionShape: "ConverseStreamOutput",
       requestId: ctx.requestId,
       record: ctx.record,

@@ -11,7 +11,12 @@ export const countTokens: ModelOperation<CountTokensInput> = {
   check({ body }) {
     const request = parseJsonBody(body) as { input: CountTokensInput };
     validateShape("CountTokensRequest", request);
-    if ("converse" in request.input) validateConversation(request.input.converse);
+    if ("converse" in request.input) {
+      // Only ConverseTokensRequest's own members: the Converse-only ones (guardrailConfig,
+      // additionalModelResponseFieldPaths, …) are unknown here, and unknown members are ignored, not judged.
+      const { messages, system, toolConfig } = request.input.converse;
+      validateConversation({ messages, system, toolConfig });
+    }
     return request.input;
   },
   async serve({ res, served, ctx }, request) {

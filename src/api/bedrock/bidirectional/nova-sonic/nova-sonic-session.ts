@@ -2,8 +2,8 @@
 // contentStart … contentEnd blocks, promptEnd, sessionEnd), what each completed content does, and the turns
 // it answers. A completed USER TEXT content that is interactive (the default) and a completed TOOL result
 // are turns: each is answered through the Converse core. Turns run one at a time in arrival order — a turn
-// sent while an answer streams waits for it (no barge-in; docs/bidirectional-stream.md) — while input
-// keeps being read. Non-interactive USER/ASSISTANT text is history; SYSTEM text is the system prompt.
+// sent while an answer streams waits for it, or with `bargeIn` a user text turn interrupts it as Nova's
+// barge-in does (docs/bidirectional-stream.md) — while input keeps being read. Non-interactive USER/ASSISTANT text is history; SYSTEM text is the system prompt.
 import type { CallContext, Model } from "../../../../core/model.js";
 import type { TokenUsage } from "../../../../core/shapes.generated.js";
 import { validationError } from "../../../../core/errors.js";
@@ -26,6 +26,8 @@ export interface SessionOptions {
   readonly fail: (error: unknown) => void;
   /** Token totals so far, after each answer (for the call record). */
   readonly onUsage?: (total: TokenCounts) => void;
+  /** A user text turn sent while an answer streams interrupts it (stopReason INTERRUPTED) instead of waiting. */
+  readonly bargeIn?: boolean;
 }
 
 interface OpenContent {
@@ -37,6 +39,8 @@ interface OpenContent {
 type Phase = "new" | "session" | "prompt" | "promptEnded" | "ended";
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+// Turns queued behind the answer in flight: a client far ahead of the answers is refused, not buffered.
+export const MAX_WAITING_TURNS = 32;
 
 export class NovaSonicSession {
   private phase: Phase = "new";
@@ -46,6 +50,9 @@ export class NovaSonicSession {
   private turns: Promise<void> = Promise.resolve();
   private readonly stop = new AbortController();
   private failed = false;
+  private waiting = 0;
+  /** Interrupts the answer in flight (barge-in). */
+  private current?: AbortController;
   private total: TokenCounts = { inputText: 0, outputText: 0, inputSpeech: 0, outputSpeech: 0 };
 
   constructor(private readonly opts: SessionOptions) {}
@@ -170,6 +177,7 @@ export class NovaSonicSession {
         return this.later(() => this.conversation.add("assistant", [{ text }]));
       case "USER":
         if (start.interactive === false) return this.later(() => this.conversation.add("user", [{ text }]));
+        if (this.opts.bargeIn) this.current?.abort();
         return this.turn(() => this.conversation.add("user", [{ text }]));
       case "TOOL":
         throw validationError("TEXT content cannot have the role TOOL; send tool results as TOOL content.");
@@ -185,11 +193,18 @@ export class NovaSonicSession {
 
   /** Queues a turn: `addInput` puts its input into the conversation when its time comes, then it is answered. */
   private turn(addInput: () => void): void {
+    if (this.waiting >= MAX_WAITING_TURNS) {
+      throw validationError(`${MAX_WAITING_TURNS} turns are already waiting for an answer. Wait for the answers before sending more turns.`);
+    }
+    this.waiting++;
     this.turns = this.turns.then(async () => {
+      this.waiting--;
       if (this.failed) return;
       addInput();
+      const interrupt = new AbortController();
+      this.current = interrupt;
       try {
-        const signal = AbortSignal.any([this.opts.ctx.signal, this.stop.signal]);
+        const signal = AbortSignal.any([this.opts.ctx.signal, this.stop.signal, interrupt.signal]);
         const ctx: CallContext = { ...this.opts.ctx, signal };
         const answer = await answerTurn({
           model: this.opts.model,
@@ -198,12 +213,15 @@ export class NovaSonicSession {
           ids: this.ids(),
           emit: this.opts.emit,
           usageEvent: (ids, usage) => this.usage(ids, usage),
+          interrupt: interrupt.signal,
         });
         if (answer.content.length) this.conversation.add("assistant", answer.content);
       } catch (err) {
         if (this.failed) return;
         this.failed = true;
         this.opts.fail(err);
+      } finally {
+        if (this.current === interrupt) this.current = undefined;
       }
     });
   }

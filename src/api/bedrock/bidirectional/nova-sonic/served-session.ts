@@ -11,6 +11,7 @@ export function servedSession(opts: {
   model: Model;
   ctx: CallContext;
   echoAudio: boolean;
+  bargeIn?: boolean;
   output: SessionOutput;
 }): SessionProtocol {
   const { output } = opts;
@@ -20,6 +21,7 @@ export function servedSession(opts: {
     model: opts.model,
     ctx: opts.ctx,
     echoAudio: opts.echoAudio,
+    bargeIn: opts.bargeIn,
     emit: (event) => output.send(Buffer.from(JSON.stringify(event), "utf8")),
     fail: (err) => output.fail(err),
     onUsage: (total) => output.usage(total.inputText + total.inputSpeech, total.outputText + total.outputSpeech),

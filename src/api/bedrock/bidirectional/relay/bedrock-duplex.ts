@@ -166,8 +166,13 @@ function headerText(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** An error answer's body. A server that refuses a stream may reset it once the answer is out (CANCEL): keep what came. */
 async function readText(stream: ClientHttp2Stream): Promise<string> {
   const parts: Buffer[] = [];
-  for await (const piece of stream as AsyncIterable<Buffer>) parts.push(piece);
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) parts.push(piece);
+  } catch {
+    // The reset that follows the answer.
+  }
   return Buffer.concat(parts).toString("utf8");
 }

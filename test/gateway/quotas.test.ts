@@ -12,6 +12,7 @@ import type { CallContext, ConverseInput, Model } from "../../src/core/model.js"
 import { BedrockError } from "../../src/core/errors.js";
 import { DegradingKeyValueStore, MemoryKeyValueStore, RedisKeyValueStore, type KeyValueStore } from "../../src/storage/index.js";
 import { quotaPolicy, quotasApply, TOO_MANY_REQUESTS, TOO_MANY_TOKENS } from "../../src/gateway/policies/quotas.js";
+import { recordAttempts } from "../../src/gateway/policies/record-attempts.js";
 import type { Limits } from "../../src/auth/auth-config.js";
 import { freePort } from "../helpers/services.js";
 
@@ -46,6 +47,14 @@ const REQUESTS = `ThrottlingException: ${TOO_MANY_REQUESTS}`;
 const TOKENS = `ThrottlingException: ${TOO_MANY_TOKENS}`;
 
 describe("quota policy", () => {
+  it("the count that admits a call under a token limit is not one of the call's upstream attempts", async () => {
+    const info = { id: "basalt.echo", provider: "echo" };
+    const model = wrapModel(new EchoModel("basalt.echo"), [quotaPolicy({ store: new MemoryKeyValueStore(), modelLimits: { tokensPerMinute: 1000 }, windowMs: WINDOW_MS }), recordAttempts(info)]);
+    const ctx = ctxOf(key("a"));
+    await model.converse(words(3), ctx);
+    assert.equal(ctx.record.attempts.length, 1, JSON.stringify(ctx.record.attempts));
+  });
+
   it("requests per minute per key: exactly the limit passes, the next is refused, other keys are apart", async () => {
     const model = served(new MemoryKeyValueStore());
     const a = ctxOf(key("a", { requestsPerMinute: 3 }));

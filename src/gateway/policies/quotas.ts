@@ -8,6 +8,7 @@ import { BedrockError } from "../../core/errors.js";
 import type { ModelMiddleware } from "../../core/model-middleware.js";
 import type { CallContext, ConverseInput, Model, RelayCall, StreamEvent } from "../../core/model.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
+import { newCallRecord } from "../../core/call-record.js";
 import type { KeyValueStore } from "../../storage/key-value-store.js";
 import type { Limits } from "../../auth/auth-config.js";
 import { estimateCountTokens, estimateTextTokens } from "../../providers/shared/estimate-tokens.js";
@@ -71,6 +72,20 @@ export function quotasApply(auth: { keys: readonly { limits?: Limits }[] } | und
   return some(modelLimits) || (auth?.keys.some((k) => some(k.limits)) ?? false);
 }
 
+/**
+ * The call's context with a record of its own: the count that admits a call is not one of the call's upstream
+ * attempts (the policies inside would note it as one, and the log line would say every call took two).
+ */
+function asideFrom(ctx: CallContext): CallContext {
+  const record = newCallRecord({ requestId: ctx.requestId, frontDoor: ctx.record.frontDoor, operation: "CountTokens", caller: ctx.caller.name });
+  return {
+    requestedModelId: ctx.requestedModelId, requestId: ctx.requestId, startedAt: ctx.startedAt, caller: ctx.caller, record,
+    get signal() {
+      return ctx.signal;
+    },
+  };
+}
+
 export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
   const { store } = options;
   const windowMs = options.windowMs ?? MINUTE_MS;
@@ -89,7 +104,7 @@ export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
     async function countInput(input: CountTokensInput | undefined, ctx: CallContext): Promise<number> {
       if (!input) return 0;
       try {
-        return await inner.countTokens(input, ctx);
+        return await inner.countTokens(input, asideFrom(ctx));
       } catch {
         // A backend without a usable CountTokens: the shared estimate, rather than refusing the call.
         return estimateCountTokens(input);

@@ -1,9 +1,11 @@
 // The store quota counters live in: this node's memory, or Redis (`storage.redis`) shared by every node,
 // wrapped so an outage degrades to local counters instead of failing calls. The switch both ways is logged;
 // `state()` is what /_basalt/ready reports.
-import {
-  DegradingKeyValueStore, MemoryKeyValueStore, RedisKeyValueStore, StoreUnavailableError, type KeyValueStore,
-} from "../storage/index.js";
+// Storage's files are imported one by one, not through storage/index.js: that would load the Redis client
+// (ioredis) on every node, and Postgres's and S3's with it, configured or not.
+import { DegradingKeyValueStore } from "../storage/degrading-key-value-store.js";
+import { StoreUnavailableError, type KeyValueStore } from "../storage/key-value-store.js";
+import { MemoryKeyValueStore } from "../storage/memory-key-value-store.js";
 
 export interface CounterStore {
   readonly store: KeyValueStore;
@@ -24,6 +26,7 @@ export async function openCounterStore(opts: { redis?: string; log: CounterStore
     const store = new MemoryKeyValueStore();
     return { store, state: async () => ({ kind: store.kind, degraded: false }) };
   }
+  const { RedisKeyValueStore } = await import("../storage/redis-key-value-store.js");
   const redis = new RedisKeyValueStore({ url: opts.redis });
   const store = new DegradingKeyValueStore({
     primary: redis,

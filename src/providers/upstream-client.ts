@@ -3,7 +3,13 @@
 // transport failures by cause, HTTP errors by status, errors reported inside a stream by whether an event
 // was already sent — every message scrubbed of credentials first. Each error keeps what it came from as
 // `cause`, for logs.
-import { Pool, type Dispatcher } from "undici";
+import { createRequire } from "node:module";
+import type { Dispatcher, Pool } from "undici";
+
+// undici is loaded when the first upstream client is made: a node serving only echo never needs its ~6 MB.
+const require = createRequire(import.meta.url);
+let poolClass: typeof Pool | undefined;
+const PoolClass = (): typeof Pool => (poolClass ??= (require("undici") as typeof import("undici")).Pool);
 import { BedrockError, type BedrockErrorFields } from "../core/errors.js";
 import type { StreamEvent } from "../core/model.js";
 import { UpstreamStreamError } from "../formats/shared/upstream-stream-error.js";
@@ -91,7 +97,7 @@ export class UpstreamClient {
     // headersTimeout bounds the wait for the answer's head (a stream's start, a whole non-streamed
     // completion); bodyTimeout the silence between two chunks of a stream. Either one passing is "a hang" →
     // ModelTimeoutException.
-    this.pool = new Pool(new URL(opts.baseUrl).origin, {
+    this.pool = new (PoolClass())(new URL(opts.baseUrl).origin, {
       headersTimeout: this.firstByteTimeoutMs,
       bodyTimeout: opts.timeoutMs,
       connectTimeout: Math.min(opts.timeoutMs, CONNECT_TIMEOUT_MS),

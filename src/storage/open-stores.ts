@@ -2,6 +2,8 @@
 // when configured, else the embedded defaults (memory, SQLite at `<dataDir>/basalt.db`, local disk at
 // `<dataDir>/s3/`) so a first run needs nothing installed. Redis is wrapped to degrade to local memory
 // during an outage (also when it is down at start-up); health() tells /_basalt/ready what is in use.
+// The clients for Redis, Postgres and S3 are imported only when configured: together they are ~35 MB of a
+// node's resident memory (and ~200 ms of start-up) that the embedded defaults never use.
 
 import { join, resolve } from "node:path";
 import type { BlobStore } from "./blob-store.js";
@@ -9,9 +11,6 @@ import { DegradingKeyValueStore } from "./degrading-key-value-store.js";
 import { type KeyValueStore, StoreUnavailableError } from "./key-value-store.js";
 import { LocalBlobStore } from "./local-blob-store.js";
 import { MemoryKeyValueStore } from "./memory-key-value-store.js";
-import { PostgresDatabase } from "./postgres-database.js";
-import { RedisKeyValueStore } from "./redis-key-value-store.js";
-import { S3BlobStore } from "./s3-blob-store.js";
 import type { SqlDatabase } from "./sql-database.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import type { S3StorageConfig } from "./storage-config.js";
@@ -59,7 +58,9 @@ export async function openStores(config: OpenStoresConfig): Promise<Stores> {
   const kv = config.redis === undefined ? new MemoryKeyValueStore({ maxEntries: config.memoryMaxEntries }) : await openRedis(config, config.redis);
   let sql: SqlDatabase;
   try {
-    sql = config.postgres === undefined ? new SqliteDatabase(join(dataDir, "basalt.db")) : new PostgresDatabase({ url: config.postgres });
+    sql = config.postgres === undefined
+      ? new SqliteDatabase(join(dataDir, "basalt.db"))
+      : new (await import("./postgres-database.js")).PostgresDatabase({ url: config.postgres });
   } catch (err) {
     await kv.close();
     throw err;
@@ -67,7 +68,7 @@ export async function openStores(config: OpenStoresConfig): Promise<Stores> {
   const blobs: BlobStore =
     config.s3 === undefined
       ? new LocalBlobStore(join(dataDir, "s3"))
-      : new S3BlobStore({ ...config.s3, forcePathStyle: config.s3.forcePathStyle ?? config.s3.endpoint !== undefined });
+      : new (await import("./s3-blob-store.js")).S3BlobStore({ ...config.s3, forcePathStyle: config.s3.forcePathStyle ?? config.s3.endpoint !== undefined });
   return {
     kv,
     sql,
@@ -90,6 +91,7 @@ export async function openStores(config: OpenStoresConfig): Promise<Stores> {
 }
 
 async function openRedis(config: OpenStoresConfig, url: string): Promise<DegradingKeyValueStore> {
+  const { RedisKeyValueStore } = await import("./redis-key-value-store.js");
   const redis = new RedisKeyValueStore({ url });
   const kv = new DegradingKeyValueStore({
     primary: redis,

@@ -1,8 +1,8 @@
 // The ledger's one table, in the SQL subset SQLite and Postgres share (BIGINT epoch-ms times, DOUBLE
-// PRECISION for ms and USD, TEXT for JSON). One row per call; a batch goes in as one transaction, so a
-// retried batch never half-repeats. The one index is on seq (arrival in µs): the newest-first list, time
-// ranges and retention all use it. Request ids are not a key: a random UUID key made each insert cost more
-// than all the rest of the row (migration observe-005 drops it).
+// PRECISION for ms and USD, TEXT for JSON). One row per call; a batch goes in as multi-row INSERTs, each
+// atomic, and only the chunks not yet written are retried, so a retry never repeats a row. The one index is
+// on seq (arrival in µs): the newest-first list, time ranges and retention all use it. Request ids are not
+// a key: a random UUID key made each insert cost more than all the rest of the row (observe-005 drops it).
 import type { CallRecord } from "../../core/call-record.js";
 import type { SqlValue } from "../../storage/sql-database.js";
 
@@ -39,6 +39,8 @@ const COLUMNS_DDL = `
   client_gone INTEGER NOT NULL
 `;
 
+// Migrations are history: 001 keeps the DDL it was first applied with (request_id as the key) even though
+// COLUMNS_DDL above says the same columns again — a database records 001 by name, so its text never changes.
 export const LEDGER_MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
     name: "observe-001-call-ledger",

@@ -49,6 +49,19 @@ async function npmStart(opts: { detached?: boolean } = {}): Promise<Started> {
   return { child, url, port: Number(new URL(url).port), output: () => out, marker };
 }
 
+/** Resolves when every writer of the child's stdout has closed it (or after 5 s). */
+async function outputEnded(s: Started): Promise<void> {
+  const stdout = s.child.stdout!;
+  if (stdout.readableEnded || stdout.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 5_000);
+    stdout.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** After a stop: the port is free and no node process of this test is left; else they are killed. */
 async function assertStopped(s: Started, sentAt: number): Promise<void> {
   const gone = await within(10_000, async () => pidsWith(s.marker).length === 0 && (await portIsFree(s.port)));
@@ -58,6 +71,8 @@ async function assertStopped(s: Started, sentAt: number): Promise<void> {
   assert.ok(gone !== undefined, "the port stayed bound");
   const tookMs = Date.now() - sentAt;
   assert.ok(tookMs <= GRACE_MS + 1_000, `stopping took ${tookMs} ms (grace ${GRACE_MS} ms)`);
+  // node's last lines may still be in the pipe when its process is gone: read to the pipe's end first.
+  await outputEnded(s);
   // node hears the signal itself (group, exec) or sees its npm parent go (npm → sh → node, where sh dies of it).
   assert.match(s.output(), /"signal":"(SIGTERM|parent process exited)"[^\n]*shutting down/);
 }

@@ -10,6 +10,7 @@ import { createControlPlaneDoor, type ControlPlaneDoor } from "./api/control-pla
 import { registerScriptRoutes } from "./api/admin/script-routes.js";
 import { ScriptStore } from "./gateway/policies/scripts/script-store.js";
 import type { CallObserver } from "./observe/call-observer.js";
+import { CallNotifier } from "./observe/call-notifier.js";
 import { createObserveStack, type ObserveStack } from "./observe/observe-stack.js";
 import { observeSettings } from "./observe/observe-config.js";
 import { observeAdminRoutes } from "./api/admin/observe-routes.js";
@@ -104,7 +105,11 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   const extraObservers = opts.observers ?? [];
   const observers = [observe.observer, ...extraObservers];
   const shutdown = new AbortController();
-  const onEnd = (record: CallRecord) => notifyObservers(observers, record);
+  // Observers see finished calls in one batch per event-loop turn (observe/call-notifier.ts).
+  const notifier = new CallNotifier(observers, (observer, record, err) => {
+    log.warn({ observer: observer.name, requestId: record.requestId, err: (err as Error).message }, "observer failed");
+  });
+  const onEnd = notifier.notify;
 
   const dispatcher = createDispatcher({
     maxBodyBytes: s.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -188,23 +193,13 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
       await registry.close();
       await counters.store.close();
       if (cacheStore !== counters.store) await cacheStore.close();
-      // The ledger's last batch is written before its database closes.
+      // The last calls reach the observers, and the ledger's last batch is written before its database closes.
+      notifier.flush();
       await Promise.allSettled(extraObservers.map((o) => o.close?.()));
       await observe.close();
       await stores.close();
     },
   };
-}
-
-/** Observers never break a call: one that throws is logged and the others still see the record. */
-function notifyObservers(observers: readonly CallObserver[], record: CallRecord): void {
-  for (const observer of observers) {
-    try {
-      observer.observe(record);
-    } catch (err) {
-      log.warn({ observer: observer.name, requestId: record.requestId, err: (err as Error).message }, "observer failed");
-    }
-  }
 }
 
 /** The served models with their providers, for the console. */

@@ -73,7 +73,7 @@ class PricedFanOut implements CallObserver {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.observers.map((o) => o.close?.()));
+    await Promise.allSettled([...this.observers, this.logLine].map((o) => o.close?.()));
   }
 }
 

@@ -135,9 +135,10 @@ test("metrics: counters, tokens, cost and histograms per call; labels bounded; a
   assert.ok(modelLabels.has("other"));
 });
 
-test("log line: the record's fields, a level by outcome, no body", () => {
+test("log line: the record's fields, a level by outcome, no body", async () => {
   const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({ write(chunk, _e, cb) { lines.push(JSON.parse(String(chunk))); cb(); } });
+  // The lines of one event-loop turn arrive in one write.
+  const sink = new Writable({ write(chunk, _e, cb) { for (const l of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(l)); cb(); } });
   const logger = pino({ level: "info", base: undefined }, sink);
   const line = new CallLogLine(logger);
   const ok = call({
@@ -150,6 +151,8 @@ test("log line: the record's fields, a level by outcome, no body", () => {
   line.observe(call({ requestId: "r2", status: 400, errorName: "ValidationException", errorMessage: "bad" }));
   line.observe(call({ requestId: "r3", status: 503, errorName: "ServiceUnavailableException", errorCause: ["TypeError: fetch failed", "Error: connect ECONNREFUSED 127.0.0.1:1"] }));
   line.observe(call({ requestId: "r4", frontDoor: "admin", status: 200 }));
+  assert.equal(lines.length, 0, "written at the end of the turn");
+  await new Promise((resolve) => setImmediate(resolve));
   assert.equal(lines.length, 3, "admin calls log at debug");
   assert.equal(lines[0].level, 30);
   assert.equal(lines[0].requestId, "r1");

@@ -121,6 +121,12 @@ test("metrics: counters, tokens, cost and histograms per call; labels bounded; a
   assert.match(text, /^basalt_time_to_first_token_seconds_count\{operation="ConverseStream",model="m"\} 1$/m);
   assert.match(text, /^basalt_upstream_duration_seconds_count\{provider="up"\} 2$/m);
   assert.match(text, /^basalt_upstream_duration_seconds_sum\{provider="up"\} 0.025$/m);
+  // Buckets are cumulative: 12 ms and 30 ms fall under le=0.025 and le=0.05 respectively.
+  assert.match(text, /^basalt_request_duration_seconds_bucket\{le="0.01",operation="Converse",model="m"\} 0$/m);
+  assert.match(text, /^basalt_request_duration_seconds_bucket\{le="0.025",operation="Converse",model="m"\} 1$/m);
+  assert.match(text, /^basalt_request_duration_seconds_bucket\{le="0.05",operation="Converse",model="m"\} 2$/m);
+  assert.match(text, /^basalt_request_duration_seconds_bucket\{le="\+Inf",operation="Converse",model="m"\} 2$/m);
+  assert.doesNotMatch(text, /type="cache_write"/, "a series appears once it has been updated");
   assert.match(text, /^basalt_upstream_attempts_total\{provider="up",outcome="ThrottlingException"\} 1$/m);
   // call 1: 12 ms - 10 ms upstream; call 3: 1 ms, no upstream; call 4: 30 - (5 + 20): Basalt's own time
   assert.match(text, /^basalt_overhead_seconds_sum\{operation="Converse"\} 0.008$/m);

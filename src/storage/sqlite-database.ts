@@ -28,6 +28,8 @@ import { refuseInsideTransaction, runTransaction, type SqlConnection } from "./s
 interface Prepared {
   statement: Database.Statement;
   order: number[];
+  /** `$1 … $n` each once, in order (a multi-row INSERT): the params bind as given, without a reordered copy. */
+  inOrder: boolean;
 }
 
 export class SqliteDatabase implements SqlDatabase {
@@ -103,26 +105,34 @@ export class SqliteDatabase implements SqlDatabase {
 
 
   #query(sql: string, params: readonly SqlValue[]): SqlRow[] {
-    const { statement, order } = this.#prepare(sql);
-    const values = orderParams(order, params);
-    if (statement.reader) return statement.all(...values) as SqlRow[];
-    statement.run(...values);
+    const prepared = this.#prepare(sql);
+    // An array binds as the anonymous parameters (no spread of up to 1,792 arguments).
+    const values = bindable(prepared, params);
+    if (prepared.statement.reader) return prepared.statement.all(values) as SqlRow[];
+    prepared.statement.run(values);
     return [];
   }
 
   #execute(sql: string, params: readonly SqlValue[]): number {
-    const { statement, order } = this.#prepare(sql);
-    const values = orderParams(order, params);
-    return statement.reader ? statement.all(...values).length : statement.run(...values).changes;
+    const prepared = this.#prepare(sql);
+    const values = bindable(prepared, params);
+    return prepared.statement.reader ? prepared.statement.all(values).length : prepared.statement.run(values).changes;
   }
 
   #prepare(sql: string): Prepared {
     let prepared = this.#statements.get(sql);
     if (prepared === undefined) {
       const rewritten = rewritePlaceholders(sql);
-      prepared = { statement: this.#db.prepare(rewritten.sql), order: rewritten.order };
+      const inOrder = rewritten.order.every((index, i) => index === i);
+      prepared = { statement: this.#db.prepare(rewritten.sql), order: rewritten.order, inOrder };
       this.#statements.set(sql, prepared);
     }
     return prepared;
   }
+}
+
+/** The values to bind for a prepared statement, in its placeholders' order. */
+function bindable({ order, inOrder }: Prepared, params: readonly SqlValue[]): SqlValue[] {
+  if (inOrder && params.length === order.length) return params as SqlValue[];
+  return orderParams(order, params);
 }

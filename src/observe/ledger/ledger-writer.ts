@@ -1,15 +1,16 @@
 // Writes finished calls to the ledger in batches, off the response path: observe() only queues; a timer
 // flushes at most FLUSH_MS later (or at once when BATCH_ROWS are waiting), so a crash loses at most the last
 // fraction of a second. A failing database never fails a call: what was not written is kept (up to
-// MAX_PENDING rows, the oldest dropped beyond that) and retried on the next tick.
+// MAX_PENDING rows, the oldest dropped a batch at a time beyond that) and retried on the next tick.
 import type { CallRecord } from "../../core/call-record.js";
 import type { SqlDatabase, SqlValue } from "../../storage/sql-database.js";
 import type { CallObserver } from "../call-observer.js";
 import { arrivalUs } from "../call-order.js";
 import { LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, pushRow } from "./ledger-schema.js";
 
-/** One call's row values. Made at once, so the queue holds no record (nor its kept bodies) while it waits. */
-type Row = SqlValue[];
+// The queue is one flat array of row values (LEDGER_COLUMNS.length per call), made at once so it holds no
+// record (nor its kept bodies) while it waits; a chunk of it is a multi-row INSERT's parameters as they are.
+const WIDTH = LEDGER_COLUMNS.length;
 
 export interface LedgerWriterOptions {
   db: SqlDatabase;
@@ -62,7 +63,7 @@ export class LedgerWriter implements CallObserver {
   private readonly maxPending: number;
   private readonly onError?: (err: unknown, pendingRows: number) => void;
   private readonly now: () => number;
-  private pending: Row[] = [];
+  private pending: SqlValue[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private failing = false;
@@ -85,18 +86,17 @@ export class LedgerWriter implements CallObserver {
 
   observe(record: Readonly<CallRecord>): void {
     if (this.closed) return;
-    const row: Row = [];
-    pushRow(row, { record, seq: arrivalUs(record), endedAtMs: this.now() });
-    this.pending.push(row);
-    if (this.pending.length > this.maxPending) this.pending.splice(0, this.pending.length - this.maxPending);
-    if (this.pending.length >= this.batchRows && !this.writing) this.startWrite();
+    pushRow(this.pending, { record, seq: arrivalUs(record), endedAtMs: this.now() });
+    // Trimmed a batch at a time (amortised): only a failing database lets the queue grow this far.
+    if (this.pendingRows > this.maxPending + this.batchRows) this.pending.splice(0, (this.pendingRows - this.maxPending) * WIDTH);
+    if (this.pendingRows >= this.batchRows && !this.writing) this.startWrite();
     else this.timer ??= setTimeout(() => this.onTimer(), this.flushMs).unref();
   }
 
   /** Writes everything queued so far; resolves when it is in the database (read-your-writes for the admin API). */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
-    if (this.pending.length) {
+    if (this.pendingRows) {
       this.startWrite();
       await this.writing;
     }
@@ -109,7 +109,7 @@ export class LedgerWriter implements CallObserver {
   }
 
   get pendingRows(): number {
-    return this.pending.length;
+    return this.pending.length / WIDTH;
   }
 
   async close(): Promise<void> {
@@ -131,31 +131,29 @@ export class LedgerWriter implements CallObserver {
     this.pending = [];
     this.writing = this.write(batch).finally(() => {
       this.writing = undefined;
-      if (this.pending.length && !this.closed) {
-        if (this.pending.length >= this.batchRows && !this.failing) this.startWrite();
+      if (this.pendingRows && !this.closed) {
+        if (this.pendingRows >= this.batchRows && !this.failing) this.startWrite();
         else this.timer ??= setTimeout(() => this.onTimer(), this.flushMs).unref();
       }
     });
   }
 
-  private async write(batch: Row[]): Promise<void> {
+  private async write(batch: SqlValue[]): Promise<void> {
     // One INSERT per chunk (at most ROWS_PER_STATEMENT rows): each statement is atomic on its own, so no
     // transaction is needed. Not using db.transaction() matters on the hot path: it runs the callback in an
     // AsyncLocalStorage, which in Node 20 turns on promise hooks for the whole process, for good — every
     // promise of every later call then pays for them (~2× per await; bench/: the ledger-on/off ratio).
     let at = 0;
     try {
-      for (const size of chunkSizes(batch.length)) {
-        const params: SqlValue[] = [];
-        for (let i = at; i < at + size; i++) for (const v of batch[i]) params.push(v);
-        await this.db.execute(insertStatement(size), params);
+      for (const size of chunkSizes(batch.length / WIDTH)) {
+        await this.db.execute(insertStatement(size), batch.slice(at * WIDTH, (at + size) * WIDTH));
         at += size;
       }
       this.failing = false;
     } catch (err) {
       // The chunks before the failing one are in; the rest is kept in front, to be written later.
-      this.pending = batch.slice(at).concat(this.pending).slice(-this.maxPending);
-      if (!this.failing) this.onError?.(err, this.pending.length);
+      this.pending = batch.slice(at * WIDTH).concat(this.pending).slice(-this.maxPending * WIDTH);
+      if (!this.failing) this.onError?.(err, this.pendingRows);
       this.failing = true;
     }
   }

@@ -17,7 +17,7 @@ export interface RunOptions {
 
 const PORT_LINE = /listening (\d+)/;
 
-export function startBasalt(name: string, opts: RunOptions, configYaml?: string): Promise<Server> {
+export function startBasalt(name: string, opts: RunOptions, configYaml?: string, placement: { pin?: boolean } = {}): Promise<Server> {
   const args = ["dist/cli.js", "--port", "0"];
   if (configYaml) {
     const path = join(mkdtempSync(join(tmpdir(), "basalt-bench-")), "basalt.yaml");
@@ -31,6 +31,7 @@ export function startBasalt(name: string, opts: RunOptions, configYaml?: string)
     nodeFlags: opts.profileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.profileDir, "--cpu-prof-name", `${name}.cpuprofile`] : [],
     // Default log level, as users run it.
     env: { BASALT_LOG_LEVEL: "info" },
+    pin: placement.pin,
   });
 }
 

@@ -24,6 +24,8 @@ export interface LoadSpec {
   durationSec: number;
   /** autocannon only: each `[<id>]` in the body becomes a fresh random id per request (every request differs). */
   idReplacement?: boolean;
+  /** Run on the load generators' cores (lib/pinning.ts). */
+  pin?: boolean;
 }
 
 const AUTOCANNON = join(ROOT, "node_modules/autocannon/autocannon.js");
@@ -42,7 +44,7 @@ export async function autocannon(spec: LoadSpec): Promise<LoadResult> {
     AUTOCANNON, "-j", "-n", "-m", "POST", "-c", String(spec.connections), "-d", String(spec.durationSec),
     "-b", spec.body, ...(spec.idReplacement ? ["-I"] : []), ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]), spec.url,
   ];
-  const r = await run(process.execPath, args, { timeoutMs: (spec.durationSec + 30) * 1000 });
+  const r = await run(process.execPath, args, { timeoutMs: (spec.durationSec + 30) * 1000, pin: spec.pin });
   if (r.code !== 0) throw new Error(`autocannon exited with ${r.code}: ${r.stderr}`);
   const j = JSON.parse(r.stdout) as AutocannonJson;
   return {
@@ -83,7 +85,7 @@ export async function h2load(spec: H2LoadSpec): Promise<LoadResult> {
       "-d", bodyFile, "--log-file", logFile,
       ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]), spec.url,
     ];
-    const r = await run("h2load", args, { timeoutMs: (spec.durationSec + 30) * 1000 });
+    const r = await run("h2load", args, { timeoutMs: (spec.durationSec + 30) * 1000, pin: spec.pin });
     if (r.code !== 0) throw new Error(`h2load exited with ${r.code}: ${r.stderr}${r.stdout}`);
     const rps = Number(/finished in [\d.]+\w*, ([\d.]+) req\/s/.exec(r.stdout)?.[1] ?? NaN);
     if (Number.isNaN(rps)) throw new Error(`unexpected h2load output:\n${r.stdout}`);

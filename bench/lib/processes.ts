@@ -1,6 +1,7 @@
 // Child processes of the benchmark: every server and load generator runs in its own process on loopback.
 // All children are tracked so that a failure, a timeout or Ctrl-C never leaves one running.
 import { spawn, type ChildProcess } from "node:child_process";
+import { pinned } from "./pinning.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -43,11 +44,13 @@ export interface ServerSpec {
   tsx?: boolean;
   nodeFlags?: string[];
   timeoutMs?: number;
+  /** Run on the server core (lib/pinning.ts). */
+  pin?: boolean;
 }
 
 export async function startServer(spec: ServerSpec): Promise<Server> {
-  const args = [...(spec.nodeFlags ?? []), ...(spec.tsx ? TSX : []), ...spec.args];
-  const child = spawn(process.execPath, args, {
+  const [command, args] = pinned(spec.pin ? "server" : undefined, process.execPath, [...(spec.nodeFlags ?? []), ...(spec.tsx ? TSX : []), ...spec.args]);
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...spec.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -107,9 +110,12 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Called with each complete stdout line as it arrives (progress reports of bench clients). */
   onLine?: (line: string) => void;
+  /** Run on the load generators' cores (lib/pinning.ts). */
+  pin?: boolean;
 }
 
-export function run(command: string, args: string[], opts: RunOptions): Promise<RunResult> {
+export function run(program: string, programArgs: string[], opts: RunOptions): Promise<RunResult> {
+  const [command, args] = pinned(opts.pin ? "load" : undefined, program, programArgs);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
     children.add(child);

@@ -7,6 +7,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { autocannon, h2load, h2loadMissing, type LoadResult } from "../lib/load.js";
 import { converseBody, SHORT_TEXT } from "../lib/prompts.js";
 import { startBasalt, type RunOptions } from "../lib/contenders.js";
+import { PINNING } from "../lib/pinning.js";
 import { median, round } from "../lib/stats.js";
 import { cpuMsOf, type Server } from "../lib/processes.js";
 import type { ScenarioResult, Table, Target } from "../lib/report.js";
@@ -80,9 +81,9 @@ function rows(protocol: string, pair: Record<Who, Measured[]>): { rows: (string 
 export async function authOverhead(opts: RunOptions): Promise<ScenarioResult> {
   const servers: Server[] = [];
   try {
-    const on = await startBasalt("basalt-auth-on", opts, AUTH_CONFIG);
+    const on = await startBasalt("basalt-auth-on", opts, AUTH_CONFIG, { pin: true });
     servers.push(on);
-    const off = await startBasalt("basalt-auth-off", opts);
+    const off = await startBasalt("basalt-auth-off", opts, undefined, { pin: true });
     servers.push(off);
     const body = converseBody(SHORT_TEXT);
     // Each server checks the signature against its own host:port, so each gets its own signed headers.
@@ -97,7 +98,7 @@ export async function authOverhead(opts: RunOptions): Promise<ScenarioResult> {
     if (refused.status !== 403) throw new Error(`auth is not on: a bad signature was answered ${refused.status}`);
 
     const table: Table = {
-      caption: `Converse, echo model, SigV4-signed requests to Basalt with and without an auth section (${H1_CONNECTIONS} concurrent requests), ${opts.seconds} s × ${opts.rounds} rounds`,
+      caption: `Converse, echo model, SigV4-signed requests to Basalt with and without an auth section (${H1_CONNECTIONS} concurrent requests), ${opts.seconds} s × ${opts.rounds} rounds; ${PINNING}`,
       columns: ["Protocol", "Basalt", "req/s", "p50 ms", "p99 ms", "server CPU µs/req", "on/off req/s", "on/off req per CPU s"],
       rows: [],
     };
@@ -105,10 +106,10 @@ export async function authOverhead(opts: RunOptions): Promise<ScenarioResult> {
     const notes: string[] = [];
     if (!opts.quick) {
       for (const who of ["on", "off"] as const) {
-        await autocannon({ url: server[who].url + PATH, body, headers: headers[who], connections: H1_CONNECTIONS, durationSec: 1 });
+        await autocannon({ url: server[who].url + PATH, body, headers: headers[who], connections: H1_CONNECTIONS, durationSec: 1, pin: true });
       }
     }
-    const p1 = await alternate(opts.rounds, server, (who) => autocannon({ url: server[who].url + PATH, body, headers: headers[who], connections: H1_CONNECTIONS, durationSec: opts.seconds }));
+    const p1 = await alternate(opts.rounds, server, (who) => autocannon({ url: server[who].url + PATH, body, headers: headers[who], connections: H1_CONNECTIONS, durationSec: opts.seconds, pin: true }));
     const r1 = rows("HTTP/1.1", p1);
     table.rows.push(...r1.rows);
     targets.push({ name: "SigV4 verification, HTTP/1.1", target: "≥ 0.85× auth off", measured: `${round(r1.ratio).toFixed(2)}× req/s, ${round(r1.cpuRatio).toFixed(2)}× req per CPU s`, met: r1.ratio >= 0.85 });
@@ -118,7 +119,7 @@ export async function authOverhead(opts: RunOptions): Promise<ScenarioResult> {
       notes.push(`HTTP/2 rows skipped: ${missing}`);
     } else {
       const p2 = await alternate(opts.rounds, server, (who) =>
-        h2load({ url: server[who].url + PATH, body, headers: headers[who], connections: H2_CONNECTIONS, streams: H2_STREAMS, durationSec: opts.seconds, warmUpSec: opts.quick ? 0 : 1 }));
+        h2load({ url: server[who].url + PATH, body, headers: headers[who], connections: H2_CONNECTIONS, streams: H2_STREAMS, durationSec: opts.seconds, warmUpSec: opts.quick ? 0 : 1, pin: true }));
       const r2 = rows("HTTP/2 (h2c)", p2);
       table.rows.push(...r2.rows);
       targets.push({ name: "SigV4 verification, HTTP/2", target: "≥ 0.85× auth off", measured: `${round(r2.ratio).toFixed(2)}× req/s, ${round(r2.cpuRatio).toFixed(2)}× req per CPU s`, met: r2.ratio >= 0.85 });

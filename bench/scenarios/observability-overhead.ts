@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { autocannon, h2load, h2loadMissing, type LoadResult } from "../lib/load.js";
 import { converseBody, SHORT_TEXT } from "../lib/prompts.js";
 import { startBasalt, type RunOptions } from "../lib/contenders.js";
+import { PINNING } from "../lib/pinning.js";
 import { median, round } from "../lib/stats.js";
 import type { Server } from "../lib/processes.js";
 import type { ScenarioResult, Table, Target } from "../lib/report.js";
@@ -76,20 +77,20 @@ async function ledgerRequests(url: string): Promise<number> {
 export async function observabilityOverhead(opts: RunOptions): Promise<ScenarioResult> {
   const servers: Server[] = [];
   try {
-    const on = await startBasalt("basalt-observe-on", opts, config("on"));
+    const on = await startBasalt("basalt-observe-on", opts, config("on"), { pin: true });
     servers.push(on);
-    const off = await startBasalt("basalt-observe-off", opts, config("off"));
+    const off = await startBasalt("basalt-observe-off", opts, config("off"), { pin: true });
     servers.push(off);
     const url = (who: Who) => (who === "on" ? on.url : off.url) + PATH;
     const body = converseBody(SHORT_TEXT);
     const table: Table = {
-      caption: `Converse, echo model, ${H1_CONNECTIONS} concurrent requests, ${opts.seconds} s × ${opts.rounds} rounds; the same Basalt with the ledger (SQLite) and metrics on vs off`,
+      caption: `Converse, echo model, ${H1_CONNECTIONS} concurrent requests, ${opts.seconds} s × ${opts.rounds} rounds; the same Basalt with the ledger (SQLite) and metrics on vs off; ${PINNING}`,
       columns: ["Protocol", "Basalt", "req/s", "p50 ms", "p99 ms", "server CPU µs/req", "req/s on/off", "req per CPU-s on/off"],
       rows: [],
     };
     const targets: Target[] = [];
     const notes: string[] = [];
-    if (!opts.quick) for (const who of ["on", "off"] as const) await autocannon({ url: url(who), body, connections: H1_CONNECTIONS, durationSec: 1 });
+    if (!opts.quick) for (const who of ["on", "off"] as const) await autocannon({ url: url(who), body, connections: H1_CONNECTIONS, durationSec: 1, pin: true });
 
     const pids = { on: on.pid, off: off.pid };
     const target = (name: string, r: { rpsRatio: number; cpuRatio: number }): Target => ({
@@ -98,16 +99,16 @@ export async function observabilityOverhead(opts: RunOptions): Promise<ScenarioR
       measured: `${round(r.cpuRatio).toFixed(2)}× (req/s ${round(r.rpsRatio).toFixed(2)}×)`,
       met: r.cpuRatio >= 0.85,
     });
-    const h1 = await rowsOf("HTTP/1.1", opts.rounds, pids, (who) => autocannon({ url: url(who), body, connections: H1_CONNECTIONS, durationSec: opts.seconds }));
+    const h1 = await rowsOf("HTTP/1.1", opts.rounds, pids, (who) => autocannon({ url: url(who), body, connections: H1_CONNECTIONS, durationSec: opts.seconds, pin: true }));
     table.rows.push(...h1.rows);
     targets.push(target("Ledger + metrics on vs off, HTTP/1.1", h1));
     const missing = h2loadMissing();
     if (missing) notes.push(`HTTP/2 rows skipped: ${missing}`);
     else {
       // No h2load warm-up inside a measured run: its requests would not be counted but their CPU would.
-      if (!opts.quick) for (const who of ["on", "off"] as const) await h2load({ url: url(who), body, connections: H2_CONNECTIONS, streams: H2_STREAMS, durationSec: 1, warmUpSec: 0 });
+      if (!opts.quick) for (const who of ["on", "off"] as const) await h2load({ url: url(who), body, connections: H2_CONNECTIONS, streams: H2_STREAMS, durationSec: 1, warmUpSec: 0, pin: true });
       const h2 = await rowsOf("HTTP/2 (h2c)", opts.rounds, pids, (who) =>
-        h2load({ url: url(who), body, connections: H2_CONNECTIONS, streams: H2_STREAMS, durationSec: opts.seconds, warmUpSec: 0 }));
+        h2load({ url: url(who), body, connections: H2_CONNECTIONS, streams: H2_STREAMS, durationSec: opts.seconds, warmUpSec: 0, pin: true }));
       table.rows.push(...h2.rows);
       targets.push(target("Ledger + metrics on vs off, HTTP/2", h2));
     }

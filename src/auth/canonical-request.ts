@@ -15,8 +15,23 @@ export function escape(text: string): string {
   return encodeURIComponent(text).replace(RESERVED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+// A client calls the same few paths (one per model and operation) over and over: their canonical form is
+// kept. Bounded, as paths are the client's choice.
+const MAX_CACHED_URIS = 256;
+const canonicalUris = new Map<string, string>();
+
 /** Non-S3 services encode the already-encoded path a second time, after removing empty, `.` and `..` segments. */
 export function canonicalUri(rawPath: string): string {
+  let uri = canonicalUris.get(rawPath);
+  if (uri === undefined) {
+    uri = encodePath(rawPath);
+    if (canonicalUris.size >= MAX_CACHED_URIS) canonicalUris.clear();
+    canonicalUris.set(rawPath, uri);
+  }
+  return uri;
+}
+
+function encodePath(rawPath: string): string {
   const segments: string[] = [];
   for (const segment of rawPath.split("/")) {
     if (segment === "" || segment === ".") continue;

@@ -1,6 +1,6 @@
 // The SigV4 signature itself: the credential scope, the derived signing key (cached: it changes once a day
 // per key, region and service, and deriving it is four HMACs) and the HMAC of the string to sign.
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { sha256Hex } from "./canonical-request.js";
 
 export const ALGORITHM = "AWS4-HMAC-SHA256";
@@ -62,14 +62,31 @@ export function signatureMatches(opts: {
 }): boolean {
   const { scope } = opts;
   const stringToSign = `${ALGORITHM}\n${opts.amzDate}\n${scope.path}\n${sha256Hex(opts.canonicalRequest)}`;
-  const expected = createHmac("sha256", cachedSigningKey(opts.secret, scope)).update(stringToSign, "utf8").digest();
-  const given = Buffer.from(opts.signatureHex, "hex");
-  return given.length === expected.length && timingSafeEqual(expected, given);
+  const expected = createHmac("sha256", cachedSigningKey(opts.secret, scope)).update(stringToSign, "utf8").digest("hex");
+  return sameText(expected, opts.signatureHex);
+}
+
+/** Equal strings, compared in time that depends only on their length (no early exit on the first difference). */
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+// Requests signed within the same second carry the same X-Amz-Date: the last one parsed is kept.
+let lastAmzDate: { text: string; date: Date } | undefined;
+
 export function parseAmzDate(text: string): Date | undefined {
+  if (lastAmzDate?.text === text) return new Date(lastAmzDate.date.getTime());
+  const date = parseAmzDateText(text);
+  if (date) lastAmzDate = { text, date };
+  return date;
+}
+
+function parseAmzDateText(text: string): Date | undefined {
   const m = AMZ_DATE.exec(text);
   if (!m) return undefined;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));

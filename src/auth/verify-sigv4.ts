@@ -82,7 +82,10 @@ export function canonicalHeaders(headers: RawHeaders, signedHeaders: readonly st
 }
 
 export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Result {
-  const authorization = canonicalHeaderValue(req.headers, "authorization");
+  // Not folded: the pattern below allows any whitespace between its parts, and none may occur inside them
+  // (folding scanned the header's ~200 characters on every request).
+  const rawAuthorization = req.headers.authorization;
+  const authorization = typeof rawAuthorization === "string" ? rawAuthorization.trim() : canonicalHeaderValue(req.headers, "authorization");
   if (!authorization) return fail("MissingAuthenticationTokenException", "Missing Authentication Token");
   const auth = AUTH_HEADER.exec(authorization);
   if (!auth) {

@@ -48,6 +48,8 @@ export class IncomingCall {
     readonly path: string,
     frontDoor: string,
     private readonly setup: CallSetup,
+    /** Told first when the response closes (the dispatcher's list of open calls): one close listener per call. */
+    private readonly onClosed?: (call: IncomingCall) => void,
   ) {
     this.record = newCallRecord({ requestId: this.requestId, frontDoor, caller: this.caller.name });
     const traceparent = req.headers.traceparent;
@@ -128,6 +130,7 @@ export class IncomingCall {
   }
 
   private closed(): void {
+    this.onClosed?.(this);
     if (!this.res.writableEnded) {
       this.clientGone = true;
       this.record.clientGone = true;

@@ -89,6 +89,7 @@ export function createDispatcher(setup: DispatchSetup): Dispatcher {
   const doors = new Map<DoorName, FrontDoor>();
   // Calls whose response has not closed, with the door that answers them.
   const open = new Map<IncomingCall, FrontDoor>();
+  const forget = (call: IncomingCall) => void open.delete(call);
 
   function doorFor(method: string, path: string): FrontDoor {
     const reserved = prefixDoor(path);
@@ -112,9 +113,8 @@ export function createDispatcher(setup: DispatchSetup): Dispatcher {
       const q = url.indexOf("?");
       const path = q === -1 ? url : url.slice(0, q);
       const door = doorFor(req.method ?? "", path);
-      const call = new IncomingCall(req, res, path, door.name, setup);
+      const call = new IncomingCall(req, res, path, door.name, setup, forget);
       open.set(call, door);
-      res.once("close", () => open.delete(call));
       const refusal = setup.browserGate?.(req);
       if (refusal) return void door.refuse(call, refusal);
       if (!auth) return void door.serve(call);

@@ -7,6 +7,7 @@
 import { BedrockError } from "../core/errors.js";
 import type { Request, Response } from "./http-types.js";
 import { closeAfterAnswer, isHttp2, resetAfterAnswer } from "./release-request.js";
+import { progressed, unwatch, watchStall } from "./stall-watch.js";
 
 const DRAIN_EXTRA_BYTES = 16 * 1024 * 1024;
 
@@ -48,17 +49,17 @@ export function readBody(req: Request, res: Response, limits: BodyLimits): Promi
     let settled = false;
     const stop = () => {
       settled = true;
-      clearTimeout(stall);
+      unwatch(stall);
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
       req.off("close", onClose);
     };
-    const stall = setTimeout(() => {
+    const stall = watchStall(stallMs, () => {
       stop();
       isHttp2(res) ? resetAfterAnswer(res) : closeAfterAnswer(res);
       reject(bodyTimeout(stallMs));
-    }, stallMs);
+    });
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
@@ -68,7 +69,7 @@ export function readBody(req: Request, res: Response, limits: BodyLimits): Promi
         return;
       }
       chunks.push(chunk);
-      stall.refresh();
+      progressed(stall);
     };
     const onEnd = () => {
       stop();

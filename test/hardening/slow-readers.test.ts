@@ -107,8 +107,12 @@ test("eight clients not reading multi-megabyte streams stall only themselves", a
   const first = await round();
   // Before: 4.5 GB for eight 25 MB streams; each stuck stream now holds its request and a bounded buffer.
   assert.ok(first.held - idle < 400, `RSS ${idle.toFixed(0)} → ${first.held.toFixed(0)} MB while the non-readers wait`);
+  // A leak grows RSS on every round; the allocator keeping pages after one round (seen up to ~70 MB under CI
+  // load, on code without a leak) does not repeat on the next. So the smaller of two rounds' growth must stay low.
   const second = await round();
-  assert.ok(second.after - first.after < 60, `RSS after a second round ${second.after.toFixed(0)} MB, after the first ${first.after.toFixed(0)} MB`);
+  const third = await round();
+  const growth = Math.min(second.after - first.after, third.after - second.after);
+  assert.ok(growth < 60, `RSS after the rounds ${first.after.toFixed(0)} → ${second.after.toFixed(0)} → ${third.after.toFixed(0)} MB`);
   assert.ok(await normalRequestMs() < baseline + 1_000);
 });
 

@@ -2,7 +2,6 @@
 // table → transport. Used by the CLI, the tests' helpers and the benchmarks. A later front door, operation
 // or admin route is one line here (see the README's design section).
 import type { BasaltConfig } from "./config/schema.js";
-import type { CallRecord } from "./core/call-record.js";
 import { DEFAULT_MODELS, ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
 import { createRuntimeDoor, type RuntimeDoor } from "./api/bedrock/runtime-door.js";

@@ -46,9 +46,7 @@ export function readBody(req: Request, res: Response, limits: BodyLimits): Promi
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let settled = false;
     const stop = () => {
-      settled = true;
       unwatch(stall);
       req.off("data", onData);
       req.off("end", onEnd);

@@ -75,11 +75,16 @@ export interface Basalt {
 export interface StartOptions {
   /** Sinks for finished call records, each called once per request after its response has closed. */
   observers?: readonly CallObserver[];
+  /**
+   * The monotonic clock (milliseconds) embedded quota windows read; performance.now by default. Lets a test
+   * see a window slide without waiting the minute.
+   */
+  clock?: () => number;
 }
 
 export async function startBasalt(config: BasaltConfig, opts: StartOptions = {}): Promise<Basalt> {
   const scripts = new ScriptStore(config.scripts ?? []);
-  const counters = await openCounterStore({ redis: config.storage?.redis, log });
+  const counters = await openCounterStore({ redis: config.storage?.redis, log, clock: opts.clock });
   // Response cache entries: on Redis beside the counters (shared by every node), else an LRU of cache.maxEntries.
   const cacheStore = config.storage?.redis ? counters.store : new MemoryKeyValueStore({ maxEntries: config.cache?.maxEntries });
   const s = config.server;

@@ -21,9 +21,15 @@ export interface CounterStoreLogger {
   info(fields: object, message: string): void;
 }
 
-export async function openCounterStore(opts: { redis?: string; log: CounterStoreLogger; connectTimeoutMs?: number }): Promise<CounterStore> {
+export async function openCounterStore(opts: {
+  redis?: string;
+  log: CounterStoreLogger;
+  connectTimeoutMs?: number;
+  /** The embedded store's monotonic clock (tests move it); Redis keeps its own time. */
+  clock?: () => number;
+}): Promise<CounterStore> {
   if (opts.redis === undefined) {
-    const store = new MemoryKeyValueStore();
+    const store = new MemoryKeyValueStore({ clock: opts.clock });
     return { store, state: async () => ({ kind: store.kind, degraded: false }) };
   }
   const { RedisKeyValueStore } = await import("../storage/redis-key-value-store.js");

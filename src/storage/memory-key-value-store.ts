@@ -9,6 +9,8 @@ import { SlidingWindowLog } from "./sliding-window-log.js";
 export interface MemoryKeyValueStoreOptions {
   /** Most values kept (least recently used go first); the same bound applies to admission windows. */
   maxEntries?: number;
+  /** Milliseconds from a monotonic clock; performance.now by default (tests move time forward with their own). */
+  clock?: () => number;
 }
 
 interface Entry {
@@ -20,9 +22,11 @@ export class MemoryKeyValueStore implements KeyValueStore {
   readonly kind = "memory";
   readonly #values: LruMap<string, Entry>;
   readonly #windows: LruMap<string, SlidingWindowLog>;
+  readonly #now: () => number;
 
   constructor(options: MemoryKeyValueStoreOptions = {}) {
     const maxEntries = options.maxEntries ?? 10_000;
+    this.#now = options.clock ?? (() => performance.now());
     this.#values = new LruMap(maxEntries);
     this.#windows = new LruMap(maxEntries);
   }
@@ -30,7 +34,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
   async get(key: string): Promise<Buffer | undefined> {
     const entry = this.#values.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= performance.now()) {
+    if (entry.expiresAt <= this.#now()) {
       this.#values.delete(key);
       return undefined;
     }
@@ -39,7 +43,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   async set(key: string, value: Buffer, ttlMs?: number): Promise<void> {
     checkTtl(ttlMs);
-    const expiresAt = ttlMs === undefined ? Infinity : performance.now() + ttlMs;
+    const expiresAt = ttlMs === undefined ? Infinity : this.#now() + ttlMs;
     this.#values.set(key, { value: Buffer.from(value), expiresAt });
   }
 
@@ -49,12 +53,12 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   async admit(key: string, cost: number, limit: number, windowMs: number): Promise<Admission> {
     checkWindowArguments(cost, windowMs, limit);
-    return this.#window(key).admit(performance.now(), cost, limit, windowMs);
+    return this.#window(key).admit(this.#now(), cost, limit, windowMs);
   }
 
   async charge(key: string, cost: number, windowMs: number): Promise<void> {
     checkWindowArguments(cost, windowMs);
-    this.#window(key).charge(performance.now(), cost, windowMs);
+    this.#window(key).charge(this.#now(), cost, windowMs);
   }
 
   async ping(): Promise<boolean> {

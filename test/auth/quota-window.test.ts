@@ -1,11 +1,11 @@
 // Throttled keys recover after the one-minute window, and no sooner: the window slides (a slot frees when the
-// oldest admission is a minute old), it is not a fixed minute. Its own file because it waits a real minute.
+// oldest admission is a minute old), it is not a fixed minute. The server runs in this process on a clock the
+// test moves, so the minute passes without being waited for.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { ConverseCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { h1Client, h2Client } from "../helpers/clients.js";
-import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
+import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
 
 const CONFIG = `
 auth:
@@ -20,11 +20,18 @@ const converse = (client: BedrockRuntimeClient, n = 1) =>
     (e: { name: string; message: string }) => `${e.name}: ${e.message}`,
   );
 
-let basalt: RunningBasalt;
+// Milliseconds on the server's monotonic clock; only the test moves it.
+let now = 1_000_000;
+const advanceTo = (t: number) => {
+  assert.ok(t >= now, "the clock only moves forward");
+  now = t;
+};
+
+let basalt: InProcessBasalt;
 let rpm: BedrockRuntimeClient;
 let tpm: BedrockRuntimeClient;
 before(async () => {
-  basalt = await startBasalt({ config: writeConfig(CONFIG) });
+  basalt = await startInProcess({ config: CONFIG, clock: () => now });
   rpm = h2Client(basalt.url);
   tpm = h1Client(basalt.url, { credentials: { accessKeyId: "AKIDTOKENS0001", secretAccessKey: "tokens-secret" } });
 });
@@ -36,29 +43,28 @@ after(async () => {
 
 it("requests and tokens per minute recover once the oldest admissions are a minute old", async () => {
   const REQUESTS = "ThrottlingException: Too many requests, please wait before trying again.";
-  // Each admission happens between sending a request and its answer; the checks below are timed from those
-  // bounds, so a slow machine can skip a check but never make a right answer look wrong.
-  const firstSent = Date.now();
+  const TOKENS = "ThrottlingException: Too many tokens, please wait before trying again.";
+  const first = now;
   assert.equal(await converse(rpm), "ok");
   assert.equal(await converse(tpm, 5), "ok"); // 5 in + 5 out: the whole 10
-  const firstDone = Date.now();
-  await sleep(5_000);
-  const secondSent = Date.now();
+
+  advanceTo(first + 5_000);
   assert.equal(await converse(rpm), "ok");
   assert.equal(await converse(rpm), REQUESTS);
-  assert.equal(await converse(tpm, 1), "ThrottlingException: Too many tokens, please wait before trying again.");
+  assert.equal(await converse(tpm, 1), TOKENS);
 
-  // Shortly before the first admissions turn a minute old: still refused (no fixed-minute reset in between).
-  await sleep(Math.max(0, firstSent + 50_000 - Date.now()));
-  const lateCheck = await converse(rpm);
-  if (Date.now() < firstSent + 60_000) assert.equal(lateCheck, REQUESTS);
+  // A fixed minute would reset here; the sliding window does not.
+  advanceTo(first + 59_999);
+  assert.equal(await converse(rpm), REQUESTS);
+  assert.equal(await converse(tpm, 1), TOKENS);
 
-  // Once they are a minute old: the tokens are free again, and one request slot.
-  await sleep(Math.max(0, firstDone + 60_500 - Date.now()));
+  // Once the first admissions are a minute old: the tokens are free again, and one request slot.
+  advanceTo(first + 60_000);
   assert.equal(await converse(tpm, 4), "ok");
-  if (lateCheck === "ok") return; // the machine was so slow that the late check already took the freed slot
   assert.equal(await converse(rpm), "ok");
   // The second request slot is still taken while the second admission is inside its minute.
-  const another = await converse(rpm);
-  if (Date.now() < secondSent + 60_000) assert.equal(another, REQUESTS);
+  assert.equal(await converse(rpm), REQUESTS);
+  advanceTo(first + 65_000);
+  assert.equal(await converse(rpm), "ok");
+  assert.equal(await converse(rpm), REQUESTS);
 });

@@ -1,6 +1,6 @@
 // The SigV4 signature itself: the credential scope, the derived signing key (cached: it changes once a day
 // per key, region and service, and deriving it is four HMACs) and the HMAC of the string to sign.
-import { createHmac } from "node:crypto";
+import { createHmac, hash } from "node:crypto";
 import { sha256Hex } from "./canonical-request.js";
 
 export const ALGORITHM = "AWS4-HMAC-SHA256";
@@ -27,14 +27,46 @@ export function signingKey(secret: string, date: string, region: string, service
 // hangs off it. Bounded: the credential string is the client's choice, known key or not.
 const MAX_CACHED_SCOPES = 512;
 const scopes = new Map<string, CredentialScope>();
-const keys = new WeakMap<CredentialScope, { secret: string; key: Buffer }>();
+const keys = new WeakMap<CredentialScope, { secret: string; pads: Buffer }>();
 
-function cachedSigningKey(secret: string, scope: CredentialScope): Buffer {
+// HMAC-SHA256 (RFC 2104) is H((K ^ opad) || H((K ^ ipad) || m)). The request's HMAC is computed as those two
+// one-shot hashes over pads kept with the signing key: an Hmac object per request (a native object, its key
+// imported again each time) cost ~11 µs of a verification in the server against ~5 µs for two hashes.
+const BLOCK = 64;
+const DIGEST = 32;
+
+/** The signing key's inner and outer pads, one after the other (2 × 64 bytes). */
+function hmacPads(key: Buffer): Buffer {
+  const pads = Buffer.alloc(2 * BLOCK);
+  pads.fill(0x36, 0, BLOCK).fill(0x5c, BLOCK);
+  for (let i = 0; i < key.length; i++) {
+    pads[i] ^= key[i];
+    pads[BLOCK + i] ^= key[i];
+  }
+  return pads;
+}
+
+// Scratch space reused by every verification (they run synchronously, one at a time): inner pad + message,
+// and outer pad + inner digest.
+let inner = Buffer.allocUnsafe(BLOCK + 512);
+const outer = Buffer.allocUnsafe(BLOCK + DIGEST);
+
+function hmacHex(pads: Buffer, message: string): string {
+  const length = Buffer.byteLength(message, "utf8");
+  if (BLOCK + length > inner.length) inner = Buffer.allocUnsafe(BLOCK + length);
+  pads.copy(inner, 0, 0, BLOCK);
+  inner.write(message, BLOCK, "utf8");
+  pads.copy(outer, 0, BLOCK, 2 * BLOCK);
+  hash("sha256", inner.subarray(0, BLOCK + length), "buffer").copy(outer, BLOCK);
+  return hash("sha256", outer, "hex");
+}
+
+function cachedPads(secret: string, scope: CredentialScope): Buffer {
   const hit = keys.get(scope);
-  if (hit && hit.secret === secret) return hit.key;
-  const key = signingKey(secret, scope.date, scope.region, scope.service);
-  keys.set(scope, { secret, key });
-  return key;
+  if (hit && hit.secret === secret) return hit.pads;
+  const pads = hmacPads(signingKey(secret, scope.date, scope.region, scope.service));
+  keys.set(scope, { secret, pads });
+  return pads;
 }
 
 /** Parses `AKID/YYYYMMDD/region/service/aws4_request`. */
@@ -62,7 +94,7 @@ export function signatureMatches(opts: {
 }): boolean {
   const { scope } = opts;
   const stringToSign = `${ALGORITHM}\n${opts.amzDate}\n${scope.path}\n${sha256Hex(opts.canonicalRequest)}`;
-  const expected = createHmac("sha256", cachedSigningKey(opts.secret, scope)).update(stringToSign, "utf8").digest("hex");
+  const expected = hmacHex(cachedPads(opts.secret, scope), stringToSign);
   return sameText(expected, opts.signatureHex);
 }
 

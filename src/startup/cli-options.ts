@@ -52,6 +52,7 @@ Options (a flag beats its environment variable, which beats the config file):
 Environment:
   BASALT_LOG_LEVEL      fatal | error | warn | info (default; one line per call) | debug | trace
   BASALT_LOG_FORMAT     json (default: one JSON object per line) | pretty (readable, for a terminal)
+  BASALT_DATA_DIR       where the embedded stores live (SQLite ledger, jobs, local s3://); beats server.dataDir
   BASALT_OLLAMA_URL     where start-up looks for a local Ollama when no backend is configured (default http://127.0.0.1:11434)
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL,
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, OTEL_SERVICE_NAME, OTEL_SDK_DISABLED
@@ -103,6 +104,8 @@ export function readCli(argv: string[], env: NodeJS.ProcessEnv, cwdHasDefaultCon
 
   if (values.host !== undefined) s.host = values.host;
   else if (env.BASALT_HOST) s.host = env.BASALT_HOST;
+
+  if (env.BASALT_DATA_DIR) s.dataDir = env.BASALT_DATA_DIR;
 
   // The pair comes from one place: flags, else the environment, else the file.
   const tls =

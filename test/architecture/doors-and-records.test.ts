@@ -8,6 +8,7 @@ import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-
 import { BedrockClient, GetCustomModelCommand, ListCustomModelsCommand } from "@aws-sdk/client-bedrock";
 import { startBasalt, type Basalt } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load-config.js";
+import { testDataDir } from "../helpers/start-basalt.js";
 import type { CallRecord } from "../../src/core/call-record.js";
 import { sendJson } from "../../src/api/bedrock/respond.js";
 import { createRuntimeDoor } from "../../src/api/bedrock/runtime-door.js";
@@ -21,6 +22,7 @@ const records: CallRecord[] = [];
 
 before(async () => {
   const config = parseConfig("server: { port: 0 }\nmodels:\n  - { id: basalt.echo, provider: echo }\n  - { id: my.echo, provider: echo, model: inner-echo }\n", "(test)");
+  config.server.dataDir = testDataDir();
   basalt = await startBasalt(config, { observers: [{ name: "test", observe: (r) => void records.push(structuredClone(r)) }] });
 });
 after(async () => {

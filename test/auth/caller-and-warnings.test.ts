@@ -9,7 +9,7 @@ import { parseConfig } from "../../src/config/load-config.js";
 import type { CallRecord } from "../../src/core/call-record.js";
 import { isLoopbackHost } from "../../src/auth/open-access-warning.js";
 import { h1Client, h2Client } from "../helpers/clients.js";
-import { startBasalt, writeConfig } from "../helpers/start-basalt.js";
+import { startBasalt, testDataDir, writeConfig } from "../helpers/start-basalt.js";
 
 const AUTH_YAML = `
 server: { port: 0 }
@@ -22,7 +22,9 @@ describe("the caller in the call record", () => {
   const records: CallRecord[] = [];
   let basalt: Basalt;
   before(async () => {
-    basalt = await startInProcess(parseConfig(AUTH_YAML, "test"), { observers: [{ name: "collect", observe: (r) => void records.push({ ...r }) }] });
+    const config = parseConfig(AUTH_YAML, "test");
+    config.server.dataDir = testDataDir();
+    basalt = await startInProcess(config, { observers: [{ name: "collect", observe: (r) => void records.push({ ...r }) }] });
   });
   after(() => basalt.stop());
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { ConverseCommand, ConverseStreamCommand, ServiceUnavailableException, ValidationException } from "@aws-sdk/client-bedrock-runtime";
-import { runCli, startBasalt, writeConfig } from "../helpers/start-basalt.js";
+import { runCli, startBasalt, testDataDir, writeConfig } from "../helpers/start-basalt.js";
 import { h1Client, h2Client } from "../helpers/clients.js";
 
 const say = (text: string) => [{ role: "user" as const, content: [{ text }] }];
@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 
 test("no config serves basalt.echo; PORT from the environment is honoured", async () => {
   const port = await freePort();
-  const child = spawn(process.execPath, ["dist/cli.js"], { cwd: new URL("../..", import.meta.url), env: { ...process.env, PORT: String(port) } });
+  const child = spawn(process.execPath, ["dist/cli.js"], { cwd: new URL("../..", import.meta.url), env: { ...process.env, PORT: String(port), BASALT_DATA_DIR: testDataDir() } });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   await new Promise<void>((resolve, reject) => {

@@ -12,7 +12,7 @@ import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { ConverseCommand, ConverseStreamCommand, ServiceUnavailableException } from "@aws-sdk/client-bedrock-runtime";
 import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
-import { startBasalt, writeConfig } from "../helpers/start-basalt.js";
+import { startBasalt, testDataDir, writeConfig } from "../helpers/start-basalt.js";
 import { h1Client, h2Client, transports } from "../helpers/clients.js";
 
 const say = (text: string) => [{ role: "user" as const, content: [{ text }] }];
@@ -230,7 +230,7 @@ describe("which port wins", () => {
   async function startBasaltWithoutPortFlag(config: string, env: NodeJS.ProcessEnv): Promise<number> {
     const { spawn } = await import("node:child_process");
     const child = spawn(process.execPath, ["dist/cli.js", "--config", config], {
-      cwd: new URL("../..", import.meta.url), env: { ...process.env, ...env },
+      cwd: new URL("../..", import.meta.url), env: { ...process.env, BASALT_DATA_DIR: testDataDir(), ...env },
     });
     let out = "";
     child.stdout.on("data", (d) => (out += d));

@@ -1,7 +1,7 @@
 // Starts Basalt the way the README says (`node dist/cli.js`, what `npm start` runs) on a free port, and
 // stops it with SIGTERM. Tests talk to it only over loopback through official clients.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,11 +26,30 @@ export function writeConfig(yaml: string): string {
   return path;
 }
 
+// Every test file's servers keep their embedded stores (SQLite, local s3://) in a directory of the file's
+// own, not the repository's ./.basalt: test files run side by side, and servers of different files sharing
+// one SQLite file wait on each other's locks and see each other's calls. A server restarted by the same
+// file finds its data again. A config that names server.dataDir keeps it.
+let dataDir: string | undefined;
+export function testDataDir(): string {
+  if (!dataDir) {
+    const dir = mkdtempSync(join(tmpdir(), "basalt-data-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    dataDir = dir;
+  }
+  return dataDir;
+}
+
+function namesDataDir(configPath: string | undefined): boolean {
+  return configPath !== undefined && /\bdataDir\b/.test(readFileSync(configPath, "utf8"));
+}
+
 export async function startBasalt(opts: { config?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningBasalt> {
   const args = ["dist/cli.js", "--port", "0", ...(opts.config ? ["--config", opts.config] : []), ...(opts.args ?? [])];
+  const ownData = namesDataDir(opts.config) ? {} : { BASALT_DATA_DIR: testDataDir() };
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, BASALT_LOG_LEVEL: "info", ...opts.env },
+    env: { ...process.env, BASALT_LOG_LEVEL: "info", ...ownData, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -72,7 +91,7 @@ export async function startBasalt(opts: { config?: string; args?: string[]; env?
 /** Runs the CLI to completion (for start-up failures such as a bad config). */
 export function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, env: { ...process.env, BASALT_DATA_DIR: testDataDir(), ...env } });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));

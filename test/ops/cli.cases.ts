@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runCli, startBasalt, writeConfig } from "../helpers/start-basalt.js";
+import { runCli, startBasalt, testDataDir, writeConfig } from "../helpers/start-basalt.js";
 import { logLines } from "./log-lines.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -30,7 +30,7 @@ function variablesReadBySrc(): string[] {
 
 /** Starts the CLI without the helper's --port 0, and returns the URL it says it listens on. */
 async function listeningUrl(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, env: { ...process.env, PORT: "", BASALT_HOST: "", ...env } });
+  const child = spawn(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, env: { ...process.env, PORT: "", BASALT_HOST: "", BASALT_DATA_DIR: testDataDir(), ...env } });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { h1Client, h2Client } from "../helpers/clients.js";
-import { startBasalt, writeConfig } from "../helpers/start-basalt.js";
+import { startBasalt, testDataDir, writeConfig } from "../helpers/start-basalt.js";
 import { pidsWith, portIsFree, within } from "./process.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -28,7 +28,7 @@ interface Started {
 async function npmStart(opts: { detached?: boolean } = {}): Promise<Started> {
   const marker = writeConfig(CONFIG);
   const child = spawn("npm", ["start", "--", "--port", "0", "--config", marker], {
-    cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: opts.detached ?? false, env: { ...process.env, BASALT_LOG_LEVEL: "info" },
+    cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: opts.detached ?? false, env: { ...process.env, BASALT_LOG_LEVEL: "info", BASALT_DATA_DIR: testDataDir() },
   });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));

@@ -4,6 +4,7 @@
 import { ConverseCommand, ConverseStreamCommand, type BedrockRuntimeClient, type ConverseStreamOutput } from "@aws-sdk/client-bedrock-runtime";
 import { startBasalt, type Basalt } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load-config.js";
+import { testDataDir } from "../helpers/start-basalt.js";
 import type { CallRecord } from "../../src/core/call-record.js";
 import { chatStream, completion, startOpenAIUpstream, type FakeOpenAIUpstream, type Reply, type Responder } from "../fakes/openai-upstream.js";
 import { h2Client } from "../helpers/clients.js";
@@ -34,6 +35,7 @@ export async function startStack(yaml: (primary: FakeOpenAIUpstream, secondary: 
   const secondary = await startOpenAIUpstream(answersAs("secondary"));
   const records: CallRecord[] = [];
   const config = parseConfig(`server: { port: 0 }\n${providersYaml(primary, secondary)}${yaml(primary, secondary)}`, "(test)");
+  config.server.dataDir = testDataDir();
   const basalt = await startBasalt(config, { observers: [{ name: "test", observe: (r) => void records.push(structuredClone(r)) }] });
   const client = h2Client(basalt.url);
   return {

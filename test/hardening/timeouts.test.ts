@@ -60,7 +60,7 @@ function assertClosedWithin(closed: Closed, timeoutMs: number): void {
 
 const CONVERSE = JSON.stringify({ messages: [{ role: "user", content: [{ text: "hi" }] }] });
 
-describe("connections that never finish their head", () => {
+describe("connections that never finish their head", { concurrency: true }, () => {
   test("a silent TCP connection is closed after the headers timeout", async () => {
     assertClosedWithin(await rawConnection(() => undefined), HEADERS_MS);
   });
@@ -85,7 +85,7 @@ describe("connections that never finish their head", () => {
   });
 });
 
-describe("idle connections and sessions", () => {
+describe("idle connections and sessions", { concurrency: true }, () => {
   test("an HTTP/1.1 keep-alive connection is closed after the idle timeout once its response is done", async () => {
     let answeredAt = 0;
     const closed = await rawConnection((s) => {
@@ -144,7 +144,7 @@ describe("idle connections and sessions", () => {
   }
 });
 
-describe("request bodies", () => {
+describe("request bodies", { concurrency: true }, () => {
   test("HTTP/1.1: a body that stops arriving is answered 408 RequestTimeoutException and the connection closed", async () => {
     const closed = await rawConnection((s) => {
       s.write(`POST /model/basalt.echo/converse HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${CONVERSE.length}\r\n\r\n${CONVERSE.slice(0, 10)}`);
@@ -165,7 +165,8 @@ describe("request bodies", () => {
       const answer = await new Promise<{ status: number; type: string; ms: number }>((resolve, reject) => {
         stream.once("response", (h) => resolve({ status: Number(h[":status"]), type: String(h["x-amzn-errortype"]), ms: Date.now() - started }));
         stream.once("error", reject);
-        setTimeout(() => reject(new Error("no answer")), 15_000);
+        // Unref'd: a pending give-up timer must not keep the test process alive after the answer.
+        setTimeout(() => reject(new Error("no answer")), 15_000).unref();
       });
       assert.equal(answer.status, 408);
       assert.match(answer.type, /^RequestTimeoutException/);

@@ -103,13 +103,17 @@ function release(req: Request, res: Response, { maxBytes, stallMs }: BodyLimits,
     req.off("data", onData);
     req.destroy();
   };
-  const stall = setTimeout(drop, stallMs);
+  // Unref'd, and cleared with the connection: a drain the client walked away from must not hold the process
+  // (a graceful stop, a test run) for the whole stall timeout.
+  const stall = setTimeout(drop, stallMs).unref();
   const onData = (chunk: Buffer) => {
     drained += chunk.length;
     if (drained > cap) drop();
     else stall.refresh();
   };
+  const done = () => clearTimeout(stall);
   req.on("data", onData);
-  req.once("end", () => clearTimeout(stall));
-  req.once("close", () => clearTimeout(stall));
+  req.once("end", done);
+  req.once("close", done);
+  req.socket?.once("close", done);
 }

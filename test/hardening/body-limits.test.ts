@@ -40,7 +40,7 @@ describe("Expect: 100-continue with a declared body over the limit", () => {
       s.on("data", (d: Buffer) => (text += d.toString("latin1")));
       s.on("error", () => undefined);
       s.on("close", () => resolve(text));
-      setTimeout(() => reject(new Error(`no close; got ${text}`)), 10_000);
+      setTimeout(() => reject(new Error(`no close; got ${text}`)), 10_000).unref();
     });
     assert.doesNotMatch(received, /100 Continue/);
     assert.match(received, /^HTTP\/1\.1 400/);
@@ -63,7 +63,7 @@ describe("Expect: 100-continue with a declared body over the limit", () => {
       const status = await new Promise<number>((resolve, reject) => {
         stream.once("response", (h) => resolve(Number(h[":status"])));
         stream.once("error", reject);
-        setTimeout(() => reject(new Error("no answer")), 10_000);
+        setTimeout(() => reject(new Error("no answer")), 10_000).unref();
       });
       assert.equal(status, 400);
       assert.equal(continued, false);
@@ -87,7 +87,7 @@ describe("Expect: 100-continue with a declared body over the limit", () => {
       });
       s.on("error", () => undefined);
       s.on("close", () => resolve(text));
-      setTimeout(() => reject(new Error(`no close; got ${text}`)), 10_000);
+      setTimeout(() => reject(new Error(`no close; got ${text}`)), 10_000).unref();
     });
     assert.match(received, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200/);
   });
@@ -145,7 +145,7 @@ describe("oversized bodies release their client", () => {
       s.on("data", (d: Buffer) => (text += d.toString("latin1")));
       s.on("error", () => undefined);
       s.on("close", () => resolve(text));
-      setTimeout(() => reject(new Error(`no close; got ${text.slice(0, 300)}`)), 15_000);
+      setTimeout(() => reject(new Error(`no close; got ${text.slice(0, 300)}`)), 15_000).unref();
     });
     assert.match(received, /^HTTP\/1\.1 400/);
     assert.match(received, /HTTP\/1\.1 200/, "the second request on the connection was served");
@@ -167,7 +167,7 @@ describe("oversized bodies release their client", () => {
       pump();
       const status = await new Promise<number>((resolve, reject) => {
         stream.once("response", (h) => resolve(Number(h[":status"])));
-        setTimeout(() => reject(new Error("no answer")), 15_000);
+        setTimeout(() => reject(new Error("no answer")), 15_000).unref();
       });
       assert.equal(status, 400);
       await new Promise<void>((resolve) => (stream.closed ? resolve() : stream.once("close", () => resolve())));

@@ -1,5 +1,5 @@
 // The console's script, inline in the page: plain browser JavaScript, no framework, no build. It is a string
-// here (tsc has no DOM types in this project), tested in headless Chromium by test/observe/console.test.ts.
+// here (tsc has no DOM types in this project), tested in headless Chromium by test/observe/console.itest.ts.
 // Written without template literals so it can sit inside this file's own.
 export const CONSOLE_SCRIPT = String.raw`
 (function () {

@@ -2,7 +2,7 @@
 // payload, message CRC32. Hand-written rather than @smithy/eventstream-codec's generic encoder because
 // this runs once per stream event: the header block of each event type is built once and reused, and a
 // frame is one allocation with CRCs from zlib's native crc32. Output is byte-identical to the codec's
-// (test/performance/frame-encoding.test.ts checks it).
+// (test/performance/frame-encoding.cases.ts checks it).
 import { crc32 } from "node:zlib";
 
 const PRELUDE_BYTES = 12;

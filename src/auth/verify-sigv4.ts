@@ -142,14 +142,9 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
   }
 
   const q = req.path.indexOf("?");
-  const canonicalRequest = [
-    req.method.toUpperCase(),
-    canonicalUri(q === -1 ? req.path : req.path.slice(0, q)),
-    q === -1 ? "" : canonicalQuery(req.path.slice(q + 1)),
-    headerBlock,
-    signedHeaderList,
-    payloadHash,
-  ].join("\n");
+  const uri = canonicalUri(q === -1 ? req.path : req.path.slice(0, q));
+  const query = q === -1 ? "" : canonicalQuery(req.path.slice(q + 1));
+  const canonicalRequest = `${req.method.toUpperCase()}\n${uri}\n${query}\n${headerBlock}\n${signedHeaderList}\n${payloadHash}`;
   if (!signatureMatches({ canonicalRequest, amzDate: amzDateText, scope, secret, signatureHex: signature })) {
     return fail("InvalidSignatureException", SIGNATURE_MISMATCH);
   }

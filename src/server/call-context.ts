@@ -31,6 +31,8 @@ export class IncomingCall {
   // Read once and kept: authentication may need the body before the door reads it.
   #body?: Promise<Buffer>;
   #checkBody?: (body: Buffer) => void;
+  /** The check readBody was started with (see readBody). */
+  #checkedBody?: (body: Buffer) => void;
   #eventSignatures?: EventSignatureChain;
   // Made on first use (an echo Converse never asks), and not aborted after a complete response:
   // AbortController and abort()'s DOMException were together the largest per-request cost of a unary call.
@@ -102,12 +104,15 @@ export class IncomingCall {
    * rest is read), arriving without a pause longer than the body timeout (else RequestTimeoutException).
    */
   readBody(): Promise<Buffer> {
+    const check = this.#checkBody;
     if (!this.#body) {
-      this.#body = readBody(this.req, this.res, { maxBytes: this.setup.maxBodyBytes, stallMs: this.setup.bodyTimeoutMs });
+      // The signed-body check (if any) runs as the body completes, once, whoever asks for the body first.
+      this.#checkedBody = check;
+      this.#body = readBody(this.req, this.res, { maxBytes: this.setup.maxBodyBytes, stallMs: this.setup.bodyTimeoutMs, check });
       if (this.keepsBodies) this.#body = this.#body.then((b) => (this.record.requestBody = b));
     }
-    const check = this.#checkBody;
-    if (!check) return this.#body;
+    if (!check || check === this.#checkedBody) return this.#body;
+    // Identified after the body was first asked for: check it on the way out.
     return this.#body.then((body) => {
       check(body);
       return body;

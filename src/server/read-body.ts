@@ -16,6 +16,11 @@ export interface BodyLimits {
   readonly maxBytes: number;
   /** Longest wait for the next bytes of a body before it is answered 408. */
   readonly stallMs: number;
+  /**
+   * Runs on the whole body before it is handed out and throws to refuse it (a signed payload hash that does
+   * not match). Checked here rather than in a `.then` after: no extra promise on every signed call.
+   */
+  readonly check?: (body: Buffer) => void;
 }
 
 const tooLarge = (size: number, limit: number) => new BedrockError(
@@ -71,7 +76,14 @@ export function readBody(req: Request, res: Response, limits: BodyLimits): Promi
     };
     const onEnd = () => {
       stop();
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+      try {
+        limits.check?.(body);
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      resolve(body);
     };
     const onError = (err: Error) => {
       stop();

@@ -2,8 +2,9 @@
 // errors are logged by name, message and cause chain only.
 // BASALT_LOG_FORMAT=pretty: one readable, coloured line per entry for a terminal (pino-pretty, in-process and
 // synchronous so nothing is lost on exit); JSON lines otherwise.
+import { createRequire } from "node:module";
 import { pino } from "pino";
-import { PinoPretty } from "pino-pretty";
+import type { PinoPretty as PinoPrettyType } from "pino-pretty";
 
 const options = {
   level: process.env.BASALT_LOG_LEVEL ?? "info",
@@ -16,9 +17,15 @@ const options = {
   ],
 };
 
+// Loaded only in pretty mode (pino-pretty and its dependencies are ~8 MB of RSS a JSON-logging node never needs);
+// required, not imported, so the logger is still made synchronously at start-up.
+function prettyStream(): typeof PinoPrettyType {
+  return (createRequire(import.meta.url)("pino-pretty") as { PinoPretty: typeof PinoPrettyType }).PinoPretty;
+}
+
 export const log =
   process.env.BASALT_LOG_FORMAT === "pretty"
-    ? pino(options, PinoPretty({ sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }))
+    ? pino(options, prettyStream()({ sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }))
     : pino(options);
 
 interface ErrorLink { name: string; message: string; code?: string }

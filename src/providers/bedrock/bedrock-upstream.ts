@@ -1,13 +1,12 @@
 // One Bedrock(-compatible) endpoint: its upstream client (one keep-alive connection pool), the provider's
 // credentials, and a SigV4 signer for service `bedrock`. Sends POST /model/{id}/{action} and hands back the
 // raw answer.
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { SignatureV4 } from "@smithy/signature-v4";
+import type { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { BedrockProviderOptions } from "../../core/provider-options.js";
 import { BedrockError } from "../../core/errors.js";
 import { UpstreamClient } from "../upstream-client.js";
+import { awsSigning, lazyCredentialChain } from "./aws-signing.js";
 
 // Generation can take minutes before the first byte (unary Converse) or between events.
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -33,14 +32,18 @@ export class BedrockUpstream {
   private readonly basePath: string;
   private readonly url: URL;
   private readonly client: UpstreamClient;
-  private readonly signer: SignatureV4;
+  private readonly credentials: () => Promise<AwsCredentialIdentity>;
+  private readonly region: string;
+  // Made on the first call (the AWS SDK's signer is loaded then: aws-signing.ts).
+  private signer?: Promise<SignatureV4>;
 
   constructor(providerName: string, config: BedrockProviderOptions) {
     this.url = new URL(config.endpoint ?? `https://bedrock-runtime.${config.region}.amazonaws.com`);
     this.basePath = this.url.pathname.replace(/\/+$/, "");
     this.client = new UpstreamClient({ provider: providerName, baseUrl: this.url.origin, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, firstByteTimeoutMs: config.firstByteTimeoutMs });
-    const chain = fromNodeProviderChain(config.profile ? { profile: config.profile } : {});
-    const credentials = async (): Promise<AwsCredentialIdentity> => {
+    const chain = lazyCredentialChain(config.profile);
+    this.region = config.region;
+    this.credentials = async (): Promise<AwsCredentialIdentity> => {
       try {
         return await chain();
       } catch (err) {
@@ -55,12 +58,16 @@ export class BedrockUpstream {
         throw denied;
       }
     };
-    this.signer = new SignatureV4({ service: "bedrock", region: config.region, credentials, sha256: Sha256 });
+  }
+
+  private makeSigner(): Promise<SignatureV4> {
+    return awsSigning().then(({ SignatureV4, Sha256 }) => new SignatureV4({ service: "bedrock", region: this.region, credentials: this.credentials, sha256: Sha256 }));
   }
 
   async post(req: UpstreamRequest): Promise<UpstreamResponse> {
     const path = this.basePath + req.path;
-    const signed = await this.signer.sign({
+    const signer = await (this.signer ??= this.makeSigner());
+    const signed = await signer.sign({
       method: "POST",
       protocol: this.url.protocol,
       hostname: this.url.hostname,

@@ -4,9 +4,7 @@
 // a signed empty message to end input (DIGEST §8.3). Output chunks come back as their bytes; an exception
 // message becomes the BedrockError it names.
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
-import { Sha256 } from "@aws-crypto/sha256-js";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { BedrockError, ERROR_KINDS, type BedrockErrorName } from "../../../../core/errors.js";
@@ -14,6 +12,7 @@ import { isObject, parseJsonSafely } from "../../../../core/json.js";
 import { splitEventStreamFrames } from "../../../../formats/event-stream/split.js";
 import { parseUpstreamError } from "../../../../providers/bedrock/parse-upstream-error.js";
 import { encodeLabel } from "../../../../providers/bedrock/bedrock-model.js";
+import { awsSigning } from "../../../../providers/bedrock/aws-signing.js";
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const SIGNED_EVENTS = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
@@ -42,6 +41,7 @@ const unreachable = (endpoint: string, err: unknown) =>
 export async function openBedrockDuplex(target: DuplexTarget, upstreamModelId: string, signal: AbortSignal): Promise<DuplexUpstream> {
   const url = new URL(target.endpoint);
   const path = `${url.pathname.replace(/\/+$/, "")}/model/${encodeLabel(upstreamModelId)}/invoke-with-bidirectional-stream`;
+  const { SignatureV4, Sha256 } = await awsSigning();
   const signer = new SignatureV4({ service: "bedrock", region: target.region, credentials: target.credentials, sha256: Sha256 });
   const signed = await signer.sign({
     method: "POST",

@@ -1,10 +1,10 @@
 // Which served models are relayed as a duplex stream: those of a `bedrock` provider whose upstream model
 // speaks the bidirectional protocol itself — a Nova Sonic id (`…nova-sonic…`, `…nova-2-sonic…`) in the
 // model's id or upstream name. Other models, Bedrock ones included, are served through the Converse core.
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { ModelInfo } from "../../../../core/model-info.js";
 import type { BedrockProviderOptions, ProviderOptions } from "../../../../core/provider-options.js";
+import { lazyCredentialChain } from "../../../../providers/bedrock/aws-signing.js";
 import type { DuplexTarget } from "./bedrock-duplex.js";
 
 const SONIC = /nova(-\d+)?-sonic/;
@@ -17,7 +17,7 @@ export function bedrockRelayTargets(providers: Readonly<Record<string, ProviderO
     let t = targets.get(name);
     if (!t) {
       // The provider's credential chain, resolved when a session opens (as the bedrock provider does).
-      const credentials: AwsCredentialIdentityProvider = fromNodeProviderChain(p.profile ? { profile: p.profile } : {});
+      const credentials: AwsCredentialIdentityProvider = lazyCredentialChain(p.profile);
       t = { endpoint: p.endpoint ?? `https://bedrock-runtime.${p.region}.amazonaws.com`, region: p.region, credentials };
       targets.set(name, t);
     }

@@ -3,7 +3,7 @@
 // the server's responsiveness or memory start it as its own process instead (helpers/start-basalt.ts), so
 // the test's own clients do not share its event loop.
 import type { Basalt } from "../../src/app.js";
-import { testDataDir } from "../helpers/start-basalt.js";
+import { namesDataDir, testDataDir } from "../helpers/start-basalt.js";
 
 process.env.BASALT_LOG_LEVEL ??= "silent";
 
@@ -14,7 +14,7 @@ export async function startInProcess(yaml: string): Promise<Basalt> {
   const { parseConfig } = await import("../../src/config/load-config.js");
   const config = parseConfig(yaml, "(test)");
   config.server.port = 0;
-  if (!/\bdataDir\b/.test(yaml)) config.server.dataDir = testDataDir();
+  if (!namesDataDir(yaml)) config.server.dataDir = testDataDir();
   return startBasalt(config);
 }
 

@@ -5,7 +5,7 @@
 import { startBasalt as startApp, type Basalt, type StartOptions } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import { log } from "../../src/log.js";
-import { testDataDir } from "./start-basalt.js";
+import { namesDataDir, testDataDir } from "./start-basalt.js";
 
 // The server's logs would land in the test runner's output; a test that reads logs spawns the CLI instead.
 log.level = process.env.BASALT_TEST_LOG_LEVEL ?? "silent";
@@ -34,7 +34,7 @@ export async function startInProcess(opts: InProcessOptions = {}): Promise<InPro
   config.server.port = 0;
   config.server.host ??= "127.0.0.1";
   // This test file's own directory unless the config names one (see testDataDir).
-  if (!/\bdataDir\b/.test(opts.config ?? "")) config.server.dataDir = testDataDir();
+  if (!namesDataDir(opts.config ?? "")) config.server.dataDir = testDataDir();
   const app = await startApp(config, opts);
   return {
     url: app.url,

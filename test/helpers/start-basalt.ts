@@ -40,13 +40,14 @@ export function testDataDir(): string {
   return dataDir;
 }
 
-function namesDataDir(configPath: string | undefined): boolean {
-  return configPath !== undefined && /\bdataDir\b/.test(readFileSync(configPath, "utf8"));
+/** Whether basalt.yaml text names server.dataDir itself (then it keeps its own). */
+export function namesDataDir(yaml: string): boolean {
+  return /\bdataDir\b/.test(yaml);
 }
 
 export async function startBasalt(opts: { config?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningBasalt> {
   const args = ["dist/cli.js", "--port", "0", ...(opts.config ? ["--config", opts.config] : []), ...(opts.args ?? [])];
-  const ownData = namesDataDir(opts.config) ? {} : { BASALT_DATA_DIR: testDataDir() };
+  const ownData = opts.config !== undefined && namesDataDir(readFileSync(opts.config, "utf8")) ? {} : { BASALT_DATA_DIR: testDataDir() };
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, BASALT_LOG_LEVEL: "info", ...ownData, ...opts.env },

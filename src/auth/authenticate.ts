@@ -65,7 +65,8 @@ function refusal(r: Extract<SigV4Result, { ok: false }>): BedrockError {
 export function createAuthenticator(config: AuthConfig | undefined, opts: { now?: () => Date } = {}): Authenticator {
   if (!config) return OPEN;
   const ring = new KeyRing(config);
-  const now = opts.now ?? (() => new Date());
+  // Without a test clock, the verifiers read Date.now() themselves (no Date per request).
+  const now = opts.now ?? (() => undefined);
   const callerOf = (entry: KeyEntry, via: Caller["via"], region?: string): Caller => entry.caller(via, region);
 
   function fromApiKey(token: string): Caller {
@@ -79,10 +80,13 @@ export function createAuthenticator(config: AuthConfig | undefined, opts: { now?
     return callerOf(entry, "api-key");
   }
 
+  // Made once when there is no test clock: verification reads Date.now() itself.
+  const fixedSigV4Options = opts.now ? undefined : { secretFor: ring.secretFor, service: SIGNING_NAME };
+
   function fromSigV4(req: AuthRequest): Caller {
     const r = verifySigV4(
       { method: req.method, path: req.target, headers: req.headers, body: req.body, bodySha256: req.bodySha256 },
-      { secretFor: ring.secretFor, service: SIGNING_NAME, now: now() },
+      fixedSigV4Options ?? { secretFor: ring.secretFor, service: SIGNING_NAME, now: now() },
     );
     if (!r.ok) throw refusal(r);
     return callerOf(ring.entryForAccessKey(r.accessKeyId)!, "sigv4", r.region);

@@ -14,7 +14,8 @@ const MAX_CALLERS_PER_KEY = 64;
 
 export class KeyEntry {
   readonly #base: Omit<Caller, "via" | "region">;
-  readonly #callers = new Map<string, Caller>();
+  // One memo per way in, by region ("" when unsigned): no string built per request to look a caller up.
+  readonly #callers = new Map<Caller["via"], Map<string, Caller>>();
 
   constructor(readonly config: AuthKeyConfig) {
     this.#base = {
@@ -26,11 +27,12 @@ export class KeyEntry {
 
   /** The caller this key authenticates as, arriving `via` a scheme, signed for `region` when known. */
   caller(via: Caller["via"], region?: string): Caller {
-    const id = region === undefined ? via : `${via}/${region}`;
-    let caller = this.#callers.get(id);
+    let byRegion = this.#callers.get(via);
+    if (!byRegion) this.#callers.set(via, (byRegion = new Map()));
+    let caller = byRegion.get(region ?? "");
     if (!caller) {
       caller = Object.freeze(region === undefined ? { ...this.#base, via } : { ...this.#base, via, region });
-      if (this.#callers.size < MAX_CALLERS_PER_KEY) this.#callers.set(id, caller);
+      if (byRegion.size < MAX_CALLERS_PER_KEY) byRegion.set(region ?? "", caller);
     }
     return caller;
   }

@@ -7,10 +7,10 @@
 // verify-sigv4.ts is.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { sha256Hex } from "./canonical-request.js";
-import { formatAmzDate, parseCredential, signingKey } from "./signature.js";
+import { formatAmzDate, signingKey } from "./signature.js";
+import { parseAuthorization } from "./authorization-header.js";
 
 const EVENT_ALGORITHM = "AWS4-HMAC-SHA256-PAYLOAD";
-const AUTH_HEADER = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=[^,\s]+\s*,\s*Signature=([0-9a-f]{64})\s*$/;
 const TIMESTAMP_TYPE = 8;
 
 /** The encoded header block the client signed: just `:date` (type 8, int64 milliseconds). */
@@ -75,10 +75,10 @@ export function eventSignatureChain(
   authorization: string | undefined,
   secretFor: (accessKeyId: string) => string | undefined,
 ): EventSignatureChain | undefined {
-  const m = authorization === undefined ? null : AUTH_HEADER.exec(authorization);
-  if (!m) return undefined;
-  const scope = parseCredential(m[1]);
+  const parsed = authorization === undefined ? undefined : parseAuthorization(authorization.trim());
+  if (!parsed) return undefined;
+  const scope = parsed.head.scope;
   const secret = scope && secretFor(scope.accessKeyId);
   if (!scope || secret === undefined) return undefined;
-  return new EventSignatureChain(secret, scope.region, scope.service, m[2]);
+  return new EventSignatureChain(secret, scope.region, scope.service, parsed.signature);
 }

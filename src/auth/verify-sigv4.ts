@@ -4,7 +4,8 @@
 import {
   canonicalHeaderValue, canonicalQuery, canonicalUri, sha256Hex, EMPTY_SHA256, type RawHeaders,
 } from "./canonical-request.js";
-import { ALGORITHM, formatAmzDate, parseAmzDate, parseCredential, signatureMatches } from "./signature.js";
+import { ALGORITHM, formatAmzDate, parseAmzDateMs, signatureMatches } from "./signature.js";
+import { parseAuthorization } from "./authorization-header.js";
 
 export { canonicalUri, canonicalQuery } from "./canonical-request.js";
 export { signingKey } from "./signature.js";
@@ -40,10 +41,9 @@ export type SigV4ErrorName =
   | "InvalidSignatureException";
 
 export type SigV4Result =
-  | { ok: true; accessKeyId: string; region: string; service: string; signedHeaders: string[] }
+  | { ok: true; accessKeyId: string; region: string; service: string; signedHeaders: readonly string[] }
   | { ok: false; error: SigV4ErrorName; message: string };
 
-const AUTH_HEADER = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 export const FIFTEEN_MINUTES = 15 * 60_000;
 
@@ -59,13 +59,12 @@ export function bodyHash(req: SignedRequest): string {
 }
 
 /** The skew check AWS applies to X-Amz-Date, with its messages. */
-export function checkSkew(amzDateText: string, amzDate: Date, now: Date, skew: number): SigV4Result | undefined {
-  const minutes = Math.round(skew / 60_000);
-  if (amzDate.getTime() < now.getTime() - skew) {
-    return fail("InvalidSignatureException", `Signature expired: ${amzDateText} is now earlier than ${formatAmzDate(new Date(now.getTime() - skew))} (${formatAmzDate(now)} - ${minutes} min.)`);
+export function checkSkew(amzDateText: string, amzDateMs: number, nowMs: number, skew: number): SigV4Result | undefined {
+  if (amzDateMs < nowMs - skew) {
+    return fail("InvalidSignatureException", `Signature expired: ${amzDateText} is now earlier than ${formatAmzDate(new Date(nowMs - skew))} (${formatAmzDate(new Date(nowMs))} - ${Math.round(skew / 60_000)} min.)`);
   }
-  if (amzDate.getTime() > now.getTime() + skew) {
-    return fail("InvalidSignatureException", `Signature not yet current: ${amzDateText} is still later than ${formatAmzDate(new Date(now.getTime() + skew))} (${formatAmzDate(now)} + ${minutes} min.)`);
+  if (amzDateMs > nowMs + skew) {
+    return fail("InvalidSignatureException", `Signature not yet current: ${amzDateText} is still later than ${formatAmzDate(new Date(nowMs + skew))} (${formatAmzDate(new Date(nowMs))} + ${Math.round(skew / 60_000)} min.)`);
   }
   return undefined;
 }
@@ -87,15 +86,15 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
   const rawAuthorization = req.headers.authorization;
   const authorization = typeof rawAuthorization === "string" ? rawAuthorization.trim() : canonicalHeaderValue(req.headers, "authorization");
   if (!authorization) return fail("MissingAuthenticationTokenException", "Missing Authentication Token");
-  const auth = AUTH_HEADER.exec(authorization);
-  if (!auth) {
+  const parsed = parseAuthorization(authorization);
+  if (!parsed) {
     return authorization.startsWith(ALGORITHM)
       ? fail("IncompleteSignatureException", `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${ALGORITHM}`)
       : fail("IncompleteSignatureException", "Unsupported authorization scheme; expected AWS4-HMAC-SHA256.");
   }
-  const [, credential, signedHeaderList, signature] = auth;
-  const scope = parseCredential(credential);
-  if (!scope) return fail("IncompleteSignatureException", `Credential should be scoped to a valid region: ${credential}`);
+  const { head, signature } = parsed;
+  const { scope, signedHeaders, signedHeaderList } = head;
+  if (!scope) return fail("IncompleteSignatureException", `Credential should be scoped to a valid region: ${head.credential}`);
   if (opts.service !== undefined && scope.service !== opts.service) {
     return fail("InvalidSignatureException", `Credential should be scoped to correct service: '${opts.service}'.`);
   }
@@ -104,20 +103,19 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
   }
 
   const amzDateText = canonicalHeaderValue(req.headers, "x-amz-date");
-  const amzDate = amzDateText ? parseAmzDate(amzDateText) : undefined;
-  if (!amzDateText || !amzDate) {
+  const amzDateMs = amzDateText ? parseAmzDateMs(amzDateText) : undefined;
+  if (!amzDateText || amzDateMs === undefined) {
     return fail("IncompleteSignatureException", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
   if (!amzDateText.startsWith(scope.date)) {
     return fail("InvalidSignatureException", `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${amzDateText.slice(0, 8)}'`);
   }
-  const skewed = checkSkew(amzDateText, amzDate, opts.now ?? new Date(), opts.maxSkewMs ?? FIFTEEN_MINUTES);
+  const skewed = checkSkew(amzDateText, amzDateMs, opts.now?.getTime() ?? Date.now(), opts.maxSkewMs ?? FIFTEEN_MINUTES);
   if (skewed) return skewed;
 
   const secret = opts.secretFor(scope.accessKeyId);
   if (secret === undefined) return fail("UnrecognizedClientException", UNRECOGNIZED_CLIENT);
 
-  const signedHeaders = signedHeaderList.split(";");
   if (!signedHeaders.includes("host") && !signedHeaders.includes(":authority")) {
     return fail("InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }

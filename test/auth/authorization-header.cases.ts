@@ -1,0 +1,44 @@
+// The Authorization header's parse is found again by its text before the signature: a header that the full
+// pattern would refuse must still be refused after a valid one with the same beginning was seen, and a
+// header that differs anywhere before the signature must be parsed afresh.
+import assert from "node:assert/strict";
+import { it } from "node:test";
+import { parseAuthorization } from "../../src/auth/authorization-header.js";
+
+const HEAD = "AWS4-HMAC-SHA256 Credential=AKIDHEADER000001/20261201/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=";
+const SIG_A = "a".repeat(64);
+const SIG_B = "0123456789abcdef".repeat(4);
+
+it("parses a header, then finds the same beginning again with another signature", () => {
+  const first = parseAuthorization(HEAD + SIG_A);
+  assert.ok(first);
+  assert.equal(first.signature, SIG_A);
+  assert.equal(first.head.signedHeaderList, "host;x-amz-date");
+  assert.deepEqual(first.head.signedHeaders, ["host", "x-amz-date"]);
+  assert.equal(first.head.scope?.accessKeyId, "AKIDHEADER000001");
+  assert.equal(first.head.scope?.region, "us-east-1");
+  const second = parseAuthorization(HEAD + SIG_B);
+  assert.equal(second?.head, first.head);
+  assert.equal(second?.signature, SIG_B);
+});
+
+it("refuses, after a valid header was seen, the same beginning followed by anything but 64 lower-case hex digits", () => {
+  assert.ok(parseAuthorization(HEAD + SIG_A));
+  for (const tail of ["A".repeat(64), "g".repeat(64), SIG_A.slice(1), SIG_A + "0", `${"a".repeat(32)} ${"a".repeat(31)}`]) {
+    assert.equal(parseAuthorization(HEAD + tail), undefined, tail);
+  }
+});
+
+it("parses afresh a header that differs before the signature", () => {
+  assert.ok(parseAuthorization(HEAD + SIG_A));
+  const other = parseAuthorization(HEAD.replace("host;x-amz-date", "content-type;host;x-amz-date") + SIG_A);
+  assert.deepEqual(other?.head.signedHeaders, ["content-type", "host", "x-amz-date"]);
+  assert.equal(parseAuthorization(HEAD.replace("Credential=", "Credentials=") + SIG_A), undefined);
+});
+
+it("accepts whitespace after the signature as the pattern does, and keeps an unscoped credential's parse undefined", () => {
+  assert.equal(parseAuthorization(`${HEAD}${SIG_B}  `)?.signature, SIG_B);
+  const unscoped = parseAuthorization(HEAD.replace("/us-east-1/bedrock/aws4_request", "/bedrock") + SIG_A);
+  assert.ok(unscoped);
+  assert.equal(unscoped.head.scope, undefined);
+});

@@ -1,6 +1,7 @@
 // The response cache in process: the canonical key, hits without a model call, streams stored once complete
 // and replayed event for event with a fresh latency, nothing stored from a failure or a cut stream, and a
 // failing store that never fails a call.
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BedrockError } from "../../src/core/errors.js";
@@ -30,6 +31,13 @@ test("cache key: the served model, the answer kind and the request; not requestM
   assert.notEqual(cacheKey("chat", "converse", a), cacheKey("other", "converse", a));
   assert.notEqual(cacheKey("chat", "converse", a), cacheKey("chat", "stream", a));
   assert.notEqual(cacheKey("chat", "converse", a), cacheKey("chat", "converse", { ...a, inferenceConfig: { maxTokens: 6, temperature: 0 } }));
+});
+
+test("cache key: v1 keys stay what they were (entries already in a shared store stay hits after an upgrade)", () => {
+  const a: ConverseInput = { messages: say("hi").messages, inferenceConfig: { maxTokens: 5 } };
+  // The v1 formula as first shipped: SHA-256 over the model and kind, then the canonical request.
+  const v1 = createHash("sha256").update(JSON.stringify(["chat", "stream"])).update(canonicalJson(a)).digest("base64url");
+  assert.equal(cacheKey("chat", "stream", a), `response-cache:v1:${v1}`);
 });
 
 test("Converse: the second identical call is a hit with no model call and a fresh latency", async () => {

@@ -3,7 +3,7 @@
 // its whitespace is already gone) — hashed, so two requests that mean the same get the same key whatever
 // order their keys came in. `requestMetadata` is left out: it labels a call for logs and never changes
 // the answer.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ConverseInput } from "../../../core/model.js";
 
 export type AnswerKind = "converse" | "stream";
@@ -25,6 +25,7 @@ export function canonicalJson(value: unknown): string {
 
 export function cacheKey(servedModelId: string, kind: AnswerKind, input: ConverseInput): string {
   const { requestMetadata: _labels, ...request } = input;
-  const hash = createHash("sha256").update(JSON.stringify([servedModelId, kind])).update(canonicalJson(request));
-  return `response-cache:v1:${hash.digest("base64url")}`;
+  // One-shot: the same digest as the two updates it was computed with before (keys already stored stay
+  // valid), without a Hash object per request.
+  return `response-cache:v1:${hash("sha256", JSON.stringify([servedModelId, kind]) + canonicalJson(request), "base64url")}`;
 }

@@ -10,17 +10,49 @@ export type AnswerKind = "converse" | "stream";
 
 /** JSON with every object's keys in sorted order (arrays keep theirs: their order is meaning). */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (value instanceof Uint8Array) return JSON.stringify({ $bytes: Buffer.from(value).toString("base64") });
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
+  return appendCanonical("", value);
+}
+
+// Requests use a small vocabulary of keys: each one's JSON form is kept rather than made per request.
+// Bounded, as keys of free-form members (tool input, request metadata) are the client's choice.
+const MAX_QUOTED_KEYS = 1024;
+const quotedKeys = new Map<string, string>();
+
+function quoted(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
+    quotedKeys.set(key, q);
+  }
+  return q;
+}
+
+// Appends to one string (a rope V8 flattens once, when it is hashed) instead of building and joining an
+// array per object and per array: this runs on every call the response cache sees.
+function appendCanonical(out: string, value: unknown): string {
+  if (value === null || typeof value !== "object") return out + (JSON.stringify(value) ?? "null");
+  if (value instanceof Uint8Array) return out + JSON.stringify({ $bytes: Buffer.from(value).toString("base64") });
+  if (Array.isArray(value)) {
+    out += "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      const v: unknown = value[i];
+      out = v === undefined ? out + "null" : appendCanonical(out, v);
+    }
+    return out + "]";
+  }
   const keys = Object.keys(value).sort();
-  const parts: string[] = [];
+  out += "{";
+  let first = true;
   for (const key of keys) {
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || typeof v === "function") continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(v)}`);
+    out += first ? quoted(key) + ":" : "," + quoted(key) + ":";
+    first = false;
+    out = appendCanonical(out, v);
   }
-  return `{${parts.join(",")}}`;
+  return out + "}";
 }
 
 export function cacheKey(servedModelId: string, kind: AnswerKind, input: ConverseInput): string {

@@ -3,7 +3,7 @@
 // probe switches back once the shared store answers again. While degraded the shared store is not called
 // at all, so a frozen Redis costs callers nothing, not a command timeout each.
 
-import { type Admission, type KeyValueStore, StoreUnavailableError } from "./key-value-store.js";
+import { type Admission, type JointAdmission, type KeyValueStore, StoreUnavailableError, type WindowCheck } from "./key-value-store.js";
 import { MemoryKeyValueStore } from "./memory-key-value-store.js";
 
 export interface DegradingKeyValueStoreOptions {
@@ -60,6 +60,10 @@ export class DegradingKeyValueStore implements KeyValueStore {
 
   admit(key: string, cost: number, limit: number, windowMs: number): Promise<Admission> {
     return this.#call((store) => store.admit(key, cost, limit, windowMs));
+  }
+
+  admitAll(checks: readonly WindowCheck[], windowMs: number): Promise<JointAdmission> {
+    return this.#call((store) => store.admitAll(checks, windowMs));
   }
 
   charge(key: string, cost: number, windowMs: number): Promise<void> {

@@ -2,7 +2,9 @@
 // from a monotonic clock (a wall-clock step must not expire or revive entries).
 
 import { performance } from "node:perf_hooks";
-import { type Admission, checkTtl, checkWindowArguments, type KeyValueStore } from "./key-value-store.js";
+import {
+  ADMITTED, type Admission, checkTtl, checkWindowArguments, type JointAdmission, type KeyValueStore, type WindowCheck,
+} from "./key-value-store.js";
 import { LruMap } from "./lru-map.js";
 import { SlidingWindowLog } from "./sliding-window-log.js";
 
@@ -54,6 +56,21 @@ export class MemoryKeyValueStore implements KeyValueStore {
   async admit(key: string, cost: number, limit: number, windowMs: number): Promise<Admission> {
     checkWindowArguments(cost, windowMs, limit);
     return this.#window(key).admit(this.#now(), cost, limit, windowMs);
+  }
+
+  // One synchronous step: nothing else runs between the checks and the records.
+  async admitAll(checks: readonly WindowCheck[], windowMs: number): Promise<JointAdmission> {
+    for (const c of checks) checkWindowArguments(c.cost, windowMs, c.limit);
+    const now = this.#now();
+    const logs = checks.map((c) => this.#window(c.key));
+    for (let i = 0; i < checks.length; i++) {
+      // The same window named twice must hold both costs.
+      let cost = checks[i].cost;
+      for (let j = 0; j < i; j++) if (logs[j] === logs[i]) cost += checks[j].cost;
+      if (!logs[i].fits(now, cost, checks[i].limit, windowMs)) return { refused: i };
+    }
+    for (let i = 0; i < checks.length; i++) logs[i].charge(now, checks[i].cost, windowMs);
+    return ADMITTED;
   }
 
   async charge(key: string, cost: number, windowMs: number): Promise<void> {

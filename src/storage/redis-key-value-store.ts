@@ -7,10 +7,13 @@ import { once } from "node:events";
 import { Redis } from "ioredis";
 import {
   type Admission,
+  admitInTurn,
   checkTtl,
   checkWindowArguments,
+  type JointAdmission,
   type KeyValueStore,
   StoreUnavailableError,
+  type WindowCheck,
 } from "./key-value-store.js";
 import { WINDOW_SCRIPT } from "./redis-window-script.js";
 
@@ -76,6 +79,10 @@ export class RedisKeyValueStore implements KeyValueStore {
   async admit(key: string, cost: number, limit: number, windowMs: number): Promise<Admission> {
     checkWindowArguments(cost, windowMs, limit);
     return this.#window(key, cost, limit, windowMs);
+  }
+
+  admitAll(checks: readonly WindowCheck[], windowMs: number): Promise<JointAdmission> {
+    return admitInTurn(this, checks, windowMs);
   }
 
   async charge(key: string, cost: number, windowMs: number): Promise<void> {

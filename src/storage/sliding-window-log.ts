@@ -26,6 +26,12 @@ export class SlidingWindowLog {
     return { admitted: true, used: this.#sum };
   }
 
+  /** Whether `cost` fits under `limit` now, recording nothing. */
+  fits(now: number, cost: number, limit: number, windowMs: number): boolean {
+    this.#expire(now, windowMs);
+    return this.#sum + cost <= limit;
+  }
+
   charge(now: number, cost: number, windowMs: number): void {
     this.#expire(now, windowMs);
     if (cost <= 0) return;

@@ -142,11 +142,10 @@ describe("quota policy", () => {
 
   it("a store failing in a way it does not absorb lets the call through and says so", async () => {
     const errors: unknown[] = [];
-    const broken: KeyValueStore = Object.assign(new MemoryKeyValueStore(), {
-      admit: async () => {
-        throw new Error("disk on fire");
-      },
-    });
+    const fire = async (): Promise<never> => {
+      throw new Error("disk on fire");
+    };
+    const broken: KeyValueStore = Object.assign(new MemoryKeyValueStore(), { admit: fire, admitAll: fire });
     const model = served(broken, { requestsPerMinute: 1 }, (err) => errors.push(err));
     assert.equal(await outcome(model.converse(words(1), ctxOf(key("a")))), "ok");
     assert.equal((errors[0] as Error).message, "disk on fire");

@@ -160,6 +160,23 @@ export function keyValueContract(name: string, subject: KeyValueContractSubject)
       assert.ok(results.filter((r) => !r.admitted).every((r) => r.used === 50));
     });
 
+    test("admitAll: every window or none; the refusal names the first window that is full", async () => {
+      const store = subject.store();
+      const [a, b, c] = [freshKey(), freshKey(), freshKey()];
+      const used = async (key: string, limit: number) => (await store.admit(key, 0, limit, 60_000)).used;
+      assert.deepEqual(await store.admitAll([{ key: a, cost: 1, limit: 2 }, { key: b, cost: 5, limit: 6 }], 60_000), {});
+      assert.deepEqual([await used(a, 2), await used(b, 6)], [1, 5]);
+      // b has room for 1 more, not 2: a must not be charged for it.
+      assert.deepEqual(await store.admitAll([{ key: a, cost: 1, limit: 2 }, { key: b, cost: 2, limit: 6 }], 60_000), { refused: 1 });
+      assert.deepEqual([await used(a, 2), await used(b, 6)], [1, 5]);
+      assert.deepEqual(await store.admitAll([{ key: c, cost: 3, limit: 3 }, { key: a, cost: 2, limit: 2 }, { key: b, cost: 1, limit: 6 }], 60_000), { refused: 1 });
+      assert.equal(await used(c, 3), 0);
+      assert.deepEqual(await store.admitAll([{ key: a, cost: 1, limit: 2 }, { key: b, cost: 1, limit: 6 }], 60_000), {});
+      assert.deepEqual([await used(a, 2), await used(b, 6)], [2, 6]);
+      assert.deepEqual(await store.admitAll([], 60_000), {});
+      await assert.rejects(store.admitAll([{ key: a, cost: -1, limit: 2 }], 60_000), RangeError);
+    });
+
     test("ping says healthy", async () => {
       assert.equal(await subject.store().ping(), true);
     });

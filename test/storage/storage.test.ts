@@ -3,5 +3,6 @@
 import "./blob-local.cases.js";
 import "./key-value-memory.cases.js";
 import "./lazy-clients.cases.js";
+import "./lru-map.cases.js";
 import "./rewrite-placeholders.cases.js";
 import "./sql-sqlite.cases.js";

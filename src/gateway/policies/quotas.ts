@@ -9,6 +9,7 @@ import type { ModelMiddleware } from "../../core/model-middleware.js";
 import type { CallContext, ConverseInput, Model, RelayCall, StreamEvent } from "../../core/model.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
 import { newCallRecord } from "../../core/call-record.js";
+import type { Caller } from "../../core/caller.js";
 import type { KeyValueStore } from "../../storage/key-value-store.js";
 import type { Limits } from "../../auth/auth-config.js";
 import { estimateCountTokens, estimateTextTokens } from "../../providers/shared/estimate-tokens.js";
@@ -86,6 +87,22 @@ function asideFrom(ctx: CallContext): CallContext {
   };
 }
 
+// A key's counters, made once per caller (callers are frozen and reused by the authenticator).
+const keyCountersOf = new WeakMap<Caller, { requests?: Counter; tokens?: Counter }>();
+
+function keyCounters(caller: Caller): { requests?: Counter; tokens?: Counter } {
+  let counters = keyCountersOf.get(caller);
+  if (!counters) {
+    const { limits, name } = caller;
+    counters = {
+      ...(limits?.requestsPerMinute ? { requests: { key: `quota:key:${name}:requests`, limit: limits.requestsPerMinute, unit: "requests" as const } } : {}),
+      ...(limits?.tokensPerMinute ? { tokens: { key: `quota:key:${name}:tokens`, limit: limits.tokensPerMinute, unit: "tokens" as const } } : {}),
+    };
+    keyCountersOf.set(caller, counters);
+  }
+  return counters;
+}
+
 export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
   const { store } = options;
   const windowMs = options.windowMs ?? MINUTE_MS;
@@ -113,33 +130,24 @@ export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
 
     /** Admits the call against every limit that applies, or throws ThrottlingException. */
     async function admit(ctx: CallContext, tokensInput: (() => CountTokensInput | undefined) | undefined): Promise<Admitted> {
-      const caller = ctx.caller;
+      const key = keyCounters(ctx.caller);
       const requests: Counter[] = [];
       const tokens: Counter[] = [];
-      if (caller.limits?.requestsPerMinute) requests.push({ key: `quota:key:${caller.name}:requests`, limit: caller.limits.requestsPerMinute, unit: "requests" });
+      if (key.requests) requests.push(key.requests);
       if (modelRequests) requests.push(modelRequests);
       if (tokensInput) {
-        if (caller.limits?.tokensPerMinute) tokens.push({ key: `quota:key:${caller.name}:tokens`, limit: caller.limits.tokensPerMinute, unit: "tokens" });
+        if (key.tokens) tokens.push(key.tokens);
         if (modelTokens) tokens.push(modelTokens);
       }
       if (requests.length === 0 && tokens.length === 0) return NOTHING_OWED;
 
       const inputTokens = tokens.length > 0 ? await countInput(tokensInput!(), ctx) : 0;
-      const checks = [...requests.map((c) => [c, 1] as const), ...tokens.map((c) => [c, inputTokens] as const)];
+      const counters = requests.length === 0 ? tokens : tokens.length === 0 ? requests : [...requests, ...tokens];
+      const checks = counters.map((c, i) => ({ key: c.key, cost: i < requests.length ? 1 : inputTokens, limit: c.limit }));
       try {
-        // Several counters cannot be admitted in one atomic step, and a refusal by a later one would leave the
-        // earlier ones charged for a call that never ran. So look first (cost 0 records nothing); only a race
-        // with another node between the look and the admission can still over-count.
-        if (checks.length > 1) {
-          const seen = await Promise.all(checks.map(([c]) => store.admit(c.key, 0, c.limit, windowMs)));
-          seen.forEach((s, i) => {
-            if (s.used + checks[i][1] > checks[i][0].limit) throw throttled(checks[i][0].unit);
-          });
-        }
-        for (const [counter, cost] of checks) {
-          const r = await store.admit(counter.key, cost, counter.limit, windowMs);
-          if (!r.admitted) throw throttled(counter.unit);
-        }
+        // All of the call's windows in one admission: none is charged for a call another one refuses.
+        const { refused } = await store.admitAll(checks, windowMs);
+        if (refused !== undefined) throw throttled(counters[refused].unit);
       } catch (err) {
         if (err instanceof BedrockError) throw err;
         options.onStoreError?.(err);

@@ -142,7 +142,7 @@ export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
       if (requests.length === 0 && tokens.length === 0) return NOTHING_OWED;
 
       const inputTokens = tokens.length > 0 ? await countInput(tokensInput!(), ctx) : 0;
-      const counters = requests.length === 0 ? tokens : tokens.length === 0 ? requests : [...requests, ...tokens];
+      const counters = [...requests, ...tokens];
       const checks = counters.map((c, i) => ({ key: c.key, cost: i < requests.length ? 1 : inputTokens, limit: c.limit }));
       try {
         // All of the call's windows in one admission: none is charged for a call another one refuses.

@@ -23,6 +23,40 @@ test("canonical JSON: key order does not matter, array order does", () => {
   assert.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}');
 });
 
+test("canonical JSON: keys in Array.prototype.sort's order for any key set (small, large, numeric, non-ASCII)", () => {
+  // The reference: every object rebuilt with its keys through sort(), then plain JSON.
+  const reference = (v: unknown): unknown => {
+    if (v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) return v.map(reference);
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, reference((v as Record<string, unknown>)[k])]));
+  };
+  const alphabet = ["a", "B", "z", "é", "10", "9", "_", "Ω", "😀", "aa", ""];
+  let seed = 7;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  for (let round = 0; round < 300; round++) {
+    const obj: Record<string, unknown> = {};
+    const size = random(3) === 0 ? 33 + random(20) : random(12);
+    for (let i = 0; i < size; i++) {
+      const key = alphabet[random(alphabet.length)] + alphabet[random(alphabet.length)] + (random(4) === 0 ? String(random(100)) : "");
+      obj[key] = random(5) === 0 ? { [alphabet[random(alphabet.length)]]: i, y: [i], b: null } : i;
+    }
+    // JSON.stringify of the rebuilt object keeps integer-like keys first; compare key lists, not text.
+    const keysOf = (json: string) => [...json.matchAll(/"((?:[^"\\]|\\.)*)":/g)].map((m) => m[1]);
+    const ours = canonicalJson(obj);
+    assert.deepEqual(JSON.parse(ours), reference(obj));
+    const expected: string[] = [];
+    (function walk(v: unknown) {
+      if (v === null || typeof v !== "object") return;
+      if (Array.isArray(v)) return v.forEach(walk);
+      for (const k of Object.keys(v).sort()) {
+        expected.push(JSON.stringify(k).slice(1, -1));
+        walk((v as Record<string, unknown>)[k]);
+      }
+    })(obj);
+    assert.deepEqual(keysOf(ours), expected);
+  }
+});
+
 test("cache key: the served model, the answer kind and the request; not requestMetadata", () => {
   const a: ConverseInput = { messages: say("hi").messages, inferenceConfig: { maxTokens: 5, temperature: 0 } };
   const reordered = JSON.parse('{"inferenceConfig":{"temperature":0,"maxTokens":5},"messages":[{"content":[{"text":"hi"}],"role":"user"}]}') as ConverseInput;

@@ -3,6 +3,7 @@
 // transport failures by cause, HTTP errors by status, errors reported inside a stream by whether an event
 // was already sent — every message scrubbed of credentials first. Each error keeps what it came from as
 // `cause`, for logs.
+import { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
 import type { Dispatcher, Pool } from "undici";
 
@@ -82,6 +83,24 @@ export interface UpstreamHttpError extends ModelNames {
 /** One attempt's deadline: whether it has passed, by the response body it governs. */
 interface Deadline { passed: boolean }
 
+/**
+ * What stops one upstream attempt: the caller's signal (the client left, the server is stopping) or the
+ * attempt's deadline. undici takes an EventEmitter with `aborted` and `reason` as a request's signal; this
+ * one replaces an AbortController and an `AbortSignal.any` per attempt, which together were ~5 % of an
+ * upstream call's CPU (their EventTargets, weak references and finalization registrations).
+ */
+class AttemptStop extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit("abort");
+  }
+}
+
 export class UpstreamClient {
   readonly provider: string;
   private readonly pool: Pool;
@@ -112,22 +131,27 @@ export class UpstreamClient {
    */
   async post(req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     const deadline: Deadline = { passed: false };
-    const stop = new AbortController();
+    const stop = new AttemptStop();
     const timer = setTimeout(() => {
       deadline.passed = true;
-      stop.abort();
+      stop.abort(new DOMException("This operation was aborted", "AbortError"));
     }, this.timeoutMs);
+    const callerAborted = () => stop.abort(req.signal.reason);
+    if (req.signal.aborted) callerAborted();
+    else req.signal.addEventListener("abort", callerAborted, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      req.signal.removeEventListener("abort", callerAborted);
+    };
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.pool.request({
-        path: req.path, method: "POST", headers: req.headers, body: req.body, signal: AbortSignal.any([req.signal, stop.signal]),
-      });
+      res = await this.pool.request({ path: req.path, method: "POST", headers: req.headers, body: req.body, signal: stop });
     } catch (err) {
-      clearTimeout(timer);
+      done();
       throw this.failure(err, false, undefined, deadline);
     }
     this.deadlines.set(res.body, deadline);
-    res.body.once("close", () => clearTimeout(timer));
+    res.body.once("close", done);
     return res;
   }
 

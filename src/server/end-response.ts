@@ -7,6 +7,12 @@ import type { Response } from "./http-types.js";
 const SLICE_BYTES = 64 * 1024;
 
 export function endResponse(res: Response, body: string | Uint8Array): void {
+  // A string that cannot reach a slice (at most 3 UTF-8 bytes per UTF-16 unit) goes as it is: node:http then
+  // writes the head and the body in one string write, where a Buffer costs a copy and a two-part writev.
+  if (typeof body === "string" && body.length * 3 <= SLICE_BYTES) {
+    res.end(body);
+    return;
+  }
   const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
   if (bytes.byteLength <= SLICE_BYTES) {
     res.end(bytes);

@@ -41,13 +41,27 @@ function hostnameOf(host: string): string {
   return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
 }
 
+const MAX_DECIDED_HOSTS = 256;
+
 const single = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export function createBrowserGate(opts: BrowserGateOptions): BrowserGate {
   const allowed = new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const checkHost = opts.allowedHosts !== undefined || isLoopbackHost(opts.boundHost);
-  const hostAllowed = (host: string) =>
+  const decide = (host: string) =>
     isLoopbackName(hostnameOf(host)) || allowed.has(host.toLowerCase()) || allowed.has(hostnameOf(host));
+  // A client sends the same Host on every request: its answer is kept (a few regular expressions and an
+  // isIP per request otherwise). Bounded, as the header is the client's to choose.
+  const decided = new Map<string, boolean>();
+  const hostAllowed = (host: string) => {
+    let ok = decided.get(host);
+    if (ok === undefined) {
+      ok = decide(host);
+      if (decided.size >= MAX_DECIDED_HOSTS) decided.clear();
+      decided.set(host, ok);
+    }
+    return ok;
+  };
 
   return (req) => {
     // HTTP/2 names the host in :authority; Node's compatibility layer leaves `host` unset then.

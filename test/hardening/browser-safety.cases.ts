@@ -85,6 +85,20 @@ describe("Host names (DNS rebinding)", () => {
     }
   });
 
+  test("each Host keeps its own answer, however many were seen before and in whatever order", async () => {
+    // The gate remembers its answer per Host (bounded): more distinct names than it keeps, interleaved
+    // allowed and refused, a name asked twice and after the memory was cleared.
+    const hosts: [string, number][] = [];
+    for (let i = 0; i < 300; i++) hosts.push([i % 3 === 0 ? `rebound-${i}.example` : i % 3 === 1 ? `127.0.0.${(i % 250) + 1}:${port(listed)}` : "basalt.internal", i % 3 === 0 ? 403 : 200]);
+    hosts.push(["rebound-0.example", 403], ["basalt.internal", 200], ["Basalt.Internal", 200], ["evil.example", 403], ["localhost", 200]);
+    const wrong: string[] = [];
+    for (const [host, status] of hosts) {
+      const a = await h1(listed.url, { path: "/model/basalt.echo/count-tokens", body: JSON.stringify({ input: { converse: JSON.parse(CONVERSE) } }), headers: { host } });
+      if (a.status !== status) wrong.push(`${host}: ${a.status}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   test("bound beyond loopback with no allowedHosts, the Host is not checked", async () => {
     const open = await startInProcess(`server: { host: 0.0.0.0 }\n${MODELS}`);
     try {

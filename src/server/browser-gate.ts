@@ -80,7 +80,8 @@ export function createBrowserGate(opts: BrowserGateOptions): BrowserGate {
       );
     }
     const type = single(req.headers["content-type"]);
-    if (type !== undefined && SIMPLE_BODY_TYPES.has(type.split(";")[0].trim().toLowerCase())) {
+    // Every SDK call says exactly application/json (or nothing): that case skips the parse.
+    if (type !== undefined && type !== "application/json" && SIMPLE_BODY_TYPES.has(type.split(";")[0].trim().toLowerCase())) {
       return new BedrockError(
         "ValidationException",
         `The content type ${type.split(";")[0].trim()} isn't supported. Send the body as application/json and try again.`,

@@ -34,7 +34,10 @@ const MAX_REMEMBERED = 512;
 
 export class RouteTable<T> {
   private readonly root = newNode<T>();
-  private readonly remembered = new Map<string, RouteMatch<T> | null>();
+  // By method, then path: a lookup hashes the path the request already has, where one key joining the two
+  // made (and flattened) a new string per request.
+  private readonly remembered = new Map<string, Map<string, RouteMatch<T> | null>>();
+  private rememberedCount = 0;
 
   constructor(routes: Iterable<RouteSpec<T>> = []) {
     for (const route of routes) this.add(route);
@@ -56,18 +59,25 @@ export class RouteTable<T> {
     }
     if (node.byMethod.has(method)) throw new Error(`two routes for ${method} ${path}`);
     node.byMethod.set(method, { value, labelNames });
+    this.forgetMatches();
+  }
+
+  private forgetMatches(): void {
     this.remembered.clear();
+    this.rememberedCount = 0;
   }
 
   /** The route for a method and a path (without query string); literal segments win over labels. */
   match(method: string, path: string): RouteMatch<T> | undefined {
-    const key = `${method} ${path}`;
-    const known = this.remembered.get(key);
+    const known = this.remembered.get(method)?.get(path);
     if (known !== undefined) return known ?? undefined;
     const found = this.#match(method, path);
     const match = found && Object.freeze({ value: found.value, labels: Object.freeze(found.labels) });
-    if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
-    this.remembered.set(key, match ?? null);
+    if (this.rememberedCount >= MAX_REMEMBERED) this.forgetMatches();
+    let byPath = this.remembered.get(method);
+    if (!byPath) this.remembered.set(method, (byPath = new Map()));
+    byPath.set(path, match ?? null);
+    this.rememberedCount++;
     return match;
   }
 

@@ -100,7 +100,7 @@ const NATIVE_BODY = new Set<RuntimeOperationName>(["InvokeModel", "InvokeModelWi
 /** A JSON operation's body must say it is JSON (or say nothing, as a bodiless request may). */
 function checkJsonContentType(call: IncomingCall): void {
   const type = call.req.headers["content-type"];
-  if (type === undefined) return;
+  if (type === undefined || type === "application/json") return;
   const media = type.split(";")[0].trim().toLowerCase();
   if (media !== "application/json") {
     throw validationError(`The content type ${media} isn't supported. Send the body as application/json and try again.`);

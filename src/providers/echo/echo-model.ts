@@ -89,7 +89,7 @@ export class EchoModel implements Model {
       const rest = [fault.text, ...renderBlocks(lastUser!.slice(lastUser!.findIndex((b) => "text" in b) + 1))];
       ({ text, stopReason } = cutReply(rest.join("\n"), cfg?.maxTokens, cfg?.stopSequences));
     } else {
-      tool = chooseTool(lastUser, input.toolConfig, () => JSON.stringify(input), availableTools(input));
+      tool = chooseTool(lastUser, input.toolConfig, () => JSON.stringify(input), input.toolConfig ? availableTools(input) : undefined);
       if (tool) {
         tool = strictTool(tool, input, prompt);
         stopReason = "tool_use";

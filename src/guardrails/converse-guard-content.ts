@@ -81,5 +81,6 @@ export function withMaskedInput(input: ConverseInput, guarded: GuardedInput, mas
       : { text };
     messages[origin.message] = { ...m, content };
   });
-  return { ...input, system, messages };
+  // Nothing masked (most requests): the request itself, not a copy.
+  return system === input.system && messages === input.messages ? input : { ...input, system, messages };
 }

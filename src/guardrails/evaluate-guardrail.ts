@@ -49,6 +49,9 @@ export const textUnits = (characters: number): number => Math.ceil(characters / 
 const qualifiersOf = (block: GuardrailContentBlock): readonly string[] =>
   "text" in block ? block.text.qualifiers ?? [] : [];
 
+// Nothing to classify: no scores. Frozen, as every such evaluation shares it.
+const NO_SCORES: ClassifyResult = Object.freeze({ categories: Object.freeze({}), topics: Object.freeze({}) });
+
 export async function evaluateGuardrail(
   guardrail: CompiledGuardrail,
   content: readonly GuardrailContentBlock[],
@@ -87,8 +90,8 @@ export async function evaluateGuardrail(
     source: groundingSources.length > 0, query: queries.length > 0,
   });
   const categories = contentCategoriesToClassify(filters);
-  const joined = texts.join("\n\n");
-  let scores: ClassifyResult = { categories: {}, topics: {} };
+  let scores: ClassifyResult = NO_SCORES;
+  const joined = categories.length || topics.length || grounding.length ? texts.join("\n\n") : "";
   if ((categories.length || topics.length || grounding.length) && (joined.length > 0 || grounding.length)) {
     scores = await options.classifier.classify({
       text: joined,

@@ -239,3 +239,26 @@ describe("contextual grounding policy", () => {
     assert.equal(r.usage.contextualGroundingPolicyUnits, 0);
   });
 });
+
+describe("word policy: one compiled guardrail, many texts", () => {
+  it("finds the same words whatever it searched before (long and short texts, shared search state)", async () => {
+    const def = { ...base, wordPolicyConfig: { wordsConfig: [{ text: "secret project" }, { text: "bank" }] } };
+    const shared = compileGuardrail(def);
+    const texts = [
+      `${"lorem ipsum ".repeat(7000)} the secret   project is at the bank`, // past the kept scratch size
+      "bank",
+      "a secret project",
+      "no words here",
+      `${"x ".repeat(300)}secret project`,
+      "Bank! bank? BANK",
+    ];
+    for (const t of [...texts, ...texts.reverse()]) {
+      const reused = await evaluateGuardrail(shared, [text(t)], { source: "INPUT", classifier: builtinClassifier });
+      const fresh = await evaluateGuardrail(compileGuardrail(def), [text(t)], { source: "INPUT", classifier: builtinClassifier });
+      assert.deepEqual(reused.assessment.wordPolicy, fresh.assessment.wordPolicy, t.slice(-40));
+      assert.equal(reused.blocked, fresh.blocked);
+    }
+    const found = await evaluateGuardrail(shared, [text("the secret project")], { source: "INPUT", classifier: builtinClassifier });
+    assert.deepEqual(found.assessment.wordPolicy?.customWords, [{ match: "secret project", action: "BLOCKED", detected: true }]);
+  });
+});

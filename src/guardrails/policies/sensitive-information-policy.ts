@@ -4,7 +4,7 @@
 // reports. Findings of PII and regexes may overlap in the report; masking resolves overlaps (PII first).
 import type { GuardrailPiiEntityType, GuardrailSensitiveInformationPolicyConfig } from "../../core/control-plane-shapes.generated.js";
 import type { GuardrailPiiEntityFilter, GuardrailRegexFilter, GuardrailSensitiveInformationPolicyAssessment } from "../../core/shapes.generated.js";
-import { settingFor, type GuardrailPiiEntityConfig, type GuardrailRegexConfig, type GuardrailSource } from "../guardrail-definition.js";
+import { settingFor, type GuardrailPiiEntityConfig, type GuardrailRegexConfig, type GuardrailSource, type SourceSetting } from "../guardrail-definition.js";
 import { findPii, MAX_FINDINGS, resolveOverlaps } from "../pii/find-pii.js";
 import { SafeRegex } from "../text/safe-regex/safe-regex.js";
 import { sensitiveAction } from "./actions.js";
@@ -38,28 +38,49 @@ export interface SensitiveInformationResult {
 
 interface MaskSpan { start: number; end: number; priority: number; placeholder: string }
 
+const nothingEvaluated = (texts: readonly string[]): SensitiveInformationResult =>
+  ({ evaluatedPii: false, evaluatedRegexes: false, blocked: false, anonymized: false, masked: texts });
+
+/** What a policy runs for one source: worked out once per compiled policy and source, not per call. */
+interface SourcePlan {
+  readonly piiActions: ReadonlyMap<GuardrailPiiEntityType, string>;
+  readonly types: ReadonlySet<GuardrailPiiEntityType>;
+  readonly regexes: readonly { readonly config: GuardrailRegexConfig; readonly regex: SafeRegex; readonly setting: SourceSetting<string> }[];
+}
+
+const plans = new WeakMap<CompiledSensitiveInformationPolicy, Partial<Record<GuardrailSource, SourcePlan>>>();
+
+function planFor(policy: CompiledSensitiveInformationPolicy, source: GuardrailSource): SourcePlan {
+  let bySource = plans.get(policy);
+  if (!bySource) plans.set(policy, (bySource = {}));
+  let plan = bySource[source];
+  if (!plan) {
+    const piiActions = new Map<GuardrailPiiEntityType, string>();
+    for (const p of policy.pii) {
+      const s = settingFor(p, source, p.action);
+      if (s.enabled) piiActions.set(p.type, s.action);
+    }
+    const regexes = policy.regexes
+      .map((r) => ({ ...r, setting: settingFor(r.config, source, r.config.action) }))
+      .filter((r) => r.setting.enabled);
+    plan = bySource[source] = { piiActions, types: new Set(piiActions.keys()), regexes };
+  }
+  return plan;
+}
+
 export function evaluateSensitiveInformationPolicy(
   policy: CompiledSensitiveInformationPolicy | undefined,
   texts: readonly string[],
   source: GuardrailSource,
 ): SensitiveInformationResult {
-  const none = { evaluatedPii: false, evaluatedRegexes: false, blocked: false, anonymized: false, masked: texts };
-  if (!policy) return none;
-  const piiActions = new Map<GuardrailPiiEntityType, string>();
-  for (const p of policy.pii) {
-    const s = settingFor(p, source, p.action);
-    if (s.enabled) piiActions.set(p.type, s.action);
-  }
-  const regexes = policy.regexes
-    .map((r) => ({ ...r, setting: settingFor(r.config, source, r.config.action) }))
-    .filter((r) => r.setting.enabled);
-  if (piiActions.size === 0 && regexes.length === 0) return none;
+  if (!policy) return nothingEvaluated(texts);
+  const { piiActions, types, regexes } = planFor(policy, source);
+  if (piiActions.size === 0 && regexes.length === 0) return nothingEvaluated(texts);
 
   const piiEntities: GuardrailPiiEntityFilter[] = [];
   const regexFindings: GuardrailRegexFilter[] = [];
   let blocked = false;
   let anonymized = false;
-  const types = new Set(piiActions.keys());
   const masked = texts.map((text) => {
     const spans: MaskSpan[] = [];
     for (const f of findPii(text, types)) {

@@ -37,14 +37,27 @@ export interface WordPolicyResult {
   readonly assessment?: GuardrailWordPolicyAssessment;
 }
 
+const NOT_EVALUATED: WordPolicyResult = Object.freeze({ evaluated: false, blocked: false });
+const EVALUATED_NOTHING_FOUND: WordPolicyResult = Object.freeze({ evaluated: true, blocked: false, assessment: undefined });
+
+/** settingFor(…).enabled, without the setting object (this runs for every entry on every call). */
+const enabledFor = (config: WordEntry["config"], source: GuardrailSource): boolean =>
+  (source === "INPUT" ? config.inputEnabled : config.outputEnabled) ?? true;
+
 export function evaluateWordPolicy(policy: CompiledWordPolicy | undefined, texts: readonly string[], source: GuardrailSource): WordPolicyResult {
-  if (!policy || !policy.entries.some((e) => settingFor(e.config, source, "BLOCK").enabled)) return { evaluated: false, blocked: false };
-  const customWords: GuardrailCustomWord[] = [];
-  const managedWordLists: GuardrailManagedWord[] = [];
-  const seen = new Set<string>();
+  if (!policy || !policy.entries.some((e) => enabledFor(e.config, source))) return NOT_EVALUATED;
+  // Made at the first hit: most texts have none.
+  let customWords: GuardrailCustomWord[] | undefined;
+  let managedWordLists: GuardrailManagedWord[] | undefined;
+  let seen: Set<string> | undefined;
   let blocked = false;
   for (const text of texts) {
-    for (const hit of policy.matcher.find(text)) {
+    const hits = policy.matcher.find(text);
+    if (hits.length === 0) continue;
+    customWords ??= [];
+    managedWordLists ??= [];
+    seen ??= new Set<string>();
+    for (const hit of hits) {
       const setting = settingFor(hit.value.config, source, "BLOCK");
       if (!setting.enabled) continue;
       const match = text.slice(hit.start, hit.end);
@@ -57,6 +70,6 @@ export function evaluateWordPolicy(policy: CompiledWordPolicy | undefined, texts
       else managedWordLists.push({ match, type: hit.value.config.type, action, detected: true });
     }
   }
-  const assessment = customWords.length || managedWordLists.length ? { customWords, managedWordLists } : undefined;
-  return { evaluated: true, blocked, assessment };
+  if (!customWords?.length && !managedWordLists?.length) return EVALUATED_NOTHING_FOUND;
+  return { evaluated: true, blocked, assessment: { customWords: customWords ?? [], managedWordLists: managedWordLists ?? [] } };
 }

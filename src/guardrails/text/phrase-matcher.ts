@@ -40,9 +40,13 @@ export function isWordCode(code: number): boolean {
 /** Collapses runs of whitespace so that "bad  word" in a list matches "bad word" in a text and vice versa. */
 const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 160;
 
+const MAX_KEPT_STARTS = 64 * 1024;
+
 export class PhraseMatcher<T> {
   private readonly root = newNode<T>();
   private size = 0;
+  /** find()'s scratch (see there); dropped after a very long text so it does not stay that large. */
+  private starts: number[] = [];
 
   constructor(phrases: Iterable<readonly [phrase: string, value: T]>) {
     for (const [phrase, value] of phrases) this.add(phrase, value);
@@ -103,8 +107,11 @@ export class PhraseMatcher<T> {
   find(text: string): PhraseHit<T>[] {
     const hits: PhraseHit<T>[] = [];
     if (this.size === 0) return hits;
-    // starts[k] = text offset of the k-th folded unit, so that a hit's length in folded units maps back.
-    const starts: number[] = [];
+    // starts[k] = text offset of the k-th folded unit, so that a hit's length in folded units maps back. One
+    // array per matcher, reused by each (synchronous) search: a new one per text grew by copying, the
+    // largest allocation of a guardrail's word check.
+    const starts = this.starts;
+    let count = 0;
     let node = this.root;
     let prevSpace = true; // the text start behaves like a boundary; leading blanks are skipped
     for (let i = 0; i < text.length; i++) {
@@ -117,17 +124,20 @@ export class PhraseMatcher<T> {
         prevSpace = false;
         code = foldCode(code);
       }
-      starts.push(i);
+      if (count < starts.length) starts[count] = i;
+      else starts.push(i);
+      count++;
       while (node !== this.root && !node.next.has(code)) node = node.fail!;
       node = node.next.get(code) ?? this.root;
       for (let n: Node<T> | undefined = node.out.length ? node : node.outLink; n; n = n.outLink) {
         for (const o of n.out) {
-          const start = starts[starts.length - o.length];
+          const start = starts[count - o.length];
           const end = i + 1;
           if (this.onBoundaries(text, start, end)) hits.push({ value: o.value, start, end });
         }
       }
     }
+    if (starts.length > MAX_KEPT_STARTS) this.starts = [];
     return hits;
   }
 

@@ -13,6 +13,11 @@ export function canonicalJson(value: unknown): string {
   return appendCanonical("", value);
 }
 
+/** The canonical JSON of an object without one of its members (the same text as of a copy without it). */
+function canonicalJsonWithout(value: Record<string, unknown>, omitted: string): string {
+  return appendObject("", value, omitted);
+}
+
 // Requests use a small vocabulary of keys: each one's JSON form is kept rather than made per request.
 // Bounded, as keys of free-form members (tool input, request metadata) are the client's choice.
 const MAX_QUOTED_KEYS = 1024;
@@ -42,11 +47,16 @@ function appendCanonical(out: string, value: unknown): string {
     }
     return out + "]";
   }
+  return appendObject(out, value as Record<string, unknown>);
+}
+
+function appendObject(out: string, value: Record<string, unknown>, omitted?: string): string {
   const keys = sortedInPlace(Object.keys(value));
   out += "{";
   let first = true;
   for (const key of keys) {
-    const v = (value as Record<string, unknown>)[key];
+    if (key === omitted) continue;
+    const v = value[key];
     if (v === undefined || typeof v === "function") continue;
     out += first ? quoted(key) + ":" : "," + quoted(key) + ":";
     first = false;
@@ -75,8 +85,9 @@ function sortedInPlace(keys: string[]): string[] {
 }
 
 export function cacheKey(servedModelId: string, kind: AnswerKind, input: ConverseInput): string {
-  const { requestMetadata: _labels, ...request } = input;
   // One-shot: the same digest as the two updates it was computed with before (keys already stored stay
-  // valid), without a Hash object per request.
-  return `response-cache:v1:${hash("sha256", JSON.stringify([servedModelId, kind]) + canonicalJson(request), "base64url")}`;
+  // valid), without a Hash object per request; requestMetadata is skipped in place (an object rest copy was
+  // built by a slow runtime path per call).
+  const request = canonicalJsonWithout(input as unknown as Record<string, unknown>, "requestMetadata");
+  return `response-cache:v1:${hash("sha256", JSON.stringify([servedModelId, kind]) + request, "base64url")}`;
 }

@@ -2,6 +2,7 @@
 // characters (the signature): everything before them — the credential scope and the signed-header list —
 // is parsed once and found again by a Map lookup, instead of a regular expression, a split and a credential
 // parse on every request.
+import { isHexSha256 } from "./canonical-request.js";
 import { parseCredential, type CredentialScope } from "./signature.js";
 
 export interface AuthorizationHeader {
@@ -14,7 +15,6 @@ export interface AuthorizationHeader {
 }
 
 const PATTERN = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/;
-const HEX_SIGNATURE = /^[0-9a-f]{64}$/;
 const SIGNATURE_LENGTH = 64;
 
 // Keyed by the header's text before the signature. Bounded: the header is the client's choice.
@@ -28,7 +28,7 @@ export function parseAuthorization(authorization: string): { head: Authorization
     const head = heads.get(authorization.slice(0, cut));
     const signature = authorization.slice(cut);
     // Same text before a 64-hex-digit tail: the pattern would match it the same way.
-    if (head && HEX_SIGNATURE.test(signature)) return { head, signature };
+    if (head && isHexSha256(signature)) return { head, signature };
   }
   const m = PATTERN.exec(authorization);
   if (!m) return undefined;

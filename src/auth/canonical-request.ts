@@ -95,5 +95,18 @@ export function sha256Hex(data: string | Uint8Array): string {
   return hash("sha256", data, "hex");
 }
 
+/**
+ * Whether a text is 64 lower-case hex digits (a hex SHA-256: a payload hash, a signature). A loop over the
+ * character codes: it runs on the header and the signature of every signed request.
+ */
+export function isHexSha256(text: string): boolean {
+  if (text.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 /** SHA-256 of an empty payload: what signers use when there is no body. */
 export const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

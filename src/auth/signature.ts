@@ -49,6 +49,8 @@ interface SigningState {
   readonly outer: Buffer;
   readonly dateAt: number;
   readonly hashAt: number;
+  /** The X-Amz-Date now in `inner` (requests of one second share it: the write is skipped). */
+  date: string;
 }
 
 function signingState(secret: string, scope: CredentialScope): SigningState {
@@ -65,7 +67,7 @@ function signingState(secret: string, scope: CredentialScope): SigningState {
   }
   inner.write(prefix, BLOCK, "latin1");
   inner.write(middle, dateAt + AMZ_DATE_LENGTH, "utf8");
-  return { secret, inner, outer, dateAt, hashAt };
+  return { secret, inner, outer, dateAt, hashAt, date: "" };
 }
 
 function cachedState(secret: string, scope: CredentialScope): SigningState {
@@ -80,7 +82,10 @@ function cachedState(secret: string, scope: CredentialScope): SigningState {
 function stringToSignHmacHex(state: SigningState, amzDate: string, canonicalRequestHash: string): string {
   // Both are ASCII: the date matched its pattern, the hash is hex. Verifications run one at a time
   // (synchronously), so the shared buffers are never written by two at once.
-  state.inner.write(amzDate, state.dateAt, "latin1");
+  if (state.date !== amzDate) {
+    state.inner.write(amzDate, state.dateAt, "latin1");
+    state.date = amzDate;
+  }
   state.inner.write(canonicalRequestHash, state.hashAt, "latin1");
   // The inner digest as a one-byte string written straight into place: a Buffer made by the native side
   // would be an external allocation per request, which the GC tracks and counts.

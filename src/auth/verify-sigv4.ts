@@ -2,7 +2,7 @@
 // Used by inbound auth (authenticate.ts) and by the tests to check what an upstream received. Deliberately
 // independent of @smithy/signature-v4 so a signing bug there cannot hide behind the same bug here.
 import {
-  canonicalHeaderValue, canonicalQuery, canonicalUri, sha256Hex, EMPTY_SHA256, type RawHeaders,
+  canonicalHeaderValue, canonicalQuery, canonicalUri, isHexSha256, sha256Hex, EMPTY_SHA256, type RawHeaders,
 } from "./canonical-request.js";
 import { ALGORITHM, formatAmzDate, parseAmzDateMs, signatureMatches } from "./signature.js";
 import { parseAuthorization } from "./authorization-header.js";
@@ -44,7 +44,6 @@ export type SigV4Result =
   | { ok: true; accessKeyId: string; region: string; service: string; signedHeaders: readonly string[] }
   | { ok: false; error: SigV4ErrorName; message: string };
 
-const HEX_SHA256 = /^[0-9a-f]{64}$/;
 export const FIFTEEN_MINUTES = 15 * 60_000;
 
 export const SIGNATURE_MISMATCH =
@@ -125,7 +124,7 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
   // The declared payload hash is signed, so it must also be the body's real hash (or the body could be swapped).
   const declared = canonicalHeaderValue(req.headers, "x-amz-content-sha256");
   let payloadHash: string;
-  if (declared !== undefined && !HEX_SHA256.test(declared)) {
+  if (declared !== undefined && !isHexSha256(declared)) {
     // UNSIGNED-PAYLOAD, STREAMING-…: the body is not covered by this signature (the event stream's
     // frames carry their own); anything else is not a payload hash at all.
     if (declared !== "UNSIGNED-PAYLOAD" && !declared.startsWith("STREAMING-")) {

@@ -6,7 +6,7 @@
 import type { Caller } from "../core/caller.js";
 import { BedrockError } from "../core/errors.js";
 import type { AuthRequest, Authenticator } from "../auth/authenticate.js";
-import { sha256Hex } from "../auth/canonical-request.js";
+import { isHexSha256, sha256Hex } from "../auth/canonical-request.js";
 import type { IncomingCall } from "./call-context.js";
 
 /** How callers prove who they are at one front door. */
@@ -19,7 +19,6 @@ export interface DoorAuthentication {
   readonly openPaths?: readonly string[];
 }
 
-const HEX_SHA256 = /^[0-9a-f]{64}$/;
 /** A body of event-stream messages each signed on its own (InvokeModelWithBidirectionalStream). */
 const SIGNED_EVENTS = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
 const BODY_MISMATCH = "The provided 'x-amz-content-sha256' header does not match what was computed.";
@@ -58,7 +57,7 @@ export function authenticateCall(auth: Authenticator, call: IncomingCall, door: 
     });
   }
   const declared = single(headers["x-amz-content-sha256"]);
-  const signedHash = declared !== undefined && HEX_SHA256.test(declared) ? declared : undefined;
+  const signedHash = declared !== undefined && isHexSha256(declared) ? declared : undefined;
   request.bodySha256 = signedHash;
   const caller: Caller = auth.authenticate(request, door);
   if (caller.via === "sigv4" && declared === SIGNED_EVENTS) {

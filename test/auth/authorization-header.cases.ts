@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { parseAuthorization } from "../../src/auth/authorization-header.js";
+import { EMPTY_SHA256, isHexSha256 } from "../../src/auth/canonical-request.js";
 
 const HEAD = "AWS4-HMAC-SHA256 Credential=AKIDHEADER000001/20261201/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=";
 const SIG_A = "a".repeat(64);
@@ -41,4 +42,15 @@ it("accepts whitespace after the signature as the pattern does, and keeps an uns
   const unscoped = parseAuthorization(HEAD.replace("/us-east-1/bedrock/aws4_request", "/bedrock") + SIG_A);
   assert.ok(unscoped);
   assert.equal(unscoped.head.scope, undefined);
+});
+
+it("a hex SHA-256 is exactly 64 lower-case hex digits (payload hashes and signatures)", () => {
+  const valid = "0123456789abcdef".repeat(4);
+  assert.equal(isHexSha256(valid), true);
+  assert.equal(isHexSha256(EMPTY_SHA256), true);
+  for (const bad of [valid.slice(1), `${valid}0`, valid.toUpperCase(), `${valid.slice(0, 63)}g`, `${valid.slice(0, 63)}/`,
+    `${valid.slice(0, 63)}:`, `${valid.slice(0, 63)}\``, `${valid.slice(0, 63)}é`, ` ${valid.slice(1)}`, "", "UNSIGNED-PAYLOAD"]) {
+    assert.equal(isHexSha256(bad), /^[0-9a-f]{64}$/.test(bad), JSON.stringify(bad));
+    assert.equal(isHexSha256(bad), false, JSON.stringify(bad));
+  }
 });

@@ -74,9 +74,13 @@ class GuardedModel implements Model {
     const output = await this.inner.converse(screened.input, ctx);
     const texts = outputBlocks(output).map((b) => ("text" in b ? b.text : undefined));
     const evaluation = await this.assessOutput(screened, texts, ctx);
-    const content = replaceTexts(outputBlocks(output), evaluation, screened, texts);
+    // The answer's blocks are rebuilt only when the guardrail changed something (most answers pass as they are).
     const answer: ConverseOutput = evaluation.action === INTERVENED
-      ? { ...output, output: { message: { role: "assistant", content } }, stopReason: "guardrail_intervened" }
+      ? {
+        ...output,
+        output: { message: { role: "assistant", content: replaceTexts(outputBlocks(output), evaluation, screened, texts) } },
+        stopReason: "guardrail_intervened",
+      }
       : output;
     if (traceOn(screened.config.trace)) {
       const changed = evaluation.action === INTERVENED && screened.config.trace === "enabled_full";

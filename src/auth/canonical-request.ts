@@ -2,6 +2,7 @@
 // (DIGEST §12.1): the already-encoded path encoded again, the query sorted and RFC 3986-encoded, header
 // values trimmed with inner whitespace folded.
 import { hash } from "node:crypto";
+import { boundedMemo } from "../core/bounded-memo.js";
 
 export type RawHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -18,18 +19,9 @@ export function escape(text: string): string {
 // A client calls the same few paths (one per model and operation) over and over: their canonical form is
 // kept. Bounded, as paths are the client's choice.
 const MAX_CACHED_URIS = 256;
-const canonicalUris = new Map<string, string>();
 
 /** Non-S3 services encode the already-encoded path a second time, after removing empty, `.` and `..` segments. */
-export function canonicalUri(rawPath: string): string {
-  let uri = canonicalUris.get(rawPath);
-  if (uri === undefined) {
-    uri = encodePath(rawPath);
-    if (canonicalUris.size >= MAX_CACHED_URIS) canonicalUris.clear();
-    canonicalUris.set(rawPath, uri);
-  }
-  return uri;
-}
+export const canonicalUri: (rawPath: string) => string = boundedMemo((rawPath) => encodePath(rawPath), MAX_CACHED_URIS);
 
 function encodePath(rawPath: string): string {
   const segments: string[] = [];

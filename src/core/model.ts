@@ -31,6 +31,30 @@ export interface CallContext {
   readonly record: CallRecord;
 }
 
+/**
+ * A CallContext whose `signal` is read from another object only when asked for (where it is made on first
+ * use). A class, so the getter sits on its prototype: an object literal with a getter is built by a slow
+ * runtime path on every call.
+ */
+export class CallContextOf implements CallContext {
+  readonly #signalOf: { readonly signal: AbortSignal };
+
+  constructor(
+    readonly requestedModelId: string,
+    readonly requestId: string,
+    readonly startedAt: bigint,
+    readonly caller: Caller,
+    readonly record: CallRecord,
+    signalOf: { readonly signal: AbortSignal },
+  ) {
+    this.#signalOf = signalOf;
+  }
+
+  get signal(): AbortSignal {
+    return this.#signalOf.signal;
+  }
+}
+
 export interface Model {
   /** The served modelId this instance answers for. */
   readonly id: string;

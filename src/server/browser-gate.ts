@@ -9,6 +9,7 @@
 //   browser carries an Origin header naming another host, and is refused too. Official clients send
 //   neither. No CORS headers are sent, so nothing opens the door again.
 import { isLoopbackHost } from "../auth/open-access-warning.js";
+import { boundedMemo } from "../core/bounded-memo.js";
 import { BedrockError } from "../core/errors.js";
 import type { Request } from "./http-types.js";
 
@@ -51,17 +52,8 @@ export function createBrowserGate(opts: BrowserGateOptions): BrowserGate {
   const decide = (host: string) =>
     isLoopbackName(hostnameOf(host)) || allowed.has(host.toLowerCase()) || allowed.has(hostnameOf(host));
   // A client sends the same Host on every request: its answer is kept (a few regular expressions and an
-  // isIP per request otherwise). Bounded, as the header is the client's to choose.
-  const decided = new Map<string, boolean>();
-  const hostAllowed = (host: string) => {
-    let ok = decided.get(host);
-    if (ok === undefined) {
-      ok = decide(host);
-      if (decided.size >= MAX_DECIDED_HOSTS) decided.clear();
-      decided.set(host, ok);
-    }
-    return ok;
-  };
+  // isIP per request otherwise).
+  const hostAllowed = boundedMemo(decide, MAX_DECIDED_HOSTS);
 
   return (req) => {
     // HTTP/2 names the host in :authority; Node's compatibility layer leaves `host` unset then.

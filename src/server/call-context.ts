@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { ANONYMOUS, type Caller } from "../core/caller.js";
 import { newCallRecord, type CallRecord } from "../core/call-record.js";
-import type { CallContext } from "../core/model.js";
+import { CallContextOf, type CallContext } from "../core/model.js";
 import type { EventSignatureChain } from "../auth/verify-event-signature.js";
 import type { Request, Response } from "./http-types.js";
 import { readBody } from "./read-body.js";
@@ -121,7 +121,7 @@ export class IncomingCall {
 
   /** The CallContext a model sees for this request. */
   contextFor(requestedModelId: string): CallContext {
-    return new ModelCallContext(requestedModelId, this);
+    return new CallContextOf(requestedModelId, this.requestId, this.startedAt, this.caller, this.record, this);
   }
 
   private closed(): void {
@@ -141,30 +141,6 @@ export class IncomingCall {
       record.responseBody = { contentType: String(contentType ?? ""), body: Buffer.concat(this.responseChunks) };
     }
     onEnd(record);
-  }
-}
-
-/**
- * The context of one model call. A class, so that `signal` (made on first use) is a getter on its prototype:
- * an object literal with a getter is built by a slow runtime path on every call (~1 % of an echo Converse).
- */
-class ModelCallContext implements CallContext {
-  readonly requestId: string;
-  readonly startedAt: bigint;
-  readonly caller: Caller;
-  readonly record: CallRecord;
-  readonly #call: IncomingCall;
-
-  constructor(readonly requestedModelId: string, call: IncomingCall) {
-    this.requestId = call.requestId;
-    this.startedAt = call.startedAt;
-    this.caller = call.caller;
-    this.record = call.record;
-    this.#call = call;
-  }
-
-  get signal(): AbortSignal {
-    return this.#call.signal;
   }
 }
 

@@ -6,9 +6,9 @@
 // local counters (DegradingKeyValueStore) and anything else it throws lets the call through.
 import { BedrockError } from "../../core/errors.js";
 import type { ModelMiddleware } from "../../core/model-middleware.js";
-import type { CallContext, ConverseInput, Model, RelayCall, StreamEvent } from "../../core/model.js";
+import { CallContextOf, type CallContext, type ConverseInput, type Model, type RelayCall, type StreamEvent } from "../../core/model.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
-import { newCallRecord, type CallRecord } from "../../core/call-record.js";
+import { newCallRecord } from "../../core/call-record.js";
 import type { Caller } from "../../core/caller.js";
 import type { KeyValueStore } from "../../storage/key-value-store.js";
 import type { Limits } from "../../auth/auth-config.js";
@@ -78,31 +78,8 @@ export function quotasApply(auth: { keys: readonly { limits?: Limits }[] } | und
  * attempts (the policies inside would note it as one, and the log line would say every call took two).
  */
 function asideFrom(ctx: CallContext): CallContext {
-  return new AsideContext(ctx);
-}
-
-// A class rather than a literal with a getter (which is built by a slow path on every call); the call's
-// signal is still made only if something asks for it.
-class AsideContext implements CallContext {
-  readonly requestedModelId: string;
-  readonly requestId: string;
-  readonly startedAt: bigint;
-  readonly caller: Caller;
-  readonly record: CallRecord;
-  readonly #of: CallContext;
-
-  constructor(of: CallContext) {
-    this.requestedModelId = of.requestedModelId;
-    this.requestId = of.requestId;
-    this.startedAt = of.startedAt;
-    this.caller = of.caller;
-    this.record = newCallRecord({ requestId: of.requestId, frontDoor: of.record.frontDoor, operation: "CountTokens", caller: of.caller.name });
-    this.#of = of;
-  }
-
-  get signal(): AbortSignal {
-    return this.#of.signal;
-  }
+  const record = newCallRecord({ requestId: ctx.requestId, frontDoor: ctx.record.frontDoor, operation: "CountTokens", caller: ctx.caller.name });
+  return new CallContextOf(ctx.requestedModelId, ctx.requestId, ctx.startedAt, ctx.caller, record, ctx);
 }
 
 // A key's counters, made once per caller (callers are frozen and reused by the authenticator).

@@ -4,6 +4,7 @@
 // order their keys came in. `requestMetadata` is left out: it labels a call for logs and never changes
 // the answer.
 import { hash } from "node:crypto";
+import { boundedMemo } from "../../../core/bounded-memo.js";
 import type { ConverseInput } from "../../../core/model.js";
 
 export type AnswerKind = "converse" | "stream";
@@ -21,17 +22,7 @@ function canonicalJsonWithout(value: Record<string, unknown>, omitted: string): 
 // Requests use a small vocabulary of keys: each one's JSON form is kept rather than made per request.
 // Bounded, as keys of free-form members (tool input, request metadata) are the client's choice.
 const MAX_QUOTED_KEYS = 1024;
-const quotedKeys = new Map<string, string>();
-
-function quoted(key: string): string {
-  let q = quotedKeys.get(key);
-  if (q === undefined) {
-    q = JSON.stringify(key);
-    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
-    quotedKeys.set(key, q);
-  }
-  return q;
-}
+const quoted = boundedMemo((key) => JSON.stringify(key), MAX_QUOTED_KEYS);
 
 // Appends to one string (a rope V8 flattens once, when it is hashed) instead of building and joining an
 // array per object and per array: this runs on every call the response cache sees.

@@ -7,21 +7,16 @@ import type { RawHeaders } from "./canonical-request.js";
 import type { AuthConfig } from "./auth-config.js";
 import { adminClosed, expiredApiKey, invalidApiKey, missingAuthenticationToken } from "./auth-errors.js";
 import { KeyRing, type KeyEntry } from "./key-ring.js";
-import { bodyHash, verifySigV4, type SigV4Result } from "./verify-sigv4.js";
+import { bodyHash, verifySigV4, type SignedRequest, type SigV4Result } from "./verify-sigv4.js";
 import { hasPresignedSignature, verifyPresignedQuery } from "./verify-presigned-query.js";
 import { SHORT_TERM_PREFIX, verifyShortTermKey } from "./verify-short-term-key.js";
 import { eventSignatureChain, type EventSignatureChain } from "./verify-event-signature.js";
 
-export interface AuthRequest {
-  method: string;
-  /** The request target exactly as sent: percent-encoded path plus optional `?query`. */
-  target: string;
-  /** Lower-case names as Node gives them; HTTP/2 requests include `:authority`. */
-  headers: RawHeaders;
-  body?: Uint8Array;
-  /** Hex SHA-256 of the body, when already known. */
-  bodySha256?: string;
-}
+/**
+ * A request as the verifiers see it (SignedRequest: the target exactly as sent, lower-case header names, the
+ * body or the hex SHA-256 it must have): passed to them as it is, with no copy per request.
+ */
+export type AuthRequest = SignedRequest;
 
 export interface AuthenticateOptions {
   /** Also accept an API key in this header (the Anthropic door's `x-api-key`). */
@@ -84,10 +79,7 @@ export function createAuthenticator(config: AuthConfig | undefined, opts: { now?
   const fixedSigV4Options = opts.now ? undefined : { secretFor: ring.secretFor, service: SIGNING_NAME };
 
   function fromSigV4(req: AuthRequest): Caller {
-    const r = verifySigV4(
-      { method: req.method, path: req.target, headers: req.headers, body: req.body, bodySha256: req.bodySha256 },
-      fixedSigV4Options ?? { secretFor: ring.secretFor, service: SIGNING_NAME, now: now() },
-    );
+    const r = verifySigV4(req, fixedSigV4Options ?? { secretFor: ring.secretFor, service: SIGNING_NAME, now: now() });
     if (!r.ok) throw refusal(r);
     return callerOf(ring.entryForAccessKey(r.accessKeyId)!, "sigv4", r.region);
   }
@@ -96,13 +88,13 @@ export function createAuthenticator(config: AuthConfig | undefined, opts: { now?
     const r = verifyPresignedQuery(
       {
         method: req.method,
-        rawPath: req.target.slice(0, q),
-        rawQuery: req.target.slice(q + 1),
+        rawPath: req.path.slice(0, q),
+        rawQuery: req.path.slice(q + 1),
         headers: req.headers,
         // A presigned request may declare its payload hash (UNSIGNED-PAYLOAD) like a header-signed one.
         payloadHashes: () => {
           const declared = header(req.headers, "x-amz-content-sha256");
-          return [declared !== undefined && !/^[0-9a-f]{64}$/.test(declared) ? declared : bodyHash({ ...req, path: req.target })];
+          return [declared !== undefined && !/^[0-9a-f]{64}$/.test(declared) ? declared : bodyHash(req)];
         },
       },
       { secretFor: ring.secretFor, service: SIGNING_NAME, now: now() },
@@ -124,8 +116,8 @@ export function createAuthenticator(config: AuthConfig | undefined, opts: { now?
         const key = header(req.headers, options.apiKeyHeader);
         if (key !== undefined && key !== "") return fromApiKey(key);
       }
-      const q = req.target.indexOf("?");
-      if (q !== -1 && hasPresignedSignature(req.target.slice(q + 1))) return fromPresignedQuery(req, q);
+      const q = req.path.indexOf("?");
+      if (q !== -1 && hasPresignedSignature(req.path.slice(q + 1))) return fromPresignedQuery(req, q);
       throw missingAuthenticationToken();
     },
     authenticateAdmin(req) {

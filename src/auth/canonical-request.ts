@@ -88,12 +88,13 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 /**
- * Whether a text is 64 lower-case hex digits (a hex SHA-256: a payload hash, a signature). A loop over the
- * character codes: it runs on the header and the signature of every signed request.
+ * Whether a text is 64 lower-case hex digits (a hex SHA-256: a payload hash, a signature), or from `at` on,
+ * its last 64 characters are. A loop over the character codes: it runs on the header and the signature of
+ * every signed request. `at` spares a slice: a sliced string's characters are read through an indirection.
  */
-export function isHexSha256(text: string): boolean {
-  if (text.length !== 64) return false;
-  for (let i = 0; i < 64; i++) {
+export function isHexSha256(text: string, at = 0): boolean {
+  if (text.length !== at + 64) return false;
+  for (let i = at; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
   }

@@ -108,26 +108,34 @@ export function parseCredential(credential: string): CredentialScope | undefined
   return scope;
 }
 
-/** True when `signatureHex` is the signature of `canonicalRequest` under `secret` (compared in constant time). */
+/**
+ * True when `signatureHex` (or its 64 characters from `signatureAt`, when given: the header it came in, read in place) is the
+ * signature of `canonicalRequest` under `secret`, compared in constant time.
+ */
 export function signatureMatches(opts: {
   canonicalRequest: string;
   amzDate: string;
   scope: CredentialScope;
   secret: string;
   signatureHex: string;
+  signatureAt?: number;
 }): boolean {
   const { scope } = opts;
   // A date of any other length cannot have matched X-Amz-Date's pattern: it cannot be a valid signature.
   if (opts.amzDate.length !== AMZ_DATE_LENGTH) return false;
   const expected = stringToSignHmacHex(cachedState(opts.secret, scope), opts.amzDate, sha256Hex(opts.canonicalRequest));
-  return sameText(expected, opts.signatureHex);
+  const at = opts.signatureAt ?? 0;
+  return sameText(expected, opts.signatureHex, at, opts.signatureAt === undefined ? opts.signatureHex.length : HEX_DIGEST_LENGTH);
 }
 
-/** Equal strings, compared in time that depends only on their length (no early exit on the first difference). */
-function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
+/**
+ * Whether `a` equals the `length` characters of `b` from `at`, compared in time that depends only on the
+ * lengths (no early exit on the first difference).
+ */
+function sameText(a: string, b: string, at: number, length: number): boolean {
+  if (length !== a.length || b.length < at + length) return false;
   let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(at + i);
   return diff === 0;
 }
 

@@ -18,7 +18,10 @@ export interface SignedRequest {
   headers: RawHeaders;
   /** The body; may be omitted when `bodySha256` is given. */
   body?: Uint8Array;
-  /** Hex SHA-256 of the body, when the caller has already computed it. */
+  /**
+   * The hex SHA-256 the body has (computed), or must have (the declared x-amz-content-sha256, which the caller
+   * has checked is one and checks the body against as it arrives).
+   */
   bodySha256?: string;
 }
 
@@ -91,7 +94,7 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
       ? fail("IncompleteSignatureException", `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${ALGORITHM}`)
       : fail("IncompleteSignatureException", "Unsupported authorization scheme; expected AWS4-HMAC-SHA256.");
   }
-  const { head, signature } = parsed;
+  const { head } = parsed;
   const { scope, signedHeaders, signedHeaderList } = head;
   if (!scope) return fail("IncompleteSignatureException", `Credential should be scoped to a valid region: ${head.credential}`);
   if (opts.service !== undefined && scope.service !== opts.service) {
@@ -124,7 +127,10 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
   // The declared payload hash is signed, so it must also be the body's real hash (or the body could be swapped).
   const declared = canonicalHeaderValue(req.headers, "x-amz-content-sha256");
   let payloadHash: string;
-  if (declared !== undefined && !isHexSha256(declared)) {
+  if (declared !== undefined && declared === req.bodySha256) {
+    // The declared hash the caller has already checked (a hex SHA-256 the body is held to).
+    payloadHash = declared;
+  } else if (declared !== undefined && !isHexSha256(declared)) {
     // UNSIGNED-PAYLOAD, STREAMING-…: the body is not covered by this signature (the event stream's
     // frames carry their own); anything else is not a payload hash at all.
     if (declared !== "UNSIGNED-PAYLOAD" && !declared.startsWith("STREAMING-")) {
@@ -142,7 +148,7 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): SigV4Resul
   const uri = canonicalUri(q === -1 ? req.path : req.path.slice(0, q));
   const query = q === -1 ? "" : canonicalQuery(req.path.slice(q + 1));
   const canonicalRequest = `${req.method.toUpperCase()}\n${uri}\n${query}\n${headerBlock}\n${signedHeaderList}\n${payloadHash}`;
-  if (!signatureMatches({ canonicalRequest, amzDate: amzDateText, scope, secret, signatureHex: signature })) {
+  if (!signatureMatches({ canonicalRequest, amzDate: amzDateText, scope, secret, signatureHex: parsed.header, signatureAt: parsed.signatureAt })) {
     return fail("InvalidSignatureException", SIGNATURE_MISMATCH);
   }
   return { ok: true, accessKeyId: scope.accessKeyId, region: scope.region, service: scope.service, signedHeaders };

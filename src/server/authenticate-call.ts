@@ -45,7 +45,7 @@ export function authenticateCall(auth: Authenticator, call: IncomingCall, door: 
   if (door.openPaths?.includes(call.path)) return undefined;
   const req = call.req;
   const headers = req.headers;
-  const request: AuthRequest = { method: req.method ?? "", target: req.url ?? "", headers };
+  const request: AuthRequest = { method: req.method ?? "", path: req.url ?? "", headers };
   if (door.admin) {
     call.identify(auth.authenticateAdmin(request));
     return undefined;

@@ -82,7 +82,7 @@ describe("authenticate: SigV4 from the official clients", () => {
       const body = Buffer.from(String(req.body).replace("signer", "SIGNER"));
       assert.equal(refusal(() => auth.authenticate({ ...base, body }))[0], "InvalidSignatureException");
       assert.equal(refusal(() => auth.authenticate({ ...base, headers: { ...base.headers, "x-amz-date": "20200101T000000Z" } }))[0], "InvalidSignatureException");
-      assert.equal(refusal(() => auth.authenticate({ ...base, target: base.target.replace("converse", "converse-stream") }))[0], "InvalidSignatureException");
+      assert.equal(refusal(() => auth.authenticate({ ...base, path: base.path.replace("converse", "converse-stream") }))[0], "InvalidSignatureException");
     }
   });
 
@@ -111,7 +111,7 @@ describe("authenticate: presigned query-string signatures", () => {
     const req = await presignedConverse({ accessKeyId: "AKIDBASALTTEST", secretAccessKey: "basalt-test-secret", expiresIn: 300 });
     assert.deepEqual([auth.authenticate(req).name, auth.authenticate(req).region], ["team-a", "us-west-2"]);
     assert.equal(refusal(() => auth.authenticate({ ...req, body: Buffer.from("{}") }))[0], "InvalidSignatureException");
-    assert.equal(refusal(() => auth.authenticate({ ...req, target: req.target.replace("X-Amz-Expires=300", "X-Amz-Expires=900") }))[0], "InvalidSignatureException");
+    assert.equal(refusal(() => auth.authenticate({ ...req, path: req.path.replace("X-Amz-Expires=300", "X-Amz-Expires=900") }))[0], "InvalidSignatureException");
     const late = createAuthenticator(config, { now: () => new Date(Date.now() + 301_000) });
     const [name, message] = refusal(() => late.authenticate(req));
     assert.equal(name, "InvalidSignatureException");
@@ -121,8 +121,8 @@ describe("authenticate: presigned query-string signatures", () => {
   it("knows an unknown access key and an incomplete query", async () => {
     const req = await presignedConverse({ accessKeyId: "AKIDNOBODY", secretAccessKey: "x-secret" });
     assert.equal(refusal(() => auth.authenticate(req))[0], "UnrecognizedClientException");
-    const cut = req.target.replace(/&?X-Amz-Signature=[0-9a-f]+/, "");
-    assert.deepEqual(refusal(() => auth.authenticate({ ...req, target: cut })),
+    const cut = req.path.replace(/&?X-Amz-Signature=[0-9a-f]+/, "");
+    assert.deepEqual(refusal(() => auth.authenticate({ ...req, path: cut })),
       ["IncompleteSignatureException", "AWS query-string parameters must include 'X-Amz-Signature'. Re-examine the query-string parameters."]);
   });
 });
@@ -139,7 +139,7 @@ describe("authenticate: Bedrock API keys", () => {
 
   it("refuses an unknown or empty bearer token as AccessDeniedException", () => {
     for (const token of ["ABSKnot-a-configured-key-000000", "", "x"]) {
-      assert.deepEqual(refusal(() => auth.authenticate({ method: "POST", target: "/", headers: { authorization: `Bearer ${token}` } })),
+      assert.deepEqual(refusal(() => auth.authenticate({ method: "POST", path: "/", headers: { authorization: `Bearer ${token}` } })),
         ["AccessDeniedException", INVALID_API_KEY]);
     }
   });
@@ -157,11 +157,11 @@ describe("authenticate: Bedrock API keys", () => {
   it("knows a short-term key minted from temporary credentials (its session token is signed)", async () => {
     const token = await getToken({ credentials: { accessKeyId: "AKIDBASALTTEST", secretAccessKey: "basalt-test-secret", sessionToken: "sts-session" }, region: "us-east-1" });
     assert.ok(Buffer.from(token.slice(16), "base64").toString().includes("X-Amz-Security-Token=sts-session"));
-    assert.equal(auth.authenticate({ method: "POST", target: "/", headers: { authorization: `Bearer ${token}` } }).via, "short-term-key");
+    assert.equal(auth.authenticate({ method: "POST", path: "/", headers: { authorization: `Bearer ${token}` } }).via, "short-term-key");
   });
 
   it("refuses a short-term key from an unknown access key, signed with the wrong secret, or tampered", async () => {
-    const send = (token: string) => () => auth.authenticate({ method: "POST", target: "/", headers: { authorization: `Bearer ${token}` } });
+    const send = (token: string) => () => auth.authenticate({ method: "POST", path: "/", headers: { authorization: `Bearer ${token}` } });
     const unknown = await getToken({ credentials: { accessKeyId: "AKIDNOBODY", secretAccessKey: "basalt-test-secret" }, region: "us-east-1" });
     const wrong = await getToken({ credentials: { accessKeyId: "AKIDBASALTTEST", secretAccessKey: "guessed-secret" }, region: "us-east-1" });
     const good = await getToken({ credentials: { accessKeyId: "AKIDBASALTTEST", secretAccessKey: "basalt-test-secret" }, region: "us-east-1", expiresInSeconds: 60 });
@@ -174,7 +174,7 @@ describe("authenticate: Bedrock API keys", () => {
   });
 
   it("reads x-api-key only where a door asks for it", () => {
-    const req: AuthRequest = { method: "POST", target: "/v1/messages", headers: { "x-api-key": CI_KEY } };
+    const req: AuthRequest = { method: "POST", path: "/v1/messages", headers: { "x-api-key": CI_KEY } };
     assert.equal(auth.authenticate(req, { apiKeyHeader: "x-api-key" }).name, "ci");
     assert.equal(refusal(() => auth.authenticate(req))[0], "MissingAuthenticationTokenException");
   });
@@ -183,7 +183,7 @@ describe("authenticate: Bedrock API keys", () => {
 describe("authenticate: admin routes and auth off", () => {
   it("opens the admin routes to the admin key only", () => {
     const auth = createAuthenticator(config);
-    const as = (authorization?: string): AuthRequest => ({ method: "GET", target: "/_basalt/ready", headers: authorization ? { authorization } : {} });
+    const as = (authorization?: string): AuthRequest => ({ method: "GET", path: "/_basalt/ready", headers: authorization ? { authorization } : {} });
     assert.equal(auth.authenticateAdmin(as(`Bearer ${ADMIN_KEY}`)), ADMIN_CALLER);
     assert.deepEqual(refusal(() => auth.authenticateAdmin(as(`Bearer ${CI_KEY}`))), ["AccessDeniedException", INVALID_API_KEY]);
     assert.equal(refusal(() => auth.authenticateAdmin(as()))[0], "MissingAuthenticationTokenException");
@@ -194,7 +194,7 @@ describe("authenticate: admin routes and auth off", () => {
   it("lets everyone in as anonymous without an auth section", () => {
     const open = createAuthenticator(undefined);
     assert.equal(open.enabled, false);
-    assert.equal(open.authenticate({ method: "POST", target: "/model/x/converse", headers: {} }), ANONYMOUS);
-    assert.equal(open.authenticateAdmin({ method: "GET", target: "/_basalt/ready", headers: {} }), ANONYMOUS);
+    assert.equal(open.authenticate({ method: "POST", path: "/model/x/converse", headers: {} }), ANONYMOUS);
+    assert.equal(open.authenticateAdmin({ method: "GET", path: "/_basalt/ready", headers: {} }), ANONYMOUS);
   });
 });

@@ -30,8 +30,20 @@ it("refuses, after a valid header was seen, the same beginning followed by anyth
   }
 });
 
-it("parses afresh a header that differs before the signature", () => {
+it("says where the signature is in the header as sent", () => {
+  for (const header of [HEAD + SIG_A, HEAD + SIG_B, `${HEAD}${SIG_B}  `, HEAD.replace(", SignedHeaders", " ,  SignedHeaders") + SIG_A]) {
+    const parsed = parseAuthorization(header);
+    assert.ok(parsed, header);
+    assert.equal(parsed.header, header);
+    assert.equal(header.slice(parsed.signatureAt, parsed.signatureAt + 64), parsed.signature);
+  }
+});
+
+it("parses afresh a header that differs before the signature, also at the same length as the last one", () => {
   assert.ok(parseAuthorization(HEAD + SIG_A));
+  const west = parseAuthorization(HEAD.replace("us-east-1", "us-west-1") + SIG_A);
+  assert.equal(west?.head.scope?.region, "us-west-1");
+  assert.equal(parseAuthorization(HEAD + SIG_B)?.head.scope?.region, "us-east-1");
   const other = parseAuthorization(HEAD.replace("host;x-amz-date", "content-type;host;x-amz-date") + SIG_A);
   assert.deepEqual(other?.head.signedHeaders, ["content-type", "host", "x-amz-date"]);
   assert.equal(parseAuthorization(HEAD.replace("Credential=", "Credentials=") + SIG_A), undefined);
@@ -52,5 +64,10 @@ it("a hex SHA-256 is exactly 64 lower-case hex digits (payload hashes and signat
     `${valid.slice(0, 63)}:`, `${valid.slice(0, 63)}\``, `${valid.slice(0, 63)}é`, ` ${valid.slice(1)}`, "", "UNSIGNED-PAYLOAD"]) {
     assert.equal(isHexSha256(bad), /^[0-9a-f]{64}$/.test(bad), JSON.stringify(bad));
     assert.equal(isHexSha256(bad), false, JSON.stringify(bad));
+    // In place: the text's characters from `at` on, which must be exactly 64.
+    assert.equal(isHexSha256(`Signature=${bad}`, 10), false, JSON.stringify(bad));
   }
+  assert.equal(isHexSha256(`Signature=${valid}`, 10), true);
+  assert.equal(isHexSha256(`Signature=${valid}`, 9), false);
+  assert.equal(isHexSha256(`Signature=${valid} `, 10), false);
 });

@@ -129,7 +129,7 @@ describe("auth: the configured keys pass for every operation", () => {
 
   it("a presigned (query-string) Converse passes over plain HTTP", async () => {
     const req = await presignedConverse({ accessKeyId: "AKIDBASALTTEST", secretAccessKey: "basalt-test-secret", host: new URL(basalt.url).host, modelId: "basalt.echo" });
-    const r = await fetch(basalt.url + req.target, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.from(req.body!) as unknown as BodyInit });
+    const r = await fetch(basalt.url + req.path, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.from(req.body!) as unknown as BodyInit });
     assert.equal(r.status, 200, await r.clone().text());
     assert.equal((await r.json()).output.message.content[0].text, "hello  there, signer");
   });

@@ -28,6 +28,15 @@ for (const region of ["us-east-1", "r".repeat(700), "région-ü"]) {
       assert.equal(signatureMatches({ canonicalRequest, amzDate, scope, secret: SECRET, signatureHex: flipped }), false);
       assert.equal(signatureMatches({ canonicalRequest, amzDate, scope, secret: "another secret", signatureHex }), false);
       assert.equal(signatureMatches({ canonicalRequest, amzDate: "20261201T120000", scope, secret: SECRET, signatureHex }), false);
+      // Read in place, in the header it came in: only the 64 characters from signatureAt count.
+      const header = `Signature=${signatureHex}`;
+      assert.equal(signatureMatches({ canonicalRequest, amzDate, scope, secret: SECRET, signatureHex: header, signatureAt: 10 }), true);
+      assert.equal(signatureMatches({ canonicalRequest, amzDate, scope, secret: SECRET, signatureHex: `${header}  `, signatureAt: 10 }), true);
+      assert.equal(signatureMatches({ canonicalRequest, amzDate, scope, secret: SECRET, signatureHex: `Signature=${flipped}`, signatureAt: 10 }), false);
+      assert.equal(signatureMatches({ canonicalRequest, amzDate, scope, secret: SECRET, signatureHex: header, signatureAt: 9 }), false);
+      assert.equal(signatureMatches({ canonicalRequest, amzDate, scope, secret: SECRET, signatureHex: header.slice(0, -1), signatureAt: 10 }), false);
+      // Without signatureAt the whole text is the signature: a longer one with the right start is not it.
+      assert.equal(signatureMatches({ canonicalRequest, amzDate, scope, secret: SECRET, signatureHex: `${signatureHex}0` }), false);
     }
   });
 }

@@ -15,7 +15,7 @@ const MESSAGES = [{ role: "user" as const, content: [{ text: "hello  there, sign
 export const hasBoto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
 
 export function asAuthRequest(c: CapturedRequest): AuthRequest {
-  return { method: c.method, target: c.path, headers: c.headers, body: c.body };
+  return { method: c.method, path: c.path, headers: c.headers, body: c.body };
 }
 
 /** One Converse through the JS SDK; `extra` overrides the client config (credentials, token, …). */
@@ -75,5 +75,5 @@ export async function presignedConverse(opts: {
     { signingDate: opts.signingDate, expiresIn: opts.expiresIn },
   );
   const query = Object.entries(presigned.query ?? {}).map(([k, v]) => `${escape(k)}=${escape(String(v))}`).join("&");
-  return { method: "POST", target: `${path}?${query}`, headers: { host, "content-type": "application/json" }, body };
+  return { method: "POST", path: `${path}?${query}`, headers: { host, "content-type": "application/json" }, body };
 }

@@ -2,19 +2,8 @@
 // in the config file (strict: unknown keys are errors) or in control-plane requests (lenient: unknown members
 // ignored, as the AWS front end does) — are checked against exactly the constraints of the model, with no
 // hand-copied list of members, enums, lengths or patterns to drift. Messages use the AWS front end's wording.
-import { readFileSync } from "node:fs";
 import { z } from "zod";
-
-interface Ref { shape: string }
-interface Shape {
-  type: string; members?: Record<string, Ref>; required?: string[]; member?: Ref; key?: Ref; value?: Ref;
-  enum?: string[]; min?: number; max?: number; pattern?: string; union?: boolean; document?: boolean;
-}
-
-// src/ and dist/ sit at the same depth, so this path works from both.
-const model: { shapes: Record<string, Shape> } = JSON.parse(
-  readFileSync(new URL("../../spec/bedrock.service-2.json", import.meta.url), "utf8"),
-);
+import { controlPlaneShapes, type Shape } from "../service-model/service-model.js";
 
 export type SchemaMode = "strict" | "lenient";
 
@@ -26,14 +15,14 @@ export function schemaForShape(name: string, mode: SchemaMode = "strict"): z.Zod
   const cached = cache.get(name);
   if (cached) return cached;
   cache.set(name, z.lazy(() => schemaForShape(name, mode)));
-  const built = build(model.shapes[name], mode);
+  const built = build(controlPlaneShapes()[name], mode);
   cache.set(name, built);
   return built;
 }
 
 /** The members of a structure shape as a zod object shape, minus some. */
 export function membersOf(name: string, omit: readonly string[] = [], mode: SchemaMode = "strict"): Record<string, z.ZodTypeAny> {
-  const s = model.shapes[name];
+  const s = controlPlaneShapes()[name];
   const required = new Set(s.required ?? []);
   const out: Record<string, z.ZodTypeAny> = {};
   for (const [member, ref] of Object.entries(s.members ?? {})) {

@@ -1,5 +1,6 @@
-// The Bedrock Runtime service model (botocore JSON form), loaded once: validators and header members are
-// compiled from it rather than copied by hand (error statuses and routes are generated from it at build time).
+// The service models (botocore JSON form), each parsed once and shared: validators and header members are
+// compiled from them rather than copied by hand (error statuses and routes are generated from them at build
+// time). The runtime's model is read at start; the control plane's (~650 KB) when first asked for.
 import { readFileSync } from "node:fs";
 
 export interface ShapeRef { shape: string; location?: string; locationName?: string }
@@ -23,9 +24,21 @@ export interface Shape {
 }
 interface ServiceModel { shapes: Record<string, Shape> }
 
-// src/ and dist/ sit at the same depth, so this path works from both.
-const specUrl = new URL("../../spec/bedrock-runtime.service-2.json", import.meta.url);
-export const serviceModel: ServiceModel = JSON.parse(readFileSync(specUrl, "utf8"));
+// src/ and dist/ sit at the same depth, so these paths work from both.
+function loadModel(file: string): ServiceModel {
+  return JSON.parse(readFileSync(new URL(`../../spec/${file}`, import.meta.url), "utf8")) as ServiceModel;
+}
+
+/** The Bedrock Runtime model (spec/bedrock-runtime.service-2.json). */
+export const serviceModel: ServiceModel = loadModel("bedrock-runtime.service-2.json");
+
+let controlPlane: ServiceModel | undefined;
+
+/** The control plane's shapes (spec/bedrock.service-2.json): guardrail definitions, batch jobs. */
+export function controlPlaneShapes(): Readonly<Record<string, Shape>> {
+  controlPlane ??= loadModel("bedrock.service-2.json");
+  return controlPlane.shapes;
+}
 
 export function shape(name: string): Shape {
   const s = serviceModel.shapes[name];

@@ -1,27 +1,10 @@
 // Constraint checks for the batch-job operations, read from the control-plane service model
 // (spec/bedrock.service-2.json) — required members, lengths, ranges, patterns, enums, unions — with the
 // AWS front end's wording, as the runtime's validator words them.
-import { readFileSync } from "node:fs";
 import { validationError } from "../../../core/errors.js";
 import { formatIssues, type Issue } from "../../../service-model/validate-shape.js";
+import { controlPlaneShapes, type Shape } from "../../../service-model/service-model.js";
 import { isObject } from "../../../core/json.js";
-
-interface ShapeRef { shape: string; location?: string }
-interface Shape {
-  type: string;
-  members?: Record<string, ShapeRef>;
-  required?: string[];
-  member?: ShapeRef;
-  enum?: string[];
-  min?: number;
-  max?: number;
-  pattern?: string;
-  union?: boolean;
-}
-
-// src/ and dist/ sit at the same depth, so this path works from both.
-const specUrl = new URL("../../../../spec/bedrock.service-2.json", import.meta.url);
-const shapes = (JSON.parse(readFileSync(specUrl, "utf8")) as { shapes: Record<string, Shape> }).shapes;
 
 type Check = (value: unknown, path: string, issues: Issue[]) => void;
 const compiled = new Map<string, Check>();
@@ -31,7 +14,7 @@ const join = (path: string, m: string) => (path ? `${path}.${m}` : m);
 function checkerFor(name: string): Check {
   let check = compiled.get(name);
   if (!check) {
-    const s = shapes[name];
+    const s = controlPlaneShapes()[name];
     if (!s) throw new Error(`shape ${name} is not in the control-plane model`);
     compiled.set(name, (v, p, i) => check!(v, p, i));
     check = compile(name, s);

@@ -12,10 +12,10 @@ import type {
 import type { ClassifyResult, GuardrailClassifier } from "./classifier/classifier.js";
 import type { CompiledGuardrail } from "./compile-guardrail.js";
 import type { GuardrailSource } from "./guardrail-definition.js";
-import { activeContentFilters, contentCategoriesToClassify, contentPolicyAssessment } from "./policies/content-policy.js";
-import { activeGroundingFilters, groundingPolicyAssessment } from "./policies/contextual-grounding-policy.js";
+import { contentPolicyAssessment } from "./policies/content-policy.js";
+import { applicableGroundingFilters, groundingPolicyAssessment } from "./policies/contextual-grounding-policy.js";
 import { evaluateSensitiveInformationPolicy } from "./policies/sensitive-information-policy.js";
-import { activeTopics, topicPolicyAssessment, topicSpecs } from "./policies/topic-policy.js";
+import { topicPolicyAssessment } from "./policies/topic-policy.js";
 import { evaluateWordPolicy } from "./policies/word-policy.js";
 
 export interface EvaluateOptions {
@@ -46,11 +46,10 @@ export const ACTION_REASONS = { blocked: "Guardrail blocked.", masked: "Guardrai
 /** Bedrock bills guardrails in text units of up to 1,000 characters. */
 export const textUnits = (characters: number): number => Math.ceil(characters / 1000);
 
-const qualifiersOf = (block: GuardrailContentBlock): readonly string[] =>
-  "text" in block ? block.text.qualifiers ?? [] : [];
-
 // Nothing to classify: no scores. Frozen, as every such evaluation shares it.
 const NO_SCORES: ClassifyResult = Object.freeze({ categories: Object.freeze({}), topics: Object.freeze({}) });
+const NO_GROUNDING_SCORES = Object.freeze({ grounding: 0, relevance: 0 });
+const NOTHING: readonly string[] = Object.freeze([]);
 
 export async function evaluateGuardrail(
   guardrail: CompiledGuardrail,
@@ -62,47 +61,54 @@ export async function evaluateGuardrail(
   const def = guardrail.definition;
   const full = options.outputScope === "FULL";
 
+  // A plain loop: this runs twice per guarded call, and closures over the counters cost an allocation each.
   const guardedIdx: number[] = [];
-  const groundingSources: string[] = [];
-  const queries: string[] = [];
+  const texts: string[] = [];
+  let groundingSources: string[] | undefined;
+  let queries: string[] | undefined;
   let totalChars = 0;
+  let guardedChars = 0;
   let images = 0;
-  content.forEach((block, i) => {
+  for (let i = 0; i < content.length; i++) {
+    const block = content[i];
     if (!("text" in block)) {
       if ("image" in block) images++;
-      return;
+      continue;
     }
-    totalChars += block.text.text.length;
-    const q = qualifiersOf(block);
-    if (q.includes("grounding_source")) groundingSources.push(block.text.text);
-    else if (q.includes("query")) queries.push(block.text.text);
-    else guardedIdx.push(i);
-  });
-  const texts = guardedIdx.map((i) => (content[i] as { text: { text: string } }).text.text);
-  const guardedChars = texts.reduce((n, t) => n + t.length, 0);
+    const text = block.text.text;
+    totalChars += text.length;
+    const q = block.text.qualifiers ?? NOTHING;
+    if (q.includes("grounding_source")) (groundingSources ??= []).push(text);
+    else if (q.includes("query")) (queries ??= []).push(text);
+    else {
+      guardedIdx.push(i);
+      texts.push(text);
+      guardedChars += text.length;
+    }
+  }
 
   const words = evaluateWordPolicy(guardrail.words, texts, source);
   const sensitive = evaluateSensitiveInformationPolicy(guardrail.sensitiveInformation, texts, source);
 
-  const filters = activeContentFilters(def.contentPolicyConfig, source);
-  const topics = activeTopics(def.topicPolicyConfig, source);
-  const grounding = activeGroundingFilters(def.contextualGroundingPolicyConfig, source, {
-    source: groundingSources.length > 0, query: queries.length > 0,
+  const { filters, categories, topics, topicSpecs } = guardrail.classified[source];
+  const grounding = applicableGroundingFilters(guardrail.classified[source].grounding, {
+    source: groundingSources !== undefined, query: queries !== undefined,
   });
-  const categories = contentCategoriesToClassify(filters);
   let scores: ClassifyResult = NO_SCORES;
-  const joined = categories.length || topics.length || grounding.length ? texts.join("\n\n") : "";
-  if ((categories.length || topics.length || grounding.length) && (joined.length > 0 || grounding.length)) {
-    scores = await options.classifier.classify({
-      text: joined,
-      categories: joined.length ? categories : [],
-      topics: joined.length ? topicSpecs(topics) : [],
-      grounding: grounding.length ? { source: groundingSources.join("\n\n"), query: queries.join("\n\n") } : undefined,
-    });
+  if (categories.length || topics.length || grounding.length) {
+    const joined = texts.join("\n\n");
+    if (joined.length > 0 || grounding.length) {
+      scores = await options.classifier.classify({
+        text: joined,
+        categories: joined.length ? categories : [],
+        topics: joined.length ? topicSpecs : [],
+        grounding: grounding.length ? { source: (groundingSources ?? NOTHING).join("\n\n"), query: (queries ?? NOTHING).join("\n\n") } : undefined,
+      });
+    }
   }
   const contentResult = contentPolicyAssessment(filters, scores.categories, full);
   const topicResult = topicPolicyAssessment(topics, scores.topics, full);
-  const groundingResult = groundingPolicyAssessment(grounding, scores.grounding ?? { grounding: 0, relevance: 0 });
+  const groundingResult = groundingPolicyAssessment(grounding, scores.grounding ?? NO_GROUNDING_SCORES);
 
   const blocked = words.blocked || sensitive.blocked || contentResult.blocked || topicResult.blocked || groundingResult.blocked;
   const masked = !blocked && sensitive.anonymized;
@@ -130,8 +136,8 @@ export async function evaluateGuardrail(
   if (groundingResult.assessment) assessment.contextualGroundingPolicy = groundingResult.assessment;
   assessment.invocationMetrics = { guardrailProcessingLatency: Date.now() - started, usage, guardrailCoverage: coverage };
 
-  const maskedBlocks: (string | undefined)[] = content.map(() => undefined);
-  guardedIdx.forEach((blockIndex, k) => (maskedBlocks[blockIndex] = sensitive.masked[k]));
+  const maskedBlocks: (string | undefined)[] = new Array<string | undefined>(content.length).fill(undefined);
+  for (let k = 0; k < guardedIdx.length; k++) maskedBlocks[guardedIdx[k]] = sensitive.masked[k];
   const outputs: GuardrailOutputContent[] = blocked
     ? [{ text: source === "INPUT" ? def.blockedInputMessaging : def.blockedOutputsMessaging }]
     : masked ? sensitive.masked.map((text) => ({ text })) : [];

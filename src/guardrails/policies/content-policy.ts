@@ -36,11 +36,14 @@ export function contentCategoriesToClassify(filters: readonly ActiveContentFilte
 
 export interface ContentPolicyResult { readonly blocked: boolean; readonly assessment?: GuardrailContentPolicyAssessment }
 
+const NOT_BLOCKED: ContentPolicyResult = Object.freeze({ blocked: false, assessment: undefined });
+
 export function contentPolicyAssessment(
   filters: readonly ActiveContentFilter[],
   scores: Partial<Record<ContentCategory, number>>,
   full: boolean,
 ): ContentPolicyResult {
+  if (filters.length === 0) return NOT_BLOCKED;
   const entries: GuardrailContentFilter[] = [];
   let blocked = false;
   for (const f of filters) {

@@ -8,23 +8,36 @@ import type { GuardrailContextualGroundingFilter, GuardrailContextualGroundingPo
 import type { GuardrailContextualGroundingFilterConfig, GuardrailSource } from "../guardrail-definition.js";
 import { blockAction } from "./actions.js";
 
-export function activeGroundingFilters(
+const NONE: readonly GuardrailContextualGroundingFilterConfig[] = Object.freeze([]);
+
+/** The enabled grounding filters of a source: only model answers (OUTPUT) are checked for grounding. */
+export function configuredGroundingFilters(
   config: GuardrailContextualGroundingPolicyConfig | undefined,
   source: GuardrailSource,
+): readonly GuardrailContextualGroundingFilterConfig[] {
+  if (source !== "OUTPUT" || !config?.filtersConfig?.length) return NONE;
+  return Object.freeze(config.filtersConfig.filter((f) => f.enabled ?? true));
+}
+
+/** Those of `configured` whose reference is in the content: GROUNDING needs a source, RELEVANCE a query. */
+export function applicableGroundingFilters(
+  configured: readonly GuardrailContextualGroundingFilterConfig[],
   present: { readonly source: boolean; readonly query: boolean },
-): GuardrailContextualGroundingFilterConfig[] {
-  if (source !== "OUTPUT") return [];
-  return (config?.filtersConfig ?? []).filter((f) =>
-    (f.enabled ?? true) && (f.type === "GROUNDING" ? present.source : present.query));
+): readonly GuardrailContextualGroundingFilterConfig[] {
+  if (configured.length === 0) return NONE;
+  return configured.filter((f) => (f.type === "GROUNDING" ? present.source : present.query));
 }
 
 export interface GroundingPolicyResult { readonly blocked: boolean; readonly assessment?: GuardrailContextualGroundingPolicyAssessment }
 
 /** Grounding filters are always reported with their score (the score is the point of the policy). */
+const NOT_BLOCKED: GroundingPolicyResult = Object.freeze({ blocked: false, assessment: undefined });
+
 export function groundingPolicyAssessment(
   filters: readonly GuardrailContextualGroundingFilterConfig[],
   scores: { readonly grounding: number; readonly relevance: number },
 ): GroundingPolicyResult {
+  if (filters.length === 0) return NOT_BLOCKED;
   const entries: GuardrailContextualGroundingFilter[] = [];
   let blocked = false;
   for (const f of filters) {

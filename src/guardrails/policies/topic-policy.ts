@@ -23,7 +23,10 @@ export const topicSpecs = (topics: readonly ActiveTopic[]): TopicSpec[] => topic
 
 export interface TopicPolicyResult { readonly blocked: boolean; readonly assessment?: GuardrailTopicPolicyAssessment }
 
+const NOT_BLOCKED: TopicPolicyResult = Object.freeze({ blocked: false, assessment: undefined });
+
 export function topicPolicyAssessment(topics: readonly ActiveTopic[], scores: Readonly<Record<string, number>>, full: boolean): TopicPolicyResult {
+  if (topics.length === 0) return NOT_BLOCKED;
   const entries: GuardrailTopic[] = [];
   let blocked = false;
   for (const t of topics) {

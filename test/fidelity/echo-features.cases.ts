@@ -2,7 +2,7 @@
 // performanceConfig / serviceTier, prompt-cache usage, structured output, strict tools,
 // additionalModelResponseFields and signed reasoning — through the JS SDK (unary and stream), with the
 // recorded real-service messages where a rule refuses a request.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -11,33 +11,23 @@ import {
   ConverseCommand, ConverseStreamCommand, type BedrockRuntimeClient, type ConverseCommandInput, type ConverseCommandOutput,
   type ConverseStreamOutput, type ToolConfiguration,
 } from "@aws-sdk/client-bedrock-runtime";
-import { h2Client } from "../helpers/clients.js";
-import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
+import { sdkSession, type ConverseRequest } from "../helpers/sdk-session.js";
 
 const recorded = (name: string) => (JSON.parse(readFileSync(new URL(`./recordings/${name}`, import.meta.url), "utf8")) as { message: string }).message;
 
-let basalt: InProcessBasalt;
-let client: BedrockRuntimeClient;
-before(async () => {
-  basalt = await startInProcess();
-  client = h2Client(basalt.url);
-});
-after(async () => {
-  client?.destroy();
-  await basalt?.stop();
-});
+const session = sdkSession();
 
-type Req = Omit<ConverseCommandInput, "modelId">;
+type Req = ConverseRequest;
 const user = (...content: object[]) => ({ role: "user", content }) as never;
-const send = (input: Req, modelId = "basalt.echo") => client.send(new ConverseCommand({ modelId, ...input } as ConverseCommandInput));
+const send = session.converse;
 async function stream(input: Req, modelId = "basalt.echo"): Promise<ConverseStreamOutput[]> {
-  const out = await client.send(new ConverseStreamCommand({ modelId, ...input } as ConverseCommandInput));
+  const out = await session.client.send(new ConverseStreamCommand({ modelId, ...input } as ConverseCommandInput));
   const events: ConverseStreamOutput[] = [];
   for await (const e of out.stream!) events.push(e);
   return events;
 }
 const textOf = (out: ConverseCommandOutput) => out.output!.message!.content!.map((b) => b.text ?? "").join("");
-const refusal = (input: Req) => send(input).then(() => assert.fail("the request was accepted"), (e: Error) => e);
+const refusal = (input: Req) => session.refusal(input);
 
 describe("item 5: Converse answers performanceConfig and serviceTier, as InvokeModel does in headers", () => {
   test("unary body and the stream's metadata event", async () => {
@@ -217,7 +207,7 @@ const hasBoto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
 test("boto3 parses every new member the same way", { skip: hasBoto3 ? false : "python3 with boto3 is not installed" }, async () => {
   const script = fileURLToPath(new URL("./python/echo_features.py", import.meta.url));
   const out = await new Promise<string>((resolve, reject) =>
-    execFile("python3", [script, basalt.url], { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout))));
+    execFile("python3", [script, session.basalt.url], { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout))));
   const got = JSON.parse(out) as Record<string, unknown>;
   assert.deepEqual(got.firstUsage, {
     inputTokens: 1, outputTokens: 1, totalTokens: 6, cacheReadInputTokens: 0, cacheWriteInputTokens: 4, cacheDetails: [{ ttl: "5m", inputTokens: 4 }],

@@ -1,36 +1,23 @@
 // Issue 19, items 3, 4 and 7: request rules the service enforces beyond the model's constraints —
 // ill-formed JSON pointers, cache points with nothing to cache, a guardrail identifier without its version —
 // through the JS SDK, compared with the recording or the documentation/report cited beside each.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
   ConverseCommand, ConverseStreamCommand, InvokeModelCommand, type BedrockRuntimeClient, type ConverseCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
-import { h2Client } from "../helpers/clients.js";
-import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
+import { sdkSession, type ConverseRequest } from "../helpers/sdk-session.js";
 
 const cacheRecording = JSON.parse(readFileSync(new URL("./recordings/amazon-bedrock-cache-point-only-assistant-error.json", import.meta.url), "utf8")) as { message: string };
 
-let basalt: InProcessBasalt;
-let client: BedrockRuntimeClient;
-before(async () => {
-  basalt = await startInProcess();
-  client = h2Client(basalt.url);
-});
-after(async () => {
-  client?.destroy();
-  await basalt?.stop();
-});
+const session = sdkSession();
 
-type Req = Omit<ConverseCommandInput, "modelId">;
+type Req = ConverseRequest;
 const hi = [{ role: "user", content: [{ text: "hi" }] }] as ConverseCommandInput["messages"];
-const send = (input: Req) => client.send(new ConverseCommand({ modelId: "basalt.echo", ...input } as ConverseCommandInput));
 
-async function refusal(input: Req): Promise<{ name: string; message: string }> {
-  const err = await send(input).then(() => assert.fail("the request was accepted"), (e: Error) => e);
-  return { name: err.name, message: err.message };
-}
+const send = (input: Req) => session.converse(input);
+const refusal = (input: Req) => session.refusal(input);
 
 describe("item 3: additionalModelResponseFieldPaths must be well-formed JSON pointers (RFC 6901)", () => {
   // The member's documentation: Converse "reject[s] an empty JSON Pointer or incorrectly structured JSON
@@ -66,7 +53,7 @@ describe("item 4: a cache point needs something before it to cache", () => {
       { role: "user", content: [{ cachePoint: { type: "default" } }] },
     ] as ConverseCommandInput["messages"];
     assert.equal((await refusal({ messages })).message, cacheRecording.message);
-    const stream = await client.send(new ConverseStreamCommand({ modelId: "basalt.echo", messages })).then(() => undefined, (e: Error) => e);
+    const stream = await session.client.send(new ConverseStreamCommand({ modelId: "basalt.echo", messages })).then(() => undefined, (e: Error) => e);
     assert.equal(stream?.message, cacheRecording.message);
   });
 
@@ -91,7 +78,7 @@ describe("item 7: a guardrail identifier needs its version, in Converse as in In
     const r = await refusal({ messages: hi, guardrailConfig: { guardrailIdentifier: "abc123" } });
     assert.equal(r.name, "ValidationException");
     assert.equal(r.message, expected);
-    const stream = await client.send(new ConverseStreamCommand({
+    const stream = await session.client.send(new ConverseStreamCommand({
       modelId: "basalt.echo", messages: hi, guardrailConfig: { guardrailIdentifier: "abc123" },
     })).then(() => undefined, (e: Error) => e);
     assert.equal(stream?.message, expected);
@@ -100,7 +87,7 @@ describe("item 7: a guardrail identifier needs its version, in Converse as in In
   });
 
   test("InvokeModel refuses it too", async () => {
-    const err = await client.send(new InvokeModelCommand({
+    const err = await session.client.send(new InvokeModelCommand({
       modelId: "basalt.echo", guardrailIdentifier: "abc123", body: new TextEncoder().encode(JSON.stringify({ inputText: "x" })),
     })).then(() => undefined, (e: Error) => e);
     assert.equal(err?.name, "ValidationException");

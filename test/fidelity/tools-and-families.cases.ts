@@ -1,39 +1,29 @@
 // Issue 19, items 6 and 9: toolAddition / toolRemoval in system-role messages, and the native bodies' details
 // Bedrock's Claude and Llama show — `toolu_bdrk_01…` tool ids, the prompt's tokens in Claude's
 // message_start and on Llama's first chunk, Llama `images` that must be real base64 images. Through the JS SDK.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   ConverseCommand, InvokeModelCommand, InvokeModelWithResponseStreamCommand, type BedrockRuntimeClient, type ConverseCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
-import { h2Client } from "../helpers/clients.js";
-import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
+import { sdkSession, type ConverseRequest } from "../helpers/sdk-session.js";
 
 const CLAUDE = "anthropic.claude-3-5-haiku-20241022-v1:0";
 const LLAMA = "meta.llama3-2-11b-instruct-v1:0";
 
-let basalt: InProcessBasalt;
-let client: BedrockRuntimeClient;
-before(async () => {
-  basalt = await startInProcess({ config: `models:\n  - { id: basalt.echo, provider: echo }\n  - { id: "${CLAUDE}", provider: echo }\n  - { id: "${LLAMA}", provider: echo }\n` });
-  client = h2Client(basalt.url);
-});
-after(async () => {
-  client?.destroy();
-  await basalt?.stop();
-});
+const session = sdkSession({ config: `models:\n  - { id: basalt.echo, provider: echo }\n  - { id: "${CLAUDE}", provider: echo }\n  - { id: "${LLAMA}", provider: echo }\n` });
 
 type Json = Record<string, unknown>;
-type Req = Omit<ConverseCommandInput, "modelId">;
-const send = (input: Req) => client.send(new ConverseCommand({ modelId: "basalt.echo", ...input } as ConverseCommandInput));
-const refusal = (input: Req) => send(input).then(() => assert.fail("the request was accepted"), (e: Error) => e);
+type Req = ConverseRequest;
+const send = (input: Req) => session.converse(input);
+const refusal = (input: Req) => session.refusal(input);
 const decode = (bytes: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(bytes)) as Json;
 async function invoke(modelId: string, body: unknown): Promise<Json> {
-  const out = await client.send(new InvokeModelCommand({ modelId, body: new TextEncoder().encode(JSON.stringify(body)) }));
+  const out = await session.client.send(new InvokeModelCommand({ modelId, body: new TextEncoder().encode(JSON.stringify(body)) }));
   return decode(out.body);
 }
 async function invokeStream(modelId: string, body: unknown): Promise<Json[]> {
-  const out = await client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: new TextEncoder().encode(JSON.stringify(body)) }));
+  const out = await session.client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: new TextEncoder().encode(JSON.stringify(body)) }));
   const chunks: Json[] = [];
   for await (const e of out.body!) if (e.chunk) chunks.push(decode(e.chunk.bytes));
   return chunks;

@@ -2,7 +2,7 @@
 // the offending value quoted in constraint messages, the modelId label checked like any member, a wrong JSON
 // type answered as SerializationException, and the unknown-operation body. Through the JS SDK (and boto3
 // where its client differs), each message compared with a recording or the public report cited beside it.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -10,8 +10,7 @@ import { fileURLToPath } from "node:url";
 import {
   ConverseCommand, InvokeModelCommand, type BedrockRuntimeClient, type ConverseCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
-import { h2Client } from "../helpers/clients.js";
-import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
+import { sdkSession, type ConverseRequest } from "../helpers/sdk-session.js";
 import { renderValue } from "../../src/service-model/render-value.js";
 
 // Copies of files in shared/recordings/bedrock (see recordings/README.md), so the suite runs anywhere.
@@ -21,27 +20,12 @@ const spec = JSON.parse(readFileSync(new URL("../../spec/bedrock-runtime.service
   shapes: Record<string, { pattern?: string }>;
 };
 
-let basalt: InProcessBasalt;
-let client: BedrockRuntimeClient;
-before(async () => {
-  basalt = await startInProcess();
-  client = h2Client(basalt.url);
-});
-after(async () => {
-  client?.destroy();
-  await basalt?.stop();
-});
+const session = sdkSession();
 
-type Req = Omit<ConverseCommandInput, "modelId">;
+type Req = ConverseRequest;
 const hi = [{ role: "user", content: [{ text: "hi" }] }] as ConverseCommandInput["messages"];
 
-async function refusal(input: Req, modelId = "basalt.echo"): Promise<{ name: string; message: string; status?: number }> {
-  const err = await client.send(new ConverseCommand({ modelId, ...input } as ConverseCommandInput)).then(
-    () => assert.fail("the request was accepted"),
-    (e: Error & { $metadata?: { httpStatusCode?: number } }) => e,
-  );
-  return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-}
+const refusal = session.refusal;
 
 describe("item 1: the offending value is quoted as the front end quotes it", () => {
   test("an integer as written, a float in Java's form ('99.0'), members in the shape's order", async () => {
@@ -114,7 +98,7 @@ describe("item 2: the modelId label is checked against its shape before any look
     const r = await refusal({ messages: hi }, "bad id!");
     assert.equal(r.status, 400);
     assert.equal(r.message, `1 validation error detected: Value 'bad id!' at 'modelId' failed to satisfy constraint: Member must satisfy regular expression pattern: ${spec.shapes.ConversationalModelId.pattern}`);
-    const invoke = await client.send(new InvokeModelCommand({ modelId: "bad id!", body: new TextEncoder().encode("{}") })).then(
+    const invoke = await session.client.send(new InvokeModelCommand({ modelId: "bad id!", body: new TextEncoder().encode("{}") })).then(
       () => assert.fail("accepted"), (e: Error) => e);
     assert.equal(invoke.name, "ValidationException");
     assert.equal(invoke.message, `1 validation error detected: Value 'bad id!' at 'modelId' failed to satisfy constraint: Member must satisfy regular expression pattern: ${spec.shapes.InvokeModelIdentifier.pattern}`);
@@ -153,7 +137,7 @@ describe("item 10: a path no operation matches", () => {
     const recorded = recording("issue-17523-unknown-operation.chunks.txt").trim();
     assert.deepEqual(JSON.parse(recorded), JSON.parse(recording("issue-17523-unknown-operation.json")));
     for (const path of ["/no/such/path", "/model/basalt.echo/no-such-action"]) {
-      const r = await fetch(`${basalt.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const r = await fetch(`${session.basalt.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
       assert.equal(r.status, 404, path);
       assert.match(r.headers.get("x-amzn-errortype") ?? "", /^UnknownOperationException:/);
       assert.equal(await r.text(), recorded, path);
@@ -165,7 +149,7 @@ const hasBoto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
 test("boto3 (client-side validation off, so the server judges): the same messages and error codes", { skip: hasBoto3 ? false : "python3 with boto3 is not installed" }, async () => {
   const script = fileURLToPath(new URL("./python/validation_wording.py", import.meta.url));
   const out = await new Promise<string>((resolve, reject) =>
-    execFile("python3", [script, basalt.url], { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout))));
+    execFile("python3", [script, session.basalt.url], { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout))));
   const got = JSON.parse(out) as Record<string, [string, string]>;
   assert.deepEqual(got.temperature, ["ValidationException",
     "1 validation error detected: Value '1.5' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1"]);

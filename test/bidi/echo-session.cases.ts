@@ -1,12 +1,11 @@
 // Nova Sonic sessions on basalt.echo through the JS SDK's InvokeModelWithBidirectionalStreamCommand over
 // h2c: text turns answered token by token, a turn sent while an answer streams, tool use and results,
 // audio echoed byte for byte, malformed input, half-close, HTTP/1.1, and many sessions at once.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { h1Client, h2Client } from "../helpers/clients.js";
-import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
+import { sdkSession } from "../helpers/sdk-session.js";
 import { errorOf } from "../helpers/sdk.js";
 import {
   answerText, audioContentStart, audioInput, completions, contentEnd, openSession, promptEnd, promptStart, sessionEnd,
@@ -34,20 +33,10 @@ function close(s: SonicSession): void {
 const isEnd = (id: string) => (e: SonicEvent) => e.completionEnd?.completionId === id;
 
 describe("bidirectional stream on basalt.echo", () => {
-  let basalt: InProcessBasalt;
-  let client: BedrockRuntimeClient;
-
-  before(async () => {
-    basalt = await startInProcess();
-    client = h2Client(basalt.url);
-  });
-  after(async () => {
-    client.destroy();
-    await basalt.stop();
-  });
+  const session = sdkSession();
 
   test("two text turns, the second sent while the first answer still streams, are answered in order, token by token", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     start(s);
     // Paced at 150 ms a token: the first answer takes about a second to stream.
     say(s, "/slow 150 one two three four five six seven");
@@ -75,7 +64,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("one completion has Nova Sonic's shape: completionStart, contentStart, textOutput…, contentEnd, usageEvent, completionEnd", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     start(s);
     say(s, "hello there");
     close(s);
@@ -99,7 +88,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("tool use round trip: a toolUse event, the client's toolResult, then the answer that reads it", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     start(s, [WEATHER]);
     say(s, '/tool get_weather {"city":"Lyon"}');
     const use = await s.waitFor((e) => e.toolUse !== undefined);
@@ -119,7 +108,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("audioInput comes back as audioOutput with the same bytes, frame by frame", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     start(s);
     const contentName = randomUUID();
     s.send(audioContentStart(s.promptName, contentName));
@@ -141,7 +130,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("a malformed input event ends the session with a validationException event", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     start(s);
     s.sendRaw(Buffer.from("{ not json"));
     const err = await errorOf(s.finished);
@@ -151,7 +140,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("events out of order are refused by name", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     s.send(promptStart(s.promptName));
     const err = await errorOf(s.finished);
     assert.equal(err.name, "ValidationException");
@@ -160,7 +149,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("a mid-session model error arrives as its exception event", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     start(s);
     say(s, "/error-after 2 ThrottlingException slow down");
     const err = await errorOf(s.finished);
@@ -172,7 +161,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("a client far ahead of the answers is refused once 32 turns wait, not buffered without end", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     start(s);
     say(s, "/slow 500 a slow first answer that keeps the others waiting");
     for (let i = 0; i < 40; i++) say(s, `turn ${i}`);
@@ -183,7 +172,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("the client half-closing without sessionEnd ends the session cleanly after its turn is answered", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     start(s);
     say(s, "/slow 50 last words here");
     s.end();
@@ -192,7 +181,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("an unknown model is refused before the stream opens", async () => {
-    const s = openSession(client, "no.such-model");
+    const s = openSession(session.client, "no.such-model");
     start(s);
     s.end();
     const err = await errorOf(s.finished);
@@ -201,7 +190,7 @@ describe("bidirectional stream on basalt.echo", () => {
   });
 
   test("over HTTP/1.1 the operation is refused with a ValidationException", async () => {
-    const h1 = h1Client(basalt.url);
+    const h1 = h1Client(session.basalt.url);
     try {
       const s = openSession(h1, "basalt.echo");
       start(s);
@@ -217,7 +206,7 @@ describe("bidirectional stream on basalt.echo", () => {
   test("50 concurrent sessions each get their own answers, no event crosses over", async () => {
     const n = 50;
     const sessions = Array.from({ length: n }, (_, i) => {
-      const c = h2Client(basalt.url);
+      const c = h2Client(session.basalt.url);
       const s = openSession(c, "basalt.echo");
       start(s);
       say(s, `/slow 20 session ${i} first`);

@@ -1,33 +1,23 @@
 // The echo model's fault lines (/error, /error-after, /slow) as documented in docs/foundation-tests.md, through
 // the SDK: where they apply, what Converse and CountTokens make of them, their defaults and edges.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   ConverseCommand, ConverseStreamCommand, CountTokensCommand, InternalServerException, ModelErrorException,
-  ThrottlingException, type BedrockRuntimeClient, type ConverseStreamOutput, type Message,
+  ThrottlingException, type ConverseStreamOutput, type Message,
 } from "@aws-sdk/client-bedrock-runtime";
-import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
-import { h2Client } from "../helpers/clients.js";
+import { sdkSession } from "../helpers/sdk-session.js";
 
 const say = (...texts: string[]) => [{ role: "user" as const, content: texts.map((text) => ({ text })) }];
 
-let basalt: InProcessBasalt;
-let client: BedrockRuntimeClient;
-before(async () => {
-  basalt = await startInProcess();
-  client = h2Client(basalt.url);
-});
-after(async () => {
-  client.destroy();
-  assert.equal(await basalt.stop(), 0);
-});
+const session = sdkSession();
 
 const converse = (messages: Message[], extra: object = {}) =>
-  client.send(new ConverseCommand({ modelId: "basalt.echo", messages, ...extra }));
+  session.client.send(new ConverseCommand({ modelId: "basalt.echo", messages, ...extra }));
 
 /** Event names of a stream, and the error that ended it (if any). */
 async function streamOf(messages: ReturnType<typeof say>) {
-  const out = await client.send(new ConverseStreamCommand({ modelId: "basalt.echo", messages }));
+  const out = await session.client.send(new ConverseStreamCommand({ modelId: "basalt.echo", messages }));
   const names: string[] = [];
   const events: ConverseStreamOutput[] = [];
   try {
@@ -58,7 +48,7 @@ test("Converse just fails on /error-after", async () => {
 
 test("/error-after 0 fails the stream before its first event (an HTTP error)", async () => {
   await assert.rejects(
-    client.send(new ConverseStreamCommand({ modelId: "basalt.echo", messages: say("/error-after 0 ThrottlingException now") })),
+    session.client.send(new ConverseStreamCommand({ modelId: "basalt.echo", messages: say("/error-after 0 ThrottlingException now") })),
     (err: ThrottlingException) => err instanceof ThrottlingException && err.$metadata.httpStatusCode === 429,
   );
 });
@@ -78,7 +68,7 @@ test("the stream before an /error-after failure is the ordinary echo of the line
 });
 
 test("CountTokens does not fail on fault lines: it counts them", async () => {
-  const counted = await client.send(new CountTokensCommand({
+  const counted = await session.client.send(new CountTokensCommand({
     modelId: "basalt.echo", input: { converse: { messages: say("/error ThrottlingException slow down") } },
   }));
   assert.equal(counted.inputTokens, 4);

@@ -1,5 +1,5 @@
-// An in-process Basalt and the JS SDK's default client (HTTP/2) for one case module: started in the module's
-// `before`, stopped in its `after`. With the Converse calls the case modules make against it: an answer, or
+// An in-process Basalt and the JS SDK's default client (HTTP/2) for one case module (or suite): started in its
+// `before`, stopped — cleanly, or the module fails — in its `after`. With the Converse calls the case modules make against it: an answer, or
 // the refusal a test expects (its exception name, message and HTTP status).
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
@@ -36,7 +36,8 @@ export function sdkSession(options: InProcessOptions = {}): SdkSession {
   });
   after(async () => {
     client?.destroy();
-    await basalt?.stop();
+    // A stop that fails (a call left hanging, a store that will not close) fails the module.
+    if (basalt) assert.equal(await basalt.stop(), 0, "Basalt did not stop cleanly");
   });
   const started = <T>(value: T | undefined): T => value ?? assert.fail("the session's Basalt has not started (used outside a test?)");
   const session: SdkSession = {

@@ -8,7 +8,7 @@ import { membersOf } from "./control-plane-schema.js";
 import type { GuardrailDefinition } from "./guardrail-definition.js";
 import { definitionProblems } from "./validate-guardrail-definition.js";
 
-export const guardrailConfigEntrySchema = z
+const entrySchema = () => z
   .object({
     /** The guardrail id clients send (`guardrailIdentifier`), lower-case letters and digits like Bedrock's. */
     id: z.string().regex(/^[a-z0-9]{1,64}$/, "must be 1–64 lower-case letters or digits"),
@@ -18,6 +18,11 @@ export const guardrailConfigEntrySchema = z
   .superRefine((entry, ctx) => {
     for (const message of definitionProblems(entry as unknown as GuardrailDefinition)) ctx.addIssue({ code: "custom", message });
   });
+let builtEntrySchema: ReturnType<typeof entrySchema> | undefined;
+
+// Built when a config first has a guardrail: the schema comes from the control plane's model (650 KB of JSON,
+// ~1 MB of heap once parsed), which a server without guardrails in its config never needs to read.
+export const guardrailConfigEntrySchema = z.lazy(() => (builtEntrySchema ??= entrySchema()));
 
 export const guardrailsConfigSchema = z.array(guardrailConfigEntrySchema).superRefine((entries, ctx) => {
   const ids = new Set<string>();

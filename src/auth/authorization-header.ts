@@ -20,7 +20,7 @@ const SIGNATURE_LENGTH = 64;
 export interface ParsedAuthorization {
   readonly head: AuthorizationHeader;
   readonly signature: string;
-  /** The header as sent and where its signature starts in it (the signature is its last 64 characters). */
+  /** The header as sent, and where its 64-character signature starts in it (for a compare in place). */
   readonly header: string;
   readonly signatureAt: number;
 }

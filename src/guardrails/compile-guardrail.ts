@@ -29,11 +29,12 @@ export interface CompiledGuardrail {
 function classifiedPolicies(definition: GuardrailDefinition, source: GuardrailSource): ClassifiedPolicies {
   const filters = activeContentFilters(definition.contentPolicyConfig, source);
   const topics = activeTopics(definition.topicPolicyConfig, source);
+  // Shared by every evaluation (and handed to the classifier): frozen, so nothing can change them for the next.
   return Object.freeze({
-    filters,
-    categories: contentCategoriesToClassify(filters),
-    topics,
-    topicSpecs: topicSpecs(topics),
+    filters: Object.freeze(filters),
+    categories: Object.freeze(contentCategoriesToClassify(filters)),
+    topics: Object.freeze(topics),
+    topicSpecs: Object.freeze(topicSpecs(topics)),
     grounding: configuredGroundingFilters(definition.contextualGroundingPolicyConfig, source),
   });
 }

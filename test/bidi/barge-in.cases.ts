@@ -4,10 +4,8 @@
 // was said so far in the conversation.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { chatStream, startOpenAIUpstream, type FakeOpenAIUpstream } from "../fakes/openai-upstream.js";
-import { h2Client } from "../helpers/clients.js";
-import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
+import { sdkSession } from "../helpers/sdk-session.js";
 import { answerText, completions, openSession, promptEnd, promptStart, sessionEnd, sessionStart, textContent, type SonicSession, within30s } from "./sonic-client.js";
 
 const MODEL_ID = "meta.llama3-8b-instruct-v1:0";
@@ -20,13 +18,12 @@ function close(s: SonicSession): void {
 
 describe("barge-in (server.bidirectionalStream.bargeIn)", () => {
   let upstream: FakeOpenAIUpstream;
-  let basalt: InProcessBasalt;
-  let client: BedrockRuntimeClient;
-
   before(async () => {
     upstream = await startOpenAIUpstream();
-    basalt = await startInProcess({
-      config: `
+  });
+  // Hooks run in the order they are declared: Basalt starts after the upstream and stops before it.
+  const session = sdkSession(() => ({
+    config: `
 server: { bidirectionalStream: { bargeIn: true } }
 providers:
   local: { type: openai, baseUrl: "${upstream.baseUrl}", apiKey: "sk-test" }
@@ -34,17 +31,11 @@ models:
   - { id: "basalt.echo", provider: echo }
   - { id: "${MODEL_ID}", provider: local, model: "llama3.1:8b" }
 `,
-    });
-    client = h2Client(basalt.url);
-  });
-  after(async () => {
-    client.destroy();
-    await basalt.stop();
-    await upstream.close();
-  });
+  }));
+  after(() => upstream.close());
 
   test("on echo: the answer in flight ends INTERRUPTED and the new turn is answered", async () => {
-    const s = openSession(client, "basalt.echo");
+    const s = openSession(session.client, "basalt.echo");
     s.send(sessionStart());
     s.send(promptStart(s.promptName));
     say(s, "/slow 300 one two three four five six seven eight nine ten");
@@ -69,7 +60,7 @@ models:
       { sse: [...chatStream({ text: ["The story begins"] }).slice(0, 2), { wait: never }] },
       { sse: chatStream({ text: ["Sure, ", "briefly."] }) },
     );
-    const s = openSession(client, MODEL_ID);
+    const s = openSession(session.client, MODEL_ID);
     s.send(sessionStart());
     s.send(promptStart(s.promptName));
     say(s, "Tell me a long story.");

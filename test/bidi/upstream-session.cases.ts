@@ -5,10 +5,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { chatStream, errorBody, startOpenAIUpstream, type FakeOpenAIUpstream, type SseStep } from "../fakes/openai-upstream.js";
-import { h2Client } from "../helpers/clients.js";
-import { startInProcess, type InProcessBasalt } from "../helpers/in-process.js";
+import { sdkSession } from "../helpers/sdk-session.js";
 import { deferred, errorOf } from "../helpers/sdk.js";
 import {
   answerText, audioContentStart, audioInput, completions, openSession, promptEnd, promptStart, sessionEnd, sessionStart,
@@ -32,26 +30,19 @@ function close(s: SonicSession): void {
 
 describe("bidirectional stream on an OpenAI-compatible upstream", () => {
   let upstream: FakeOpenAIUpstream;
-  let basalt: InProcessBasalt;
-  let client: BedrockRuntimeClient;
-
   before(async () => {
     upstream = await startOpenAIUpstream();
-    basalt = await startInProcess({
-      config: `
+  });
+  // Hooks run in the order they are declared: Basalt starts after the upstream and stops before it.
+  const session = sdkSession(() => ({
+    config: `
 providers:
   local: { type: openai, baseUrl: "${upstream.baseUrl}", apiKey: "sk-test" }
 models:
   - { id: "${MODEL_ID}", provider: local, model: "llama3.1:8b" }
 `,
-    });
-    client = h2Client(basalt.url);
-  });
-  after(async () => {
-    client.destroy();
-    await basalt.stop();
-    await upstream.close();
-  });
+  }));
+  after(() => upstream.close());
 
   test("two turns, the second sent while the first answer streams: each is one upstream call with the conversation so far", async () => {
     upstream.skipReceived();
@@ -61,7 +52,7 @@ models:
     first.splice(2, 0, { wait: gate.promise });
     upstream.enqueue({ sse: first }, { sse: chatStream({ text: ["Paris", " is the capital."] }) });
 
-    const s = openSession(client, MODEL_ID);
+    const s = openSession(session.client, MODEL_ID);
     start(s);
     say(s, "Where is Lyon?");
     const firstPiece = await s.waitFor((e) => e.textOutput !== undefined);
@@ -99,7 +90,7 @@ models:
       { sse: chatStream({ toolCalls: [{ id: "call_weather_1", name: "get_weather", argumentPieces: ['{"city":', '"Lyon"}'] }] }) },
       { sse: chatStream({ text: ["It is sunny", " in Lyon."] }) },
     );
-    const s = openSession(client, MODEL_ID);
+    const s = openSession(session.client, MODEL_ID);
     start(s, [WEATHER]);
     say(s, "Weather in Lyon?");
     const use = await s.waitFor((e) => e.toolUse !== undefined);
@@ -123,7 +114,7 @@ models:
   });
 
   test("audio input on a text-only backend ends the session with a validationException that says so", async () => {
-    const s = openSession(client, MODEL_ID);
+    const s = openSession(session.client, MODEL_ID);
     start(s);
     const contentName = randomUUID();
     s.send(audioContentStart(s.promptName, contentName));
@@ -136,7 +127,7 @@ models:
 
   test("an upstream error mid-session arrives as its exception event", async () => {
     upstream.enqueue({ status: 429, json: errorBody("Rate limit reached", "requests", "rate_limit_exceeded") });
-    const s = openSession(client, MODEL_ID);
+    const s = openSession(session.client, MODEL_ID);
     start(s);
     say(s, "hello");
     const err = await errorOf(s.finished);
@@ -148,7 +139,7 @@ models:
     upstream.skipReceived();
     const never = new Promise<void>(() => undefined);
     upstream.enqueue({ sse: [...chatStream({ text: ["partial"] }).slice(0, 2), { wait: never }] });
-    const s = openSession(client, MODEL_ID);
+    const s = openSession(session.client, MODEL_ID);
     start(s);
     say(s, "tell me a long story");
     await s.waitFor((e) => e.textOutput !== undefined);

@@ -27,11 +27,15 @@ export interface SdkSession {
   refusal(input: ConverseRequest, modelId?: string): Promise<Refusal>;
 }
 
-export function sdkSession(options: InProcessOptions = {}): SdkSession {
+/**
+ * `options` may be a function, called in the `before` hook: for a config that names something an earlier hook
+ * started (a fake upstream's URL).
+ */
+export function sdkSession(options: InProcessOptions | (() => InProcessOptions) = {}): SdkSession {
   let basalt: InProcessBasalt | undefined;
   let client: BedrockRuntimeClient | undefined;
   before(async () => {
-    basalt = await startInProcess(options);
+    basalt = await startInProcess(typeof options === "function" ? options() : options);
     client = h2Client(basalt.url);
   });
   after(async () => {

@@ -9,9 +9,31 @@ import { findPii, MAX_FINDINGS, resolveOverlaps } from "../pii/find-pii.js";
 import { SafeRegex } from "../text/safe-regex/safe-regex.js";
 import { sensitiveAction } from "./actions.js";
 
+/** What the policy runs for one source (INPUT or OUTPUT): fixed by the definition, so worked out at compile. */
+interface SourcePlan {
+  readonly piiActions: ReadonlyMap<GuardrailPiiEntityType, string>;
+  readonly types: ReadonlySet<GuardrailPiiEntityType>;
+  readonly regexes: readonly { readonly config: GuardrailRegexConfig; readonly regex: SafeRegex; readonly setting: SourceSetting<string> }[];
+}
+
 export interface CompiledSensitiveInformationPolicy {
-  readonly pii: readonly GuardrailPiiEntityConfig[];
-  readonly regexes: readonly { readonly config: GuardrailRegexConfig; readonly regex: SafeRegex }[];
+  readonly bySource: Readonly<Record<GuardrailSource, SourcePlan>>;
+}
+
+function sourcePlan(
+  pii: readonly GuardrailPiiEntityConfig[],
+  regexes: readonly { readonly config: GuardrailRegexConfig; readonly regex: SafeRegex }[],
+  source: GuardrailSource,
+): SourcePlan {
+  const piiActions = new Map<GuardrailPiiEntityType, string>();
+  for (const p of pii) {
+    const s = settingFor(p, source, p.action);
+    if (s.enabled) piiActions.set(p.type, s.action);
+  }
+  const enabledRegexes = regexes
+    .map((r) => ({ ...r, setting: settingFor(r.config, source, r.config.action) }))
+    .filter((r) => r.setting.enabled);
+  return { piiActions, types: new Set(piiActions.keys()), regexes: enabledRegexes };
 }
 
 /** Throws RegexSyntaxError for a regex the engine cannot run (refused earlier, at create/update). */
@@ -19,10 +41,9 @@ export function compileSensitiveInformationPolicy(
   config: GuardrailSensitiveInformationPolicyConfig | undefined,
 ): CompiledSensitiveInformationPolicy | undefined {
   if (!config || (!config.piiEntitiesConfig?.length && !config.regexesConfig?.length)) return undefined;
-  return {
-    pii: config.piiEntitiesConfig ?? [],
-    regexes: (config.regexesConfig ?? []).map((r) => ({ config: r, regex: new SafeRegex(r.pattern) })),
-  };
+  const pii = config.piiEntitiesConfig ?? [];
+  const regexes = (config.regexesConfig ?? []).map((r) => ({ config: r, regex: new SafeRegex(r.pattern) }));
+  return { bySource: { INPUT: sourcePlan(pii, regexes, "INPUT"), OUTPUT: sourcePlan(pii, regexes, "OUTPUT") } };
 }
 
 export interface SensitiveInformationResult {
@@ -41,40 +62,13 @@ interface MaskSpan { start: number; end: number; priority: number; placeholder: 
 const nothingEvaluated = (texts: readonly string[]): SensitiveInformationResult =>
   ({ evaluatedPii: false, evaluatedRegexes: false, blocked: false, anonymized: false, masked: texts });
 
-/** What a policy runs for one source: worked out once per compiled policy and source, not per call. */
-interface SourcePlan {
-  readonly piiActions: ReadonlyMap<GuardrailPiiEntityType, string>;
-  readonly types: ReadonlySet<GuardrailPiiEntityType>;
-  readonly regexes: readonly { readonly config: GuardrailRegexConfig; readonly regex: SafeRegex; readonly setting: SourceSetting<string> }[];
-}
-
-const plans = new WeakMap<CompiledSensitiveInformationPolicy, Partial<Record<GuardrailSource, SourcePlan>>>();
-
-function planFor(policy: CompiledSensitiveInformationPolicy, source: GuardrailSource): SourcePlan {
-  let bySource = plans.get(policy);
-  if (!bySource) plans.set(policy, (bySource = {}));
-  let plan = bySource[source];
-  if (!plan) {
-    const piiActions = new Map<GuardrailPiiEntityType, string>();
-    for (const p of policy.pii) {
-      const s = settingFor(p, source, p.action);
-      if (s.enabled) piiActions.set(p.type, s.action);
-    }
-    const regexes = policy.regexes
-      .map((r) => ({ ...r, setting: settingFor(r.config, source, r.config.action) }))
-      .filter((r) => r.setting.enabled);
-    plan = bySource[source] = { piiActions, types: new Set(piiActions.keys()), regexes };
-  }
-  return plan;
-}
-
 export function evaluateSensitiveInformationPolicy(
   policy: CompiledSensitiveInformationPolicy | undefined,
   texts: readonly string[],
   source: GuardrailSource,
 ): SensitiveInformationResult {
   if (!policy) return nothingEvaluated(texts);
-  const { piiActions, types, regexes } = planFor(policy, source);
+  const { piiActions, types, regexes } = policy.bySource[source];
   if (piiActions.size === 0 && regexes.length === 0) return nothingEvaluated(texts);
 
   const piiEntities: GuardrailPiiEntityFilter[] = [];

@@ -12,7 +12,11 @@ type WordEntry =
   | { readonly kind: "custom"; readonly config: GuardrailWordConfig }
   | { readonly kind: "managed"; readonly config: GuardrailManagedWordsConfig };
 
-export interface CompiledWordPolicy { readonly matcher: PhraseMatcher<WordEntry>; readonly entries: readonly WordEntry[] }
+export interface CompiledWordPolicy {
+  readonly matcher: PhraseMatcher<WordEntry>;
+  /** Whether any entry runs for a source (otherwise the policy is not evaluated there, nor billed). */
+  readonly enabled: Readonly<Record<GuardrailSource, boolean>>;
+}
 
 export function compileWordPolicy(config: GuardrailWordPolicyConfig | undefined): CompiledWordPolicy | undefined {
   if (!config) return undefined;
@@ -28,7 +32,9 @@ export function compileWordPolicy(config: GuardrailWordPolicyConfig | undefined)
     entries.push(entry);
     if (list.type === "PROFANITY") for (const w of PROFANITY) phrases.push([w, entry]);
   }
-  return entries.length ? { matcher: new PhraseMatcher(phrases), entries } : undefined;
+  if (!entries.length) return undefined;
+  const anyEnabled = (source: GuardrailSource) => entries.some((e) => settingFor(e.config, source, "BLOCK").enabled);
+  return { matcher: new PhraseMatcher(phrases), enabled: { INPUT: anyEnabled("INPUT"), OUTPUT: anyEnabled("OUTPUT") } };
 }
 
 export interface WordPolicyResult {
@@ -40,12 +46,8 @@ export interface WordPolicyResult {
 const NOT_EVALUATED: WordPolicyResult = Object.freeze({ evaluated: false, blocked: false });
 const EVALUATED_NOTHING_FOUND: WordPolicyResult = Object.freeze({ evaluated: true, blocked: false, assessment: undefined });
 
-/** settingFor(…).enabled, without the setting object (this runs for every entry on every call). */
-const enabledFor = (config: WordEntry["config"], source: GuardrailSource): boolean =>
-  (source === "INPUT" ? config.inputEnabled : config.outputEnabled) ?? true;
-
 export function evaluateWordPolicy(policy: CompiledWordPolicy | undefined, texts: readonly string[], source: GuardrailSource): WordPolicyResult {
-  if (!policy || !policy.entries.some((e) => enabledFor(e.config, source))) return NOT_EVALUATED;
+  if (!policy?.enabled[source]) return NOT_EVALUATED;
   // Made at the first hit: most texts have none.
   let customWords: GuardrailCustomWord[] | undefined;
   let managedWordLists: GuardrailManagedWord[] | undefined;

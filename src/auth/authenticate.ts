@@ -3,7 +3,7 @@
 // door; without an `auth` section everyone is ANONYMOUS.
 import { ANONYMOUS, type Caller } from "../core/caller.js";
 import { BedrockError } from "../core/errors.js";
-import type { RawHeaders } from "./canonical-request.js";
+import { isHexSha256, type RawHeaders } from "./canonical-request.js";
 import type { AuthConfig } from "./auth-config.js";
 import { adminClosed, expiredApiKey, invalidApiKey, missingAuthenticationToken } from "./auth-errors.js";
 import { KeyRing, type KeyEntry } from "./key-ring.js";
@@ -94,7 +94,7 @@ export function createAuthenticator(config: AuthConfig | undefined, opts: { now?
         // A presigned request may declare its payload hash (UNSIGNED-PAYLOAD) like a header-signed one.
         payloadHashes: () => {
           const declared = header(req.headers, "x-amz-content-sha256");
-          return [declared !== undefined && !/^[0-9a-f]{64}$/.test(declared) ? declared : bodyHash(req)];
+          return [declared !== undefined && !isHexSha256(declared) ? declared : bodyHash(req)];
         },
       },
       { secretFor: ring.secretFor, service: SIGNING_NAME, now: now() },

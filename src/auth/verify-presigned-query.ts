@@ -2,7 +2,7 @@
 // -Date, -Expires, -SignedHeaders and -Signature as parameters, the signature itself left out of the
 // canonical query. Used for presigned requests and for short-term Bedrock API keys, which are presigned
 // URLs (verify-short-term-key.ts).
-import { canonicalQueryOf, canonicalUri, parseQuery, type RawHeaders } from "./canonical-request.js";
+import { canonicalQueryOf, canonicalUri, isHexSha256, parseQuery, type RawHeaders } from "./canonical-request.js";
 import { ALGORITHM, formatAmzDate, parseAmzDate, parseCredential, signatureMatches } from "./signature.js";
 import {
   FIFTEEN_MINUTES, SIGNATURE_MISMATCH, UNRECOGNIZED_CLIENT, canonicalHeaders, fail, type SigV4Result,
@@ -49,7 +49,7 @@ export function verifyPresignedQuery(req: PresignedRequest, opts: PresignedOptio
     return fail("IncompleteSignatureException", `Unsupported AWS 'algorithm': '${param("X-Amz-Algorithm")}'.`);
   }
   const signature = param("X-Amz-Signature")!;
-  if (!/^[0-9a-f]{64}$/.test(signature)) return fail("InvalidSignatureException", SIGNATURE_MISMATCH);
+  if (!isHexSha256(signature)) return fail("InvalidSignatureException", SIGNATURE_MISMATCH);
   const credential = param("X-Amz-Credential")!;
   const scope = parseCredential(credential);
   if (!scope) return fail("IncompleteSignatureException", `Credential should be scoped to a valid region: ${credential}`);

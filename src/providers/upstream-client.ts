@@ -13,6 +13,7 @@ let poolClass: typeof Pool | undefined;
 const PoolClass = (): typeof Pool => (poolClass ??= (require("undici") as typeof import("undici")).Pool);
 import { BedrockError, type BedrockErrorFields } from "../core/errors.js";
 import type { StreamEvent } from "../core/model.js";
+import { watchStream } from "../core/watch-stream.js";
 import { UpstreamStreamError } from "../formats/shared/upstream-stream-error.js";
 import { SseEventTooLargeError } from "../formats/sse/parse.js";
 import { parseRetryAfterMs } from "./shared/parse-retry-after.js";
@@ -64,6 +65,12 @@ export interface UpstreamRequest {
 }
 
 /** Which model a call was for, as errors name it. */
+/** An upstream's streaming answer, opened: its body (released when the stream ends) and the events read from it. */
+export interface OpenedStream {
+  readonly body: Dispatcher.ResponseData["body"];
+  readonly events: AsyncIterable<StreamEvent>;
+}
+
 export interface ModelNames {
   /** The modelId clients use. */
   servedModelId: string;
@@ -251,22 +258,26 @@ export class UpstreamClient {
   }
 
   /**
-   * An upstream's events passed on as they come. A failure becomes the error a client may see (a stream
-   * exception once an event was sent); the upstream body is released as soon as the client leaves or the
-   * stream fails, so its connection is not held.
+   * An upstream's events passed on as they come. `open` sends the request and reads what it answered.
+   * A failure after that becomes the error a client may see (a stream exception once an event was sent);
+   * the upstream body is released as soon as the client leaves or the stream fails, so its connection is
+   * not held. (One watched stream rather than generators: every event of every stream passes through.)
    */
-  async *stream(body: Dispatcher.ResponseData["body"], events: AsyncIterable<StreamEvent>, names: ModelNames): AsyncIterable<StreamEvent> {
+  openStream(open: () => Promise<OpenedStream>, names: ModelNames): AsyncIterable<StreamEvent> {
+    let body: Dispatcher.ResponseData["body"] | undefined;
     let started = false;
-    try {
-      for await (const event of events) {
-        started = true;
-        yield event;
-      }
-    } catch (err) {
-      throw this.failure(err, started, names, this.deadlines.get(body));
-    } finally {
-      if (!body.readableEnded && !body.destroyed) body.destroy();
-    }
+    return watchStream(async () => {
+      const opened = await open();
+      body = opened.body;
+      return opened.events;
+    }, {
+      onItem: () => { started = true; },
+      // Before the answer was there the request's own errors stand (they are already Bedrock's).
+      mapError: (err) => (body === undefined ? err : this.failure(err, started, names, this.deadlines.get(body))),
+      onEnd: () => {
+        if (body !== undefined && !body.readableEnded && !body.destroyed) body.destroy();
+      },
+    });
   }
 
   /**

@@ -4,3 +4,4 @@ import "./doors-and-records.cases.js";
 import "./model-middleware.cases.js";
 import "./route-table.cases.js";
 import "./bounded-memo.cases.js";
+import "./watch-stream.cases.js";

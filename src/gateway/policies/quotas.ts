@@ -14,6 +14,7 @@ import type { KeyValueStore } from "../../storage/key-value-store.js";
 import type { Limits } from "../../auth/auth-config.js";
 import { estimateCountTokens, estimateTextTokens } from "../../providers/shared/estimate-tokens.js";
 import { watchRelayedUsage } from "./read-relayed-usage.js";
+import { watchStream } from "../../core/watch-stream.js";
 
 export const TOO_MANY_REQUESTS = "Too many requests, please wait before trying again.";
 export const TOO_MANY_TOKENS = "Too many tokens, please wait before trying again.";
@@ -169,21 +170,23 @@ export function quotaPolicy(options: QuotaPolicyOptions): ModelMiddleware {
         return output;
       },
       converseStream(input, ctx) {
-        return (async function* () {
-          const owed = await admit(ctx, () => converseTokensInput(input));
-          let reported: number | undefined;
-          let textChars = 0;
-          try {
-            for await (const event of inner.converseStream(input, ctx)) {
-              if ("metadata" in event) reported = event.metadata?.usage?.outputTokens;
-              else textChars += textOf(event);
-              yield event;
-            }
-          } finally {
-            // A stream cut short has no metadata: charge what was produced, estimated from its text.
-            if (ctx.record.cache !== "hit") owed.chargeOutput(reported ?? estimateTextTokens(textChars));
-          }
-        })();
+        let owed: Admitted | undefined;
+        let reported: number | undefined;
+        let textChars = 0;
+        return watchStream(async () => {
+          owed = await admit(ctx, () => converseTokensInput(input));
+          return inner.converseStream(input, ctx);
+        }, {
+          onItem: (event) => {
+            if ("metadata" in event) reported = event.metadata?.usage?.outputTokens;
+            else textChars += textOf(event);
+          },
+          // A stream cut short has no metadata: charge what was produced, estimated from its text. (A call
+          // refused at admission owes nothing.)
+          onEnd: () => {
+            if (owed !== undefined && ctx.record.cache !== "hit") owed.chargeOutput(reported ?? estimateTextTokens(textChars));
+          },
+        });
       },
       async countTokens(input, ctx) {
         await admit(ctx, undefined);

@@ -9,6 +9,7 @@ import type { ModelMiddleware } from "../../core/model-middleware.js";
 import type { ModelInfo } from "../../core/model-info.js";
 import type { CallContext, Model, RelayedResponse, StreamEvent } from "../../core/model.js";
 import { watchRelayedTokens, type RelayedUsage } from "./read-relayed-usage.js";
+import { watchStream } from "../../core/watch-stream.js";
 
 function noteRelayedUsage(record: CallRecord, usage: RelayedUsage | undefined): void {
   if (!usage) return;
@@ -62,19 +63,13 @@ export function recordAttempts(info: ModelInfo): ModelMiddleware {
           throw err;
         }
       },
-      async *converseStream(input, ctx): AsyncIterable<StreamEvent> {
-        const t0 = performance.now();
-        let outcome: Outcome = ABORTED;
-        try {
-          yield* inner.converseStream(input, ctx);
-          outcome = OK;
-        } catch (err) {
-          outcome = outcomeOf(err);
-          throw err;
-        } finally {
+      converseStream(input, ctx): AsyncIterable<StreamEvent> {
+        let t0 = 0;
+        return watchStream(() => inner.converseStream(input, ctx), {
+          onStart: () => { t0 = performance.now(); },
           // Also when the client left mid-stream (the writer returns the iterator): "Aborted".
-          note(ctx, base, outcome, t0);
-        }
+          onEnd: (end) => note(ctx, base, end.kind === "done" ? OK : end.kind === "error" ? outcomeOf(end.error) : ABORTED, t0),
+        });
       },
       async countTokens(input, ctx) {
         const t0 = performance.now();

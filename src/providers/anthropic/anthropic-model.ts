@@ -48,21 +48,21 @@ export class AnthropicModel implements Model {
     return (await this.client.upstream.json(res, this.id)) as AnthropicResponse;
   }
 
-  async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
-    const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
-    const { body, betas } = anthropicRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
-    const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
-    if (isJson(res.headers["content-type"])) {
-      // A server that ignored `stream: true` and answered with the whole message: replay it as a stream, each
-      // block's text in one delta (the upstream chose not to pace it).
-      const message = await this.readMessage(res);
-      const output = this.client.upstream.read(this.id, () => anthropicResponseToConverse(message, { pointers, latencyMs: latencyMs(ctx) }));
-      yield* outputAsStream(output, { splitText: (text) => [text] });
-      return;
-    }
-    await this.client.upstream.expectEventStream(res, this.id);
-    const events = anthropicStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx) });
-    yield* this.client.upstream.stream(res.body, events, { servedModelId: this.id, upstreamModel: this.upstreamModel });
+  converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
+    return this.client.upstream.openStream(async () => {
+      const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
+      const { body, betas } = anthropicRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
+      const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
+      if (isJson(res.headers["content-type"])) {
+        // A server that ignored `stream: true` and answered with the whole message: replay it as a stream, each
+        // block's text in one delta (the upstream chose not to pace it).
+        const message = await this.readMessage(res);
+        const output = this.client.upstream.read(this.id, () => anthropicResponseToConverse(message, { pointers, latencyMs: latencyMs(ctx) }));
+        return { body: res.body, events: replayed(outputAsStream(output, { splitText: (text) => [text] })) };
+      }
+      await this.client.upstream.expectEventStream(res, this.id);
+      return { body: res.body, events: anthropicStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx) }) };
+    }, { servedModelId: this.id, upstreamModel: this.upstreamModel });
   }
 
   /**
@@ -87,4 +87,8 @@ export class AnthropicModel implements Model {
 function isJson(contentType: string | string[] | undefined): boolean {
   const value = Array.isArray(contentType) ? contentType[0] : contentType;
   return value !== undefined && value.toLowerCase().startsWith("application/json");
+}
+
+async function* replayed(events: readonly StreamEvent[]): AsyncIterable<StreamEvent> {
+  yield* events;
 }

@@ -3,6 +3,7 @@
 // typed values, such as gateway policies wrapping the model.
 import type { CountTokensInput } from "../../core/shapes.generated.js";
 import type { CallContext, ConverseInput, ConverseOutput, Model, RelayCall, RelayedResponse, StreamEvent } from "../../core/model.js";
+import { watchStream } from "../../core/watch-stream.js";
 import type { BedrockUpstream, UpstreamResponse } from "./bedrock-upstream.js";
 import { decodeConverseStream } from "../../formats/event-stream/decode.js";
 import { parseUpstreamError } from "./parse-upstream-error.js";
@@ -64,15 +65,18 @@ export class BedrockModel implements Model {
     return (await this.postJson("converse", input, ctx)) as ConverseOutput;
   }
 
-  async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
-    const r = await this.send("converse-stream", input, STREAM_HEADERS, ctx);
-    const type = headerValue(r.headers["content-type"]);
-    if (type !== undefined && !EVENT_STREAM.test(type)) throw await this.upstream.unexpectedAnswer(r, "an event stream", this.id);
-    try {
-      yield* decodeConverseStream(r.body);
-    } catch (err) {
-      throw this.upstream.failure(err);
-    }
+  converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
+    let opened = false;
+    return watchStream(async () => {
+      const r = await this.send("converse-stream", input, STREAM_HEADERS, ctx);
+      const type = headerValue(r.headers["content-type"]);
+      if (type !== undefined && !EVENT_STREAM.test(type)) throw await this.upstream.unexpectedAnswer(r, "an event stream", this.id);
+      opened = true;
+      return decodeConverseStream(r.body);
+    }, {
+      // The request's own errors are already Bedrock's; what breaks the answer's stream is mapped.
+      mapError: (err) => (opened ? this.upstream.failure(err) : err),
+    });
   }
 
   async countTokens(input: CountTokensInput, ctx: CallContext): Promise<number> {

@@ -44,13 +44,15 @@ export class OpenAIModel implements Model {
       chatResponseToConverse(response, { pointers, latencyMs: latencyMs(ctx), estimateUsage: estimateFor(input) }));
   }
 
-  async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
-    const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
-    const body = chatRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
-    const res = await this.client.send(body, this.id, ctx.signal);
-    await this.client.upstream.expectEventStream(res, this.id);
-    const events = chatStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx), estimateUsage: estimateFor(input) });
-    yield* this.client.upstream.stream(res.body, events, { servedModelId: this.id, upstreamModel: this.upstreamModel });
+  converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
+    return this.client.upstream.openStream(async () => {
+      const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
+      const body = chatRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
+      const res = await this.client.send(body, this.id, ctx.signal);
+      await this.client.upstream.expectEventStream(res, this.id);
+      const events = chatStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx), estimateUsage: estimateFor(input) });
+      return { body: res.body, events };
+    }, { servedModelId: this.id, upstreamModel: this.upstreamModel });
   }
 
   async countTokens(input: CountTokensInput): Promise<number> {

@@ -13,8 +13,13 @@ export function withRequestOptions(output: ConverseOutput, input: ConverseInput)
   };
 }
 
-export async function* streamWithRequestOptions(events: AsyncIterable<StreamEvent>, input: ConverseInput): AsyncIterable<StreamEvent> {
-  if (input.performanceConfig === undefined && input.serviceTier === undefined) return yield* events;
+/** The stream itself when the request asked for neither (no generator for every event to pass through). */
+export function streamWithRequestOptions(events: AsyncIterable<StreamEvent>, input: ConverseInput): AsyncIterable<StreamEvent> {
+  if (input.performanceConfig === undefined && input.serviceTier === undefined) return events;
+  return eventsWithRequestOptions(events, input);
+}
+
+async function* eventsWithRequestOptions(events: AsyncIterable<StreamEvent>, input: ConverseInput): AsyncIterable<StreamEvent> {
   for await (const event of events) {
     const metadata = event.metadata;
     if (!metadata) {

@@ -14,6 +14,7 @@ import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, t
 import type { CountTokensInput } from "../../../core/shapes.generated.js";
 import type { KeyValueStore } from "../../../storage/key-value-store.js";
 import { cacheKey } from "./cache-key.js";
+import { watchStream } from "../../../core/watch-stream.js";
 
 export interface ResponseCacheOptions {
   store: KeyValueStore;
@@ -60,30 +61,30 @@ class CachedModel implements Model {
   }
 
   converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
-    return this.#stream(input, ctx);
+    let key = "";
+    let missed = false;
+    const events: StreamEvent[] = [];
+    return watchStream(async () => {
+      key = cacheKey(this.id, "stream", input);
+      const hit = await this.#get(key);
+      if (hit && "events" in hit) {
+        mark(ctx.record, "hit");
+        return replay(hit.events, ctx);
+      }
+      mark(ctx.record, "miss");
+      missed = true;
+      return this.inner.converseStream(input, ctx);
+    }, {
+      onItem: (event) => {
+        if (missed) events.push(event);
+      },
+      // Stored before the reader hears the stream is done: the next identical request hits.
+      onEnd: (end) => (missed && end.kind === "done" && complete(events) ? this.#set(key, { events }) : undefined),
+    });
   }
 
   countTokens(input: CountTokensInput, ctx: CallContext): Promise<number> {
     return this.inner.countTokens(input, ctx);
-  }
-
-  async *#stream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
-    const key = cacheKey(this.id, "stream", input);
-    const hit = await this.#get(key);
-    if (hit && "events" in hit) {
-      mark(ctx.record, "hit");
-      for (const event of hit.events) {
-        yield event.metadata ? { metadata: { ...event.metadata, metrics: { ...event.metadata.metrics, latencyMs: latencyMs(ctx) } } } : event;
-      }
-      return;
-    }
-    mark(ctx.record, "miss");
-    const events: StreamEvent[] = [];
-    for await (const event of this.inner.converseStream(input, ctx)) {
-      events.push(event);
-      yield event;
-    }
-    if (complete(events)) await this.#set(key, { events });
   }
 
   async #get(key: string): Promise<Entry | undefined> {
@@ -102,5 +103,12 @@ class CachedModel implements Model {
     } catch (err) {
       this.options.onStoreError?.(err);
     }
+  }
+}
+
+/** A stored stream, event for event; its metadata gives this hit's own latency. */
+async function* replay(events: readonly StreamEvent[], ctx: CallContext): AsyncIterable<StreamEvent> {
+  for (const event of events) {
+    yield event.metadata ? { metadata: { ...event.metadata, metrics: { ...event.metadata.metrics, latencyMs: latencyMs(ctx) } } } : event;
   }
 }

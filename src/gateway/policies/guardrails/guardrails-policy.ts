@@ -95,12 +95,13 @@ class GuardedModel implements Model {
     return answer;
   }
 
-  async *converseStream(request: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
+  converseStream(request: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
     const input = this.withDefault(request);
-    if (!input.guardrailConfig) {
-      yield* this.inner.converseStream(input, ctx);
-      return;
-    }
+    // Without a guardrail the model's own stream, not a generator around it: every event would pay for one.
+    return input.guardrailConfig ? this.guardedStream(input, ctx) : this.inner.converseStream(input, ctx);
+  }
+
+  private async *guardedStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
     const screened = await this.screenInput(input, ctx);
     if (screened.kind === "blocked") {
       yield* outputAsStream(screened.output);

@@ -5,3 +5,4 @@ import "./bedrock.cases.js";
 import "./echo.cases.js";
 import "./openai.cases.js";
 import "./upstream-client.cases.js";
+import "./sse-from-body.cases.js";

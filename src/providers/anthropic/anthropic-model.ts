@@ -8,7 +8,7 @@ import { anthropicResponseToConverse } from "../../formats/anthropic-messages/re
 import { anthropicStreamToConverse } from "../../formats/anthropic-messages/stream-to-converse.js";
 import type { AnthropicResponse } from "../../formats/anthropic-messages/types.js";
 import { parseResponseFieldPaths } from "../../formats/converse/pick-response-fields.js";
-import { parseSse } from "../../formats/sse/parse.js";
+import { sseEventsFromBody } from "../shared/sse-from-body.js";
 import { estimateCountTokens } from "../shared/estimate-tokens.js";
 import { CountTokensUnavailable, type AnthropicClient } from "./anthropic-client.js";
 
@@ -61,7 +61,7 @@ export class AnthropicModel implements Model {
         return { body: res.body, events: replayed(outputAsStream(output, { splitText: (text) => [text] })) };
       }
       await this.client.upstream.expectEventStream(res, this.id);
-      return { body: res.body, events: anthropicStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx) }) };
+      return { body: res.body, events: anthropicStreamToConverse(sseEventsFromBody(res.body), { pointers, latencyMs: () => latencyMs(ctx) }) };
     }, { servedModelId: this.id, upstreamModel: this.upstreamModel });
   }
 

@@ -6,7 +6,7 @@ import { chatResponseToConverse, type EstimateUsage } from "../../formats/chat-c
 import { chatStreamToConverse } from "../../formats/chat-completions/stream-to-converse.js";
 import type { OpenAIResponse } from "../../formats/chat-completions/types.js";
 import { parseResponseFieldPaths } from "../../formats/converse/pick-response-fields.js";
-import { parseSse } from "../../formats/sse/parse.js";
+import { sseEventsFromBody } from "../shared/sse-from-body.js";
 import { estimateCountTokens, estimateInputTokens, estimateTextTokens } from "../shared/estimate-tokens.js";
 import type { OpenAIClient } from "./openai-client.js";
 
@@ -50,7 +50,7 @@ export class OpenAIModel implements Model {
       const body = chatRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
       const res = await this.client.send(body, this.id, ctx.signal);
       await this.client.upstream.expectEventStream(res, this.id);
-      const events = chatStreamToConverse(parseSse(res.body), { pointers, latencyMs: () => latencyMs(ctx), estimateUsage: estimateFor(input) });
+      const events = chatStreamToConverse(sseEventsFromBody(res.body), { pointers, latencyMs: () => latencyMs(ctx), estimateUsage: estimateFor(input) });
       return { body: res.body, events };
     }, { servedModelId: this.id, upstreamModel: this.upstreamModel });
   }

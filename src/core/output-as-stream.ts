@@ -76,3 +76,8 @@ function blockEvents(block: ContentBlock, contentBlockIndex: number, split: (tex
   }
   return [];
 }
+
+/** Events already at hand, as the async stream a model's converseStream returns. */
+export async function* eventsAsStream(events: readonly StreamEvent[]): AsyncIterable<StreamEvent> {
+  yield* events;
+}

@@ -1,7 +1,7 @@
 // A Model served by Anthropic's Messages API (api.anthropic.com or any server speaking it).
 import type { Dispatcher } from "undici";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
-import { outputAsStream } from "../../core/output-as-stream.js";
+import { outputAsStream, eventsAsStream } from "../../core/output-as-stream.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
 import { anthropicRequestFromConverse } from "../../formats/anthropic-messages/request-from-converse.js";
 import { anthropicResponseToConverse } from "../../formats/anthropic-messages/response-to-converse.js";
@@ -58,7 +58,7 @@ export class AnthropicModel implements Model {
         // block's text in one delta (the upstream chose not to pace it).
         const message = await this.readMessage(res);
         const output = this.client.upstream.read(this.id, () => anthropicResponseToConverse(message, { pointers, latencyMs: latencyMs(ctx) }));
-        return { body: res.body, events: replayed(outputAsStream(output, { splitText: (text) => [text] })) };
+        return { body: res.body, events: eventsAsStream(outputAsStream(output, { splitText: (text) => [text] })) };
       }
       await this.client.upstream.expectEventStream(res, this.id);
       return { body: res.body, events: anthropicStreamToConverse(sseEventsFromBody(res.body), { pointers, latencyMs: () => latencyMs(ctx) }) };
@@ -87,8 +87,4 @@ export class AnthropicModel implements Model {
 function isJson(contentType: string | string[] | undefined): boolean {
   const value = Array.isArray(contentType) ? contentType[0] : contentType;
   return value !== undefined && value.toLowerCase().startsWith("application/json");
-}
-
-async function* replayed(events: readonly StreamEvent[]): AsyncIterable<StreamEvent> {
-  yield* events;
 }

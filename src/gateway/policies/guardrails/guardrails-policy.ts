@@ -11,7 +11,8 @@
 import { validationError } from "../../../core/errors.js";
 import type { ModelMiddleware } from "../../../core/model-middleware.js";
 import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../../core/model.js";
-import { outputAsStream, outputBlocks } from "../../../core/output-as-stream.js";
+import { eventsAsStream, outputAsStream, outputBlocks } from "../../../core/output-as-stream.js";
+import { watchStream } from "../../../core/watch-stream.js";
 import type {
   ContentBlock, CountTokensInput, GuardrailContentBlock, GuardrailStreamConfiguration, TokenUsage,
 } from "../../../core/shapes.generated.js";
@@ -101,15 +102,15 @@ class GuardedModel implements Model {
     return input.guardrailConfig ? this.guardedStream(input, ctx) : this.inner.converseStream(input, ctx);
   }
 
-  private async *guardedStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
-    const screened = await this.screenInput(input, ctx);
-    if (screened.kind === "blocked") {
-      yield* outputAsStream(screened.output);
-      return;
-    }
-    const mode = screened.config.streamProcessingMode ?? "sync";
-    const events = this.inner.converseStream(screened.input, ctx);
-    yield* mode === "async" ? this.streamAsync(events, screened, ctx) : this.streamSync(events, screened, ctx);
+  /** The request screened first; then the answer's stream assessed as its mode says (no layer around that). */
+  private guardedStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
+    return watchStream(async () => {
+      const screened = await this.screenInput(input, ctx);
+      if (screened.kind === "blocked") return eventsAsStream(outputAsStream(screened.output));
+      const mode = screened.config.streamProcessingMode ?? "sync";
+      const events = this.inner.converseStream(screened.input, ctx);
+      return mode === "async" ? this.streamAsync(events, screened, ctx) : this.streamSync(events, screened, ctx);
+    }, {});
   }
 
   /** sync: nothing reaches the client until the whole answer has been assessed. */

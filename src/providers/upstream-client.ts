@@ -64,13 +64,13 @@ export interface UpstreamRequest {
   signal: AbortSignal;
 }
 
-/** Which model a call was for, as errors name it. */
 /** An upstream's streaming answer, opened: its body (released when the stream ends) and the events read from it. */
 export interface OpenedStream {
   readonly body: Dispatcher.ResponseData["body"];
   readonly events: AsyncIterable<StreamEvent>;
 }
 
+/** Which model a call was for, as errors name it. */
 export interface ModelNames {
   /** The modelId clients use. */
   servedModelId: string;

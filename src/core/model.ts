@@ -5,6 +5,7 @@ import type {
 } from "./shapes.generated.js";
 import type { CallRecord } from "./call-record.js";
 import type { Caller } from "./caller.js";
+import { listenForCancel, type Cancellation, type OnCancel } from "./cancellation.js";
 
 /** A Converse call as the core sees it: the wire request without the URI label. */
 export type ConverseInput = Omit<WireConverseRequest, "modelId">;
@@ -23,6 +24,11 @@ export interface CallContext {
   readonly requestId: string;
   /** Aborted when the client goes away or the server shuts down. */
   readonly signal: AbortSignal;
+  /**
+   * For what only needs to hear of it (an upstream request): the listener is told when `signal` would abort,
+   * without the signal being made. Contexts without it are heard through `signal` (cancellationOf).
+   */
+  readonly onCancel?: OnCancel;
   /** process.hrtime.bigint() at request arrival, for metrics.latencyMs. */
   readonly startedAt: bigint;
   /** Who is calling (ANONYMOUS when auth is off). */
@@ -37,7 +43,7 @@ export interface CallContext {
  * runtime path on every call.
  */
 export class CallContextOf implements CallContext {
-  readonly #signalOf: { readonly signal: AbortSignal };
+  readonly #signalOf: { readonly signal: AbortSignal; readonly onCancel?: OnCancel };
 
   constructor(
     readonly requestedModelId: string,
@@ -45,7 +51,7 @@ export class CallContextOf implements CallContext {
     readonly startedAt: bigint,
     readonly caller: Caller,
     readonly record: CallRecord,
-    signalOf: { readonly signal: AbortSignal },
+    signalOf: { readonly signal: AbortSignal; readonly onCancel?: OnCancel },
   ) {
     this.#signalOf = signalOf;
   }
@@ -53,6 +59,16 @@ export class CallContextOf implements CallContext {
   get signal(): AbortSignal {
     return this.#signalOf.signal;
   }
+
+  // An arrow property would be one closure per context; a method keeps it on the prototype.
+  onCancel(listener: (reason: unknown) => void): () => void {
+    return listenForCancel(cancellationOf(this.#signalOf), listener);
+  }
+}
+
+/** What tells a call's upstream request it was cancelled: the context itself when it can, else its signal. */
+export function cancellationOf(ctx: { readonly signal: AbortSignal; readonly onCancel?: OnCancel }): Cancellation {
+  return ctx.onCancel ? (ctx as { readonly onCancel: OnCancel }) : ctx.signal;
 }
 
 export interface Model {

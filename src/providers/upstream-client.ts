@@ -14,6 +14,7 @@ const PoolClass = (): typeof Pool => (poolClass ??= (require("undici") as typeof
 import { BedrockError, type BedrockErrorFields } from "../core/errors.js";
 import type { StreamEvent } from "../core/model.js";
 import { watchStream } from "../core/watch-stream.js";
+import { listenForCancel, type Cancellation } from "../core/cancellation.js";
 import { UpstreamStreamError } from "../formats/shared/upstream-stream-error.js";
 import { SseEventTooLargeError } from "../formats/sse/parse.js";
 import { parseRetryAfterMs } from "./shared/parse-retry-after.js";
@@ -61,7 +62,8 @@ export interface UpstreamRequest {
   path: string;
   headers: Readonly<Record<string, string>>;
   body: string | Uint8Array;
-  signal: AbortSignal;
+  /** The caller's cancellation (the client left): a signal, or a context that tells without one. */
+  cancel: Cancellation;
 }
 
 /** An upstream's streaming answer, opened: its body (released when the stream ends) and the events read from it. */
@@ -143,12 +145,10 @@ export class UpstreamClient {
       deadline.passed = true;
       stop.abort(new DOMException("This operation was aborted", "AbortError"));
     }, this.timeoutMs);
-    const callerAborted = () => stop.abort(req.signal.reason);
-    if (req.signal.aborted) callerAborted();
-    else req.signal.addEventListener("abort", callerAborted, { once: true });
+    const stopListening = listenForCancel(req.cancel, (reason) => stop.abort(reason));
     const done = () => {
       clearTimeout(timer);
-      req.signal.removeEventListener("abort", callerAborted);
+      stopListening();
     };
     let res: Dispatcher.ResponseData;
     try {

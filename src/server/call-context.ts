@@ -37,6 +37,8 @@ export class IncomingCall {
   // Made on first use (an echo Converse never asks), and not aborted after a complete response:
   // AbortController and abort()'s DOMException were together the largest per-request cost of a unary call.
   private controller?: AbortController;
+  // Told when the client goes away, for what needs no signal (an upstream request: CallContext.onCancel).
+  #cancelListeners?: ((reason: unknown) => void)[];
   private clientGone = false;
   // Only with history bodies on: the written response chunks (the request body goes straight to the record).
   private readonly keepsBodies: boolean = false;
@@ -68,6 +70,20 @@ export class IncomingCall {
       if (this.clientGone) this.controller.abort();
     }
     return this.controller.signal;
+  }
+
+  /** `listener` is told when the client goes away (at once if it has), without the signal being made. */
+  onCancel(listener: (reason: unknown) => void): () => void {
+    if (this.clientGone) {
+      listener(cancelled());
+      return noop;
+    }
+    (this.#cancelListeners ??= []).push(listener);
+    return () => {
+      const listeners = this.#cancelListeners;
+      const i = listeners ? listeners.indexOf(listener) : -1;
+      if (i !== -1) listeners!.splice(i, 1);
+    };
   }
 
   get shutdown(): AbortSignal {
@@ -130,6 +146,9 @@ export class IncomingCall {
       this.clientGone = true;
       this.record.clientGone = true;
       this.controller?.abort();
+      const listeners = this.#cancelListeners;
+      this.#cancelListeners = undefined;
+      if (listeners) for (const listener of listeners) listener(cancelled());
     }
     const onEnd = this.setup.onEnd;
     if (!onEnd) return;
@@ -143,6 +162,10 @@ export class IncomingCall {
     onEnd(record);
   }
 }
+
+const noop = (): void => undefined;
+/** What an abort() without a reason gives a signal: the reason a listener hears. */
+const cancelled = (): DOMException => new DOMException("This operation was aborted", "AbortError");
 
 /**
  * Collects what is written to a response (references to the written chunks, no copy until the end), and the

@@ -5,3 +5,4 @@ import "./model-middleware.cases.js";
 import "./route-table.cases.js";
 import "./bounded-memo.cases.js";
 import "./watch-stream.cases.js";
+import "./cancellation.cases.js";

@@ -25,7 +25,7 @@ const client = new UpstreamClient({ provider: "local", baseUrl: `http://127.0.0.
 after(() => client.close());
 
 test("connection refused → ServiceUnavailableException naming the provider, the transport error as cause", async () => {
-  const err = await client.post({ path: "/v1/chat/completions", headers: {}, body: "{}", signal: new AbortController().signal }).then(
+  const err = await client.post({ path: "/v1/chat/completions", headers: {}, body: "{}", cancel: new AbortController().signal }).then(
     () => assert.fail("expected a failure"),
     (e: unknown) => e,
   );

@@ -5,13 +5,15 @@ import type { AnthropicProviderOptions } from "../../core/provider-options.js";
 import { anthropicErrorBody } from "../../formats/anthropic-messages/map-error.js";
 import type { AnthropicRequest } from "../../formats/anthropic-messages/types.js";
 import { UpstreamClient } from "../upstream-client.js";
+import type { Cancellation } from "../../core/cancellation.js";
 
 // Long thinking budgets can keep a non-streamed answer away for minutes.
 export const DEFAULT_TIMEOUT_MS = 600_000;
 
 export interface UpstreamCall {
   servedModelId: string;
-  signal: AbortSignal;
+  /** The call's cancellation (the client left). */
+  cancel: Cancellation;
   betas: readonly string[];
 }
 
@@ -48,7 +50,7 @@ export class AnthropicClient {
   /** POSTs a Messages request; resolves with a 2xx response, throws a mapped BedrockError otherwise. */
   async send(body: AnthropicRequest, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
     const headers = withBetas(body.stream ? this.streamHeaders : this.jsonHeaders, call.betas);
-    const res = await this.upstream.post({ path: this.messagesPath, headers, body: JSON.stringify(body), signal: call.signal });
+    const res = await this.upstream.post({ path: this.messagesPath, headers, body: JSON.stringify(body), cancel: call.cancel });
     if (res.statusCode >= 200 && res.statusCode < 300) return res;
     const error = anthropicErrorBody(await this.upstream.text(res));
     throw this.upstream.httpError({ status: res.statusCode, message: error.message ?? "", headers: res.headers, servedModelId: call.servedModelId, upstreamModel: body.model });
@@ -60,7 +62,7 @@ export class AnthropicClient {
    */
   async countTokens(body: Record<string, unknown> & { model: string }, call: UpstreamCall): Promise<number> {
     const headers = withBetas(this.jsonHeaders, call.betas);
-    const res = await this.upstream.post({ path: this.countPath, headers, body: JSON.stringify(body), signal: call.signal });
+    const res = await this.upstream.post({ path: this.countPath, headers, body: JSON.stringify(body), cancel: call.cancel });
     const text = await this.upstream.text(res);
     if (res.statusCode >= 200 && res.statusCode < 300) {
       let tokens: unknown;

@@ -1,6 +1,6 @@
 // A Model served by Anthropic's Messages API (api.anthropic.com or any server speaking it).
 import type { Dispatcher } from "undici";
-import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
+import { cancellationOf, latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
 import { outputAsStream, eventsAsStream } from "../../core/output-as-stream.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
 import { anthropicRequestFromConverse } from "../../formats/anthropic-messages/request-from-converse.js";
@@ -39,7 +39,7 @@ export class AnthropicModel implements Model {
   async converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
     const { body, betas } = anthropicRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
-    const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
+    const res = await this.client.send(body, { servedModelId: this.id, cancel: cancellationOf(ctx), betas });
     const message = await this.readMessage(res);
     return this.client.upstream.read(this.id, () => anthropicResponseToConverse(message, { pointers, latencyMs: latencyMs(ctx) }));
   }
@@ -52,7 +52,7 @@ export class AnthropicModel implements Model {
     return this.client.upstream.openStream(async () => {
       const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
       const { body, betas } = anthropicRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
-      const res = await this.client.send(body, { servedModelId: this.id, signal: ctx.signal, betas });
+      const res = await this.client.send(body, { servedModelId: this.id, cancel: cancellationOf(ctx), betas });
       if (isJson(res.headers["content-type"])) {
         // A server that ignored `stream: true` and answered with the whole message: replay it as a stream, each
         // block's text in one delta (the upstream chose not to pace it).
@@ -75,7 +75,7 @@ export class AnthropicModel implements Model {
     const countBody: Record<string, unknown> & { model: string } = { model: body.model };
     for (const key of COUNT_FIELDS) if (body[key] !== undefined) countBody[key] = body[key];
     try {
-      return await this.client.countTokens(countBody, { servedModelId: this.id, signal: ctx.signal, betas });
+      return await this.client.countTokens(countBody, { servedModelId: this.id, cancel: cancellationOf(ctx), betas });
     } catch (err) {
       if (!(err instanceof CountTokensUnavailable)) throw err;
       this.countEndpointMissing = true;

@@ -2,7 +2,7 @@
 // re-signed); converse / converseStream / countTokens parse the upstream's answer for callers that need
 // typed values, such as gateway policies wrapping the model.
 import type { CountTokensInput } from "../../core/shapes.generated.js";
-import type { CallContext, ConverseInput, ConverseOutput, Model, RelayCall, RelayedResponse, StreamEvent } from "../../core/model.js";
+import { cancellationOf, type CallContext, type ConverseInput, type ConverseOutput, type Model, type RelayCall, type RelayedResponse, type StreamEvent } from "../../core/model.js";
 import { watchStream } from "../../core/watch-stream.js";
 import type { BedrockUpstream, UpstreamResponse } from "./bedrock-upstream.js";
 import { decodeConverseStream } from "../../formats/event-stream/decode.js";
@@ -46,7 +46,7 @@ export class BedrockModel implements Model {
   }
 
   async relay(call: RelayCall, ctx: CallContext): Promise<RelayedResponse> {
-    const r = await this.upstream.post({ path: this.pathPrefix + call.action, body: call.body, headers: call.headers, signal: ctx.signal });
+    const r = await this.upstream.post({ path: this.pathPrefix + call.action, body: call.body, headers: call.headers, cancel: cancellationOf(ctx) });
     if (r.status === 200) {
       // Relayed as is, a web page would reach the SDK as an unreadable answer; name it instead.
       const type = headerValue(r.headers["content-type"]) ?? "";
@@ -97,7 +97,7 @@ export class BedrockModel implements Model {
   /** Sends JSON; a non-200 answer becomes the BedrockError it describes. */
   private async send(action: string, payload: unknown, headers: Record<string, string>, ctx: CallContext): Promise<UpstreamResponse> {
     const body = Buffer.from(JSON.stringify(payload));
-    const r = await this.upstream.post({ path: this.pathPrefix + action, body, headers, signal: ctx.signal });
+    const r = await this.upstream.post({ path: this.pathPrefix + action, body, headers, cancel: cancellationOf(ctx) });
     if (r.status !== 200) {
       throw this.upstream.failure(parseUpstreamError(r.status, headerValue(r.headers["x-amzn-errortype"]), await r.text()));
     }

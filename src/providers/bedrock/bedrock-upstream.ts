@@ -7,6 +7,7 @@ import type { BedrockProviderOptions } from "../../core/provider-options.js";
 import { BedrockError } from "../../core/errors.js";
 import { UpstreamClient } from "../upstream-client.js";
 import { awsSigning, lazyCredentialChain } from "./aws-signing.js";
+import type { Cancellation } from "../../core/cancellation.js";
 
 // Generation can take minutes before the first byte (unary Converse) or between events.
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -17,7 +18,8 @@ export interface UpstreamRequest {
   body: Uint8Array;
   /** Lower-case names; signed and sent as they are. */
   headers: Readonly<Record<string, string>>;
-  signal: AbortSignal;
+  /** The call's cancellation (the client left). */
+  cancel: Cancellation;
 }
 
 export interface UpstreamResponse {
@@ -78,7 +80,7 @@ export class BedrockUpstream {
       headers: { ...req.headers, host: this.url.host, "content-length": String(req.body.byteLength) },
       body: req.body,
     });
-    const res = await this.client.post({ path, headers: signed.headers, body: req.body, signal: req.signal });
+    const res = await this.client.post({ path, headers: signed.headers, body: req.body, cancel: req.cancel });
     return {
       status: res.statusCode,
       headers: res.headers,

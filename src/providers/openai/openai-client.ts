@@ -5,6 +5,7 @@ import type { OpenAIProviderOptions } from "../../core/provider-options.js";
 import { chatErrorMessage } from "../../formats/chat-completions/map-error.js";
 import type { OpenAIRequest } from "../../formats/chat-completions/types.js";
 import { UpstreamClient, type ModelNames } from "../upstream-client.js";
+import type { Cancellation } from "../../core/cancellation.js";
 
 // Local models can think for minutes before the first byte of a non-streamed answer.
 export const DEFAULT_TIMEOUT_MS = 600_000;
@@ -29,9 +30,9 @@ export class OpenAIClient {
   }
 
   /** POSTs a Chat Completions request; resolves with a 2xx response, throws a mapped BedrockError otherwise. */
-  async send(body: OpenAIRequest, servedModelId: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  async send(body: OpenAIRequest, servedModelId: string, cancel: Cancellation): Promise<Dispatcher.ResponseData> {
     const headers = body.stream ? this.streamHeaders : this.jsonHeaders;
-    const res = await this.upstream.post({ path: this.path, headers, body: JSON.stringify(body), signal });
+    const res = await this.upstream.post({ path: this.path, headers, body: JSON.stringify(body), cancel });
     if (res.statusCode >= 200 && res.statusCode < 300) return res;
     // The status says enough when the body cannot be read.
     const text = await this.upstream.text(res).catch(() => "");

@@ -1,5 +1,5 @@
 // A Model served by an OpenAI-compatible Chat Completions server (Ollama, vLLM, llama.cpp, LM Studio, OpenAI).
-import { latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
+import { cancellationOf, latencyMs, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../core/model.js";
 import type { CountTokensInput } from "../../core/shapes.generated.js";
 import { chatRequestFromConverse } from "../../formats/chat-completions/request-from-converse.js";
 import { chatResponseToConverse, type EstimateUsage } from "../../formats/chat-completions/response-to-converse.js";
@@ -38,7 +38,7 @@ export class OpenAIModel implements Model {
   async converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
     const body = chatRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: false });
-    const res = await this.client.send(body, this.id, ctx.signal);
+    const res = await this.client.send(body, this.id, cancellationOf(ctx));
     const response = (await this.client.upstream.json(res, this.id)) as OpenAIResponse;
     return this.client.upstream.read(this.id, () =>
       chatResponseToConverse(response, { pointers, latencyMs: latencyMs(ctx), estimateUsage: estimateFor(input) }));
@@ -48,7 +48,7 @@ export class OpenAIModel implements Model {
     return this.client.upstream.openStream(async () => {
       const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
       const body = chatRequestFromConverse(input, { model: this.upstreamModel, servedModelId: this.id, stream: true });
-      const res = await this.client.send(body, this.id, ctx.signal);
+      const res = await this.client.send(body, this.id, cancellationOf(ctx));
       await this.client.upstream.expectEventStream(res, this.id);
       const events = chatStreamToConverse(sseEventsFromBody(res.body), { pointers, latencyMs: () => latencyMs(ctx), estimateUsage: estimateFor(input) });
       return { body: res.body, events };

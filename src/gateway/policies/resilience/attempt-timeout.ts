@@ -17,8 +17,11 @@ class AttemptDeadline {
   constructor(outer: CallContext, private readonly timeoutMs: number) {
     const deadline = this;
     // The signal is made on first use, as the call's own is (an echo target never asks for one).
+    // onCancel is hidden, not inherited: the outer call's would not hear this deadline (cancellationOf then
+    // takes the combined signal).
     this.ctx = Object.create(outer, {
       signal: { get: () => AbortSignal.any([outer.signal, deadline.#signal()]), enumerable: true },
+      onCancel: { value: undefined, enumerable: true },
     }) as CallContext;
   }
 

@@ -2,8 +2,8 @@
 // ended. The layers every model stream passes through — the upstream's error mapping, the attempt record,
 // quotas charging output tokens, the response cache keeping a complete answer — use this instead of an
 // `async function*` around `for await`/`yield*`: a generator costs a resumption and several promise jobs per
-// event and layer, where this costs one `.then`. With 256 paced streams through an OpenAI-compatible upstream,
-// three generator layers fewer took ~11 % of Basalt's CPU per frame.
+// event and layer, where this costs one `.then`. With 128 paced streams through an OpenAI-compatible upstream,
+// these layers as generators cost ~10 % of Basalt's CPU per frame (docs/performance.md, round 8).
 
 /** How a stream ended: it ran out, it threw (the error as mapped), or its reader stopped early (`return()`). */
 export type StreamEnd = { readonly kind: "done" } | { readonly kind: "error"; readonly error: unknown } | { readonly kind: "stopped" };

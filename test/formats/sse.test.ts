@@ -1,14 +1,20 @@
-// The SSE parser and writer (formats/sse): chunk boundaries anywhere, CRLF/CR/LF, comments, multi-line data,
-// cut tails, linear time, a cap on one event's size, and a writer the parser reads back.
+// The SSE parser and writer (formats/sse), read the way an upstream's answer is (providers/shared/
+// sse-from-body, over a Node stream of the chunks): chunk boundaries anywhere, CRLF/CR/LF, comments,
+// multi-line data, cut tails, linear time, a cap on one event's size, and a writer the parser reads back.
 import assert from "node:assert/strict";
+import { Readable } from "node:stream";
 import { test } from "node:test";
 import { formatSseEvent } from "../../src/formats/sse/format.js";
-import { parseSse, SseEventTooLargeError, type SseEvent } from "../../src/formats/sse/parse.js";
+import { SseEventTooLargeError, type SseEvent, type SseParseOptions } from "../../src/formats/sse/parse.js";
+import { sseEventsFromBody } from "../../src/providers/shared/sse-from-body.js";
+
+/** The events of a body sent as these chunks (strings or bytes, as an upstream's may come). */
+const readSse = (chunks: AsyncIterable<string | Uint8Array>, opts?: SseParseOptions) => sseEventsFromBody(Readable.from(chunks), opts);
 
 async function collect(chunks: (string | Uint8Array)[]): Promise<SseEvent[]> {
   async function* source() { for (const c of chunks) yield c; }
   const out: SseEvent[] = [];
-  for await (const e of parseSse(source())) out.push(e);
+  for await (const e of readSse(source())) out.push(e);
   return out;
 }
 
@@ -46,7 +52,7 @@ test("one long event in many small chunks is read in linear time (each byte scan
     yield "\n\n";
   }
   const events: SseEvent[] = [];
-  for await (const e of parseSse(source())) events.push(e);
+  for await (const e of readSse(source())) events.push(e);
   assert.equal(events.length, 1);
   assert.equal(events[0].data.length, piece.length * chunks);
 });
@@ -62,7 +68,7 @@ test("an event past the size cap throws a typed error, whether its data lines or
   }
   for (const source of [manyLines, endlessLine]) {
     await assert.rejects(async () => {
-      for await (const _ of parseSse(source(), { maxEventChars: limit })) void _;
+      for await (const _ of readSse(source(), { maxEventChars: limit })) void _;
     }, (err: unknown) => err instanceof SseEventTooLargeError && err.limit === limit);
   }
   // Events under the cap, one after another, never add up.
@@ -70,11 +76,11 @@ test("an event past the size cap throws a typed error, whether its data lines or
     for (let i = 0; i < 100; i++) yield `data: ${"z".repeat(500)}\n\n`;
   }
   let n = 0;
-  for await (const _ of parseSse(manySmall(), { maxEventChars: limit })) n++;
+  for await (const _ of readSse(manySmall(), { maxEventChars: limit })) n++;
   assert.equal(n, 100);
 });
 
-test("formatSseEvent writes what parseSse reads back: names, ids, JSON, multi-line data", async () => {
+test("formatSseEvent writes what the reader reads back: names, ids, JSON, multi-line data", async () => {
   const sent = [
     { event: "message_start", data: { type: "message_start", text: "é€\u2028" } },
     { data: "[DONE]" },

@@ -1,6 +1,6 @@
 // Anthropic Messages ↔ Converse, both directions, once.
 //   A provider (Basalt → a Messages API server): anthropicRequestFromConverse, then anthropicResponseToConverse
-//     or anthropicStreamToConverse (over formats/sse parseSse) on what comes back.
+//     or anthropicStreamToConverse (over formats/sse's decoder) on what comes back.
 //   A front door (a Messages API client → Basalt): anthropicRequestToConverse on the body (after checking its
 //     own top-level keys), then anthropicResponseFromConverse or anthropicStreamFromConverse (each event written
 //     with formats/sse formatSseEvent, its `type` as the event name) on the model's answer.

@@ -1,6 +1,6 @@
 // OpenAI Chat Completions ↔ Converse, both directions, once.
 //   A provider (Basalt → a Chat Completions server): chatRequestFromConverse, then chatResponseToConverse or
-//     chatStreamToConverse (over formats/sse parseSse) on what comes back.
+//     chatStreamToConverse (over formats/sse's decoder) on what comes back.
 //   A front door (a Chat Completions client → Basalt): chatRequestToConverse on the body, then
 //     chatResponseFromConverse or chatStreamFromConverse (each chunk written with formats/sse formatSseEvent,
 //     then `data: [DONE]`) on the model's answer.

@@ -1,6 +1,7 @@
 // Incremental Server-Sent Events parser (WHATWG "event stream interpretation"), for the upstreams that
-// stream SSE (OpenAI-compatible, Anthropic). Each event is yielded as soon as its terminating blank line
-// arrives, so deltas reach our client while the upstream is still writing. Every character is looked at
+// stream SSE (OpenAI-compatible, Anthropic): text in, events out, no I/O (providers/shared/sse-from-body.ts
+// feeds it an upstream's body). Each event comes out as soon as its terminating blank line arrives, so deltas
+// reach our client while the upstream is still writing. Every character is looked at
 // once: an unfinished line is kept as pieces and never rescanned when the next chunk arrives, so a long
 // event split over many small chunks costs linear time, and one event may not grow past a cap.
 
@@ -116,19 +117,5 @@ export class SseDecoder {
 
   private checkSize(): void {
     if (this.dataChars + this.lineChars > this.max) throw new SseEventTooLargeError(this.max);
-  }
-}
-
-/**
- * Parses an SSE byte stream into events. Accepts any async iterable of chunks (undici's response body,
- * a Node Readable, a web stream), even one that splits a UTF-8 sequence. A trailing event without its
- * blank line is dropped, as the spec says: an upstream cut mid-event must not look like a whole event.
- */
-export async function* parseSse(body: AsyncIterable<Uint8Array | string>, opts: SseParseOptions = {}): AsyncGenerator<SseEvent> {
-  const text = new TextDecoder("utf-8");
-  const decoder = new SseDecoder(opts);
-  for await (const chunk of body) {
-    const events = decoder.push(typeof chunk === "string" ? chunk : text.decode(chunk, { stream: true }));
-    for (let i = 0; i < events.length; i++) yield events[i];
   }
 }

@@ -1,16 +1,16 @@
-// An upstream's SSE answer read straight off its body's 'data' events into the SSE decoder. parseSse (formats/)
-// takes any async iterable of chunks; on a Node stream that means the stream's own async iterator (itself a
-// generator, a read() and a promise per chunk) under parseSse's generator, per chunk of every stream. Here a
-// chunk costs one decoder push, and an event one promise. The body is paused while decoded events wait for
-// their reader, so a slow client holds the upstream back (back-pressure) instead of queueing without bound.
+// An upstream's SSE answer read straight off its body's 'data' events into the SSE decoder (formats/sse). Not
+// through the stream's own async iterator (itself a generator, a read() and a promise per chunk) under a
+// generator of our own: here a chunk costs one decoder push, and an event one promise. The body is paused while
+// decoded events wait for their reader, so a slow client holds the upstream back (back-pressure) instead of
+// queueing without bound.
 import type { Readable } from "node:stream";
 import { SseDecoder, type SseEvent, type SseParseOptions } from "../../formats/sse/parse.js";
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
- * The events of an SSE body, as parseSse reads them (a trailing event without its blank line is dropped:
- * a body cut mid-event must not look like a whole event). Read once. Stopping early (`return()`) destroys
+ * The events of an SSE body (a trailing event without its blank line is dropped, as the spec says: a body
+ * cut mid-event must not look like a whole event), even one that splits a UTF-8 sequence. Read once. Stopping early (`return()`) destroys
  * the body, as a stream's own iterator does.
  */
 export function sseEventsFromBody(body: Readable, opts: SseParseOptions = {}): AsyncIterable<SseEvent> {

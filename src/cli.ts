@@ -53,6 +53,8 @@ async function main(): Promise<void> {
       },
     );
   };
+  // The process's heap is the command's to manage, not the app's: an embedding program keeps its own GC.
+  if (config.server.trimMemoryWhenIdle !== false) (await import("./server/idle-memory-trim.js")).trimMemoryWhenIdle();
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   stopWithParent((reason) => stop(reason));

@@ -156,6 +156,11 @@ export const serverSchema = z
       /** A user text turn sent mid-answer interrupts it (Nova's barge-in) instead of waiting; default false. */
       bargeIn: z.boolean().optional(),
     }).strict().optional(),
+    /**
+     * Once the process goes quiet after work, run one garbage collection so V8 gives back the memory the
+     * busy spell grew (src/server/idle-memory-trim.ts; default true). Only `basalt` the command does this.
+     */
+    trimMemoryWhenIdle: z.boolean().optional(),
     tlsCert: z.string().optional(),
     tlsKey: z.string().optional(),
     /** Where the embedded stores live: `<dataDir>/basalt.db` (SQLite) and `<dataDir>/s3/` (blobs). */

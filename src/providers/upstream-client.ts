@@ -5,12 +5,12 @@
 // `cause`, for logs.
 import { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
-import type { Dispatcher, Pool } from "undici";
+import type { Agent, Dispatcher } from "undici";
 
 // undici is loaded when the first upstream client is made: a node serving only echo never needs its ~6 MB.
 const require = createRequire(import.meta.url);
-let poolClass: typeof Pool | undefined;
-const PoolClass = (): typeof Pool => (poolClass ??= (require("undici") as typeof import("undici")).Pool);
+let agentClass: typeof Agent | undefined;
+const AgentClass = (): typeof Agent => (agentClass ??= (require("undici") as typeof import("undici")).Agent);
 import { BedrockError, type BedrockErrorFields } from "../core/errors.js";
 import type { StreamEvent } from "../core/model.js";
 import { watchStream } from "../core/watch-stream.js";
@@ -31,7 +31,9 @@ export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000;
 // How much of an unexpected answer is read to say what it was.
 const PEEK_BYTES = 2_048;
 const SNIPPET_CHARS = 80;
-const KEEP_ALIVE_MS = 30_000;
+// How long an idle upstream connection is kept for the next call, whatever the upstream's Keep-Alive hint
+// says: long enough to carry a conversation's turns, short enough that a burst's connections do not linger.
+const KEEP_ALIVE_MS = 10_000;
 
 // Nothing answered: the upstream is down or unreachable.
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
@@ -56,6 +58,8 @@ export interface UpstreamClientOptions {
   firstByteTimeoutMs?: number;
   /** Configured keys: never in a client-visible message, whatever the upstream echoes. */
   secrets?: readonly (string | undefined)[];
+  /** How long an idle connection is kept, the upstream's Keep-Alive hint notwithstanding (KEEP_ALIVE_MS). */
+  keepAliveMs?: number;
 }
 
 export interface UpstreamRequest {
@@ -112,7 +116,10 @@ class AttemptStop extends EventEmitter {
 
 export class UpstreamClient {
   readonly provider: string;
-  private readonly pool: Pool;
+  // An Agent rather than a bare Pool: once every connection has closed (idle after a burst), it drops the
+  // pool with its per-connection clients, which a Pool keeps for the rest of the process.
+  private readonly pool: Agent;
+  private readonly origin: string;
   private readonly redact: (text: string) => string;
   private readonly timeoutMs: number;
   private readonly firstByteTimeoutMs: number;
@@ -125,11 +132,13 @@ export class UpstreamClient {
     // headersTimeout bounds the wait for the answer's head (a stream's start, a whole non-streamed
     // completion); bodyTimeout the silence between two chunks of a stream. Either one passing is "a hang" →
     // ModelTimeoutException.
-    this.pool = new (PoolClass())(new URL(opts.baseUrl).origin, {
+    this.origin = new URL(opts.baseUrl).origin;
+    this.pool = new (AgentClass())({
       headersTimeout: this.firstByteTimeoutMs,
       bodyTimeout: opts.timeoutMs,
       connectTimeout: Math.min(opts.timeoutMs, CONNECT_TIMEOUT_MS),
-      keepAliveTimeout: KEEP_ALIVE_MS,
+      keepAliveTimeout: opts.keepAliveMs ?? KEEP_ALIVE_MS,
+      keepAliveMaxTimeout: opts.keepAliveMs ?? KEEP_ALIVE_MS,
     });
     this.redact = secretRedactor(opts.secrets ?? []);
   }
@@ -152,7 +161,7 @@ export class UpstreamClient {
     };
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.pool.request({ path: req.path, method: "POST", headers: req.headers, body: req.body, signal: stop });
+      res = await this.pool.request({ origin: this.origin, path: req.path, method: "POST", headers: req.headers, body: req.body, signal: stop });
     } catch (err) {
       done();
       throw this.failure(err, false, undefined, deadline);

@@ -125,7 +125,7 @@ export class IncomingCall {
       // The signed-body check (if any) runs as the body completes, once, whoever asks for the body first.
       this.#checkedBody = check;
       this.#body = readBody(this.req, this.res, { maxBytes: this.setup.maxBodyBytes, stallMs: this.setup.bodyTimeoutMs, check });
-      if (this.keepsBodies) this.#body = this.#body.then((b) => (this.record.requestBody = b));
+      if (this.keepsBodies) this.#body = this.#body.then((b) => ((this.record.requestBody = compactCopy(b)), b));
     }
     if (!check || check === this.#checkedBody) return this.#body;
     // Identified after the body was first asked for: check it on the way out.
@@ -202,4 +202,16 @@ function teeResponse(res: Response, onContentType: (type: string) => void): Buff
     }
   } as Response["end"];
   return chunks;
+}
+
+/**
+ * The body as kept in the call history. A one-chunk body is a view on the socket's read, headers included;
+ * the history holds 1,000 calls long after their sockets are gone, so it keeps just the body's bytes.
+ */
+export function compactCopy(body: Buffer): Buffer {
+  if (body.byteLength * 2 > body.buffer.byteLength) return body;
+  // Not Buffer.from: a small copy would land in Node's shared 8 KB pool and hold a slab in turn.
+  const own = Buffer.allocUnsafeSlow(body.byteLength);
+  body.copy(own);
+  return own;
 }

@@ -191,3 +191,17 @@ test("tracing helpers: traceparent parsing and gen_ai.operation.name", () => {
   assert.equal(genAiOperation("InvokeModel"), "chat");
   assert.equal(genAiOperation("CountTokens"), "count_tokens");
 });
+
+test("a request body the history keeps holds its own bytes, not the socket read it came in", async () => {
+  const { compactCopy } = await import("../../src/server/call-context.js");
+  // A socket read is a buffer of its own, as long as what arrived.
+  const text = `POST /model/x/converse HTTP/1.1\r\nhost: h\r\n${"x-h: v\r\n".repeat(200)}\r\n{"messages":[]}`;
+  const read = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  read.write(text);
+  const body = read.subarray(read.length - 15);
+  const kept = compactCopy(body);
+  assert.equal(kept.toString(), '{"messages":[]}');
+  assert.ok(kept.buffer.byteLength < read.buffer.byteLength, `${kept.buffer.byteLength} < ${read.buffer.byteLength}`);
+  const whole = Buffer.alloc(100, 1);
+  assert.equal(compactCopy(whole), whole, "a body that is most of its buffer is kept as it is");
+});

@@ -4,4 +4,5 @@
 import "./echo-tokens.cases.js";
 import "./frame-encoding.cases.js";
 import "./hot-paths.cases.js";
+import "./idle-memory-trim.cases.js";
 import "./pii-prefilter.cases.js";

@@ -74,3 +74,35 @@ test("a stream cut, a timeout and an oversized event keep their cause", () => {
   assert.equal(tooLarge.errorName, "ModelStreamErrorException");
   assert.ok(tooLarge.cause instanceof SseEventTooLargeError);
 });
+
+test("a burst's connections close once idle, however long the upstream's Keep-Alive hint", async () => {
+  const { createServer: createHttpServer } = await import("node:http");
+  // Like many servers behind a load balancer: Keep-Alive: timeout=65.
+  const upstream = createHttpServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    req.resume();
+    req.on("end", () => setTimeout(() => res.end("{}"), 50));
+  });
+  const open = new Set<unknown>();
+  upstream.on("connection", (socket) => {
+    open.add(socket);
+    socket.on("close", () => open.delete(socket));
+  });
+  await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+  const burst = new UpstreamClient({ provider: "local", baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, timeoutMs: 5000, keepAliveMs: 300 });
+  try {
+    await Promise.all(Array.from({ length: 20 }, async () => {
+      const res = await burst.post({ path: "/v1/chat/completions", headers: {}, body: "{}", cancel: new AbortController().signal });
+      assert.equal(await burst.text(res), "{}");
+    }));
+    assert.equal(open.size, 20, "the burst used one connection per concurrent call");
+    const started = Date.now();
+    while (open.size > 0 && Date.now() - started < 3_000) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(open.size, 0, `${open.size} idle connections still open ${Date.now() - started} ms after the burst`);
+    // A later call opens a connection again.
+    assert.equal(await burst.text(await burst.post({ path: "/v1/chat/completions", headers: {}, body: "{}", cancel: new AbortController().signal })), "{}");
+  } finally {
+    await burst.close();
+    upstream.closeAllConnections();
+    await new Promise<void>((r) => upstream.close(() => r()));
+  }
+});

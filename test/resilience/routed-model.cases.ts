@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BedrockError } from "../../src/core/errors.js";
-import type { CallContext, ConverseInput, ConverseOutput, Model, StreamEvent } from "../../src/core/model.js";
+import { cancellationOf, type CallContext, type ConverseInput, type ConverseOutput, type Model, type StreamEvent } from "../../src/core/model.js";
+import { listenForCancel } from "../../src/core/cancellation.js";
 import { outputAsStream } from "../../src/core/output-as-stream.js";
 import { wrapModel } from "../../src/core/model-middleware.js";
 import { attemptTimeout } from "../../src/gateway/policies/resilience/attempt-timeout.js";
@@ -236,6 +237,57 @@ test("a hung attempt times out per attempt (its upstream call aborted) and the n
   assert.deepEqual(events, outputAsStream(answer("secondary")));
   assert.equal(primary.calls, 2);
   assert.equal(primary.aborted, 2, "each timed-out attempt's signal fired");
+});
+
+test("an attempt's deadline and the client leaving reach a listener through onCancel, with no signal made", async () => {
+  // What an upstream client does: listen through onCancel when the context offers it.
+  const heard: unknown[] = [];
+  let stops = 0;
+  const hanging: Model = {
+    id: "hanging",
+    converse: (_input, ctx) => {
+      assert.ok(ctx.onCancel, "the attempt's context offers onCancel");
+      const stop = listenForCancel(cancellationOf(ctx), (reason) => heard.push(reason));
+      return new Promise((_resolve, reject) => setTimeout(() => (stop(), stops++, reject(new BedrockError("ModelErrorException", "late"))), 200));
+    },
+    countTokens: () => Promise.resolve(0),
+    converseStream: () => { throw new Error("unused"); },
+  };
+  const model = wrapModel(hanging, [attemptTimeout(40)]);
+  // The deadline.
+  const timedOut = await model.converse(say("hi"), callContext()).catch((e: unknown) => e);
+  assert.equal((timedOut as BedrockError).errorName, "ModelTimeoutException");
+  assert.equal(heard.length, 1);
+  assert.equal((heard[0] as Error).name, "AbortError");
+  // The client leaving before the deadline: heard once, through the outer context.
+  const client = new AbortController();
+  const left = model.converse(say("hi"), callContext({ signal: client.signal })).catch((e: unknown) => e);
+  setTimeout(() => client.abort(new Error("client left")), 10);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.equal(heard.length, 2);
+  assert.equal((heard[1] as Error).message, "client left");
+  await left;
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  assert.equal(heard.length, 2, "a listener that stopped is not called again");
+  assert.equal(stops, 2);
+  // A client already gone: told at once, and only once.
+  const gone = new AbortController();
+  gone.abort(new Error("gone"));
+  await model.converse(say("hi"), callContext({ signal: gone.signal })).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.deepEqual(heard.slice(2).map((r) => (r as Error).message), ["gone"]);
+});
+
+test("an attempt's signal, asked for, aborts at the deadline", async () => {
+  let signal: AbortSignal | undefined;
+  const model = wrapModel({
+    id: "hanging",
+    converse: (_input, ctx) => ((signal = ctx.signal), new Promise(() => undefined)),
+    countTokens: () => Promise.resolve(0),
+    converseStream: () => { throw new Error("unused"); },
+  }, [attemptTimeout(30)]);
+  await model.converse(say("hi"), callContext()).catch(() => undefined);
+  assert.equal(signal?.aborted, true);
 });
 
 test("the per-attempt timeout spares a stream once its first event has come", async () => {

@@ -4,57 +4,106 @@
 // possible), so its remaining events are left to the provider's own timeout.
 import { BedrockError } from "../../../core/errors.js";
 import type { ModelMiddleware } from "../../../core/model-middleware.js";
-import type { CallContext, Model, StreamEvent } from "../../../core/model.js";
+import { cancellationOf, type CallContext, type Model, type StreamEvent } from "../../../core/model.js";
+import { listenForCancel } from "../../../core/cancellation.js";
 
 const TIMEOUT_MESSAGE = "Model has timed out in processing the request. Try your request again.";
 
-/** A deadline for one attempt: the context the attempt runs with, whose signal also fires at the deadline. */
-class AttemptDeadline {
-  readonly ctx: CallContext;
+/**
+ * One attempt's context: the call's own, whose cancellation also fires at the attempt's deadline. A class
+ * with the call's fields copied (not an `Object.create` of the outer context with property descriptors: that
+ * object is built in dictionary mode, and every field read walks the chain), and without an AbortSignal
+ * unless someone asks for one: an upstream call hears the deadline through `onCancel`.
+ */
+class AttemptContext implements CallContext {
+  readonly requestedModelId: string;
+  readonly requestId: string;
+  readonly startedAt: bigint;
+  readonly caller: CallContext["caller"];
+  readonly record: CallContext["record"];
+  readonly #outer: CallContext;
+  #signal?: AbortSignal;
   #controller?: AbortController;
+  #listeners?: Set<(reason: unknown) => void>;
+  #expired?: { reason: unknown };
   #timer?: NodeJS.Timeout;
 
   constructor(outer: CallContext, private readonly timeoutMs: number) {
-    const deadline = this;
-    // The signal is made on first use, as the call's own is (an echo target never asks for one).
-    // onCancel is hidden, not inherited: the outer call's would not hear this deadline (cancellationOf then
-    // takes the combined signal).
-    this.ctx = Object.create(outer, {
-      signal: { get: () => AbortSignal.any([outer.signal, deadline.#signal()]), enumerable: true },
-      onCancel: { value: undefined, enumerable: true },
-    }) as CallContext;
+    this.requestedModelId = outer.requestedModelId;
+    this.requestId = outer.requestId;
+    this.startedAt = outer.startedAt;
+    this.caller = outer.caller;
+    this.record = outer.record;
+    this.#outer = outer;
   }
 
-  #signal(): AbortSignal {
-    this.#controller ??= new AbortController();
-    return this.#controller.signal;
+  get signal(): AbortSignal {
+    if (!this.#signal) {
+      this.#controller = new AbortController();
+      if (this.#expired) this.#controller.abort(this.#expired.reason);
+      this.#signal = AbortSignal.any([this.#outer.signal, this.#controller.signal]);
+    }
+    return this.#signal;
+  }
+
+  onCancel(listener: (reason: unknown) => void): () => void {
+    if (this.#expired) {
+      listener(this.#expired.reason);
+      return noop;
+    }
+    // Whichever comes first, the client leaving or the deadline, is told once.
+    const listeners = (this.#listeners ??= new Set());
+    let stopOuter = noop;
+    const stop = () => {
+      stopOuter();
+      listeners.delete(once);
+    };
+    const once = (reason: unknown) => {
+      stop();
+      listener(reason);
+    };
+    listeners.add(once);
+    // An outer call already cancelled tells `once` at once (it then stops listening before this returns).
+    stopOuter = listenForCancel(cancellationOf(this.#outer), once);
+    if (!listeners.has(once)) stopOuter = noop;
+    return stop;
   }
 
   /** `work`'s result, or a ModelTimeoutException once the deadline passes (the attempt is then aborted). */
   race<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#timer = setTimeout(() => {
-        this.#controller?.abort();
+        this.#expire(new DOMException("This operation was aborted", "AbortError"));
         reject(new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE));
       }, this.timeoutMs);
       work.then(resolve, reject).finally(() => clearTimeout(this.#timer));
     });
   }
+
+  #expire(reason: unknown): void {
+    this.#expired = { reason };
+    this.#controller?.abort(reason);
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners) for (const listener of listeners) listener(reason);
+  }
 }
+
+const noop = (): void => undefined;
 
 export function attemptTimeout(timeoutMs: number): ModelMiddleware {
   return (inner: Model): Model => ({
     id: inner.id,
     converse(input, ctx) {
-      const deadline = new AttemptDeadline(ctx, timeoutMs);
-      return deadline.race(inner.converse(input, deadline.ctx));
+      const attempt = new AttemptContext(ctx, timeoutMs);
+      return attempt.race(inner.converse(input, attempt));
     },
     async *converseStream(input, ctx): AsyncIterable<StreamEvent> {
-      const deadline = new AttemptDeadline(ctx, timeoutMs);
-      const events = inner.converseStream(input, deadline.ctx)[Symbol.asyncIterator]();
+      const attempt = new AttemptContext(ctx, timeoutMs);
+      const events = inner.converseStream(input, attempt)[Symbol.asyncIterator]();
       let first: IteratorResult<StreamEvent>;
       try {
-        first = await deadline.race(events.next());
+        first = await attempt.race(events.next());
       } catch (err) {
         // Let the abandoned stream wind down (its upstream call was aborted) without an unhandled rejection.
         events.return?.().catch(() => undefined);
@@ -65,8 +114,8 @@ export function attemptTimeout(timeoutMs: number): ModelMiddleware {
       yield* { [Symbol.asyncIterator]: () => events };
     },
     countTokens(input, ctx) {
-      const deadline = new AttemptDeadline(ctx, timeoutMs);
-      return deadline.race(inner.countTokens(input, deadline.ctx));
+      const attempt = new AttemptContext(ctx, timeoutMs);
+      return attempt.race(inner.countTokens(input, attempt));
     },
   });
 }

@@ -10,7 +10,44 @@ export type OnCancel = (listener: (reason: unknown) => void) => () => void;
 /** Either an AbortSignal or something that tells listeners without one. */
 export type Cancellation = AbortSignal | { readonly onCancel: OnCancel };
 
-const noop = (): void => undefined;
+/** A stop-listening that has nothing to stop. */
+export const noop = (): void => undefined;
+
+/** What `abort()` without a reason gives a signal: the reason a cancellation without one is told with. */
+export const abortReason = (): DOMException => new DOMException("This operation was aborted", "AbortError");
+
+/**
+ * The listeners of one cancellation, each told once, when it happens (at once if it has): what a context
+ * offering `onCancel` keeps instead of an AbortController.
+ */
+export class CancelListeners {
+  #listeners?: Set<(reason: unknown) => void>;
+  #cancelled?: { readonly reason: unknown };
+
+  /** Set once cancelled, with the reason its listeners were told. */
+  get cancelled(): { readonly reason: unknown } | undefined {
+    return this.#cancelled;
+  }
+
+  listen(listener: (reason: unknown) => void): () => void {
+    if (this.#cancelled) {
+      listener(this.#cancelled.reason);
+      return noop;
+    }
+    const listeners = (this.#listeners ??= new Set());
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  }
+
+  /** Tells every listener (the first time only). */
+  cancel(reason: unknown): void {
+    if (this.#cancelled) return;
+    this.#cancelled = { reason };
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners) for (const listener of listeners) listener(reason);
+  }
+}
 
 /** `listener` is called once when `cancellation` fires (at once if it has); the result stops listening. */
 export function listenForCancel(cancellation: Cancellation, listener: (reason: unknown) => void): () => void {

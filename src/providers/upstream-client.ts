@@ -14,7 +14,7 @@ const AgentClass = (): typeof Agent => (agentClass ??= (require("undici") as typ
 import { BedrockError, type BedrockErrorFields } from "../core/errors.js";
 import type { StreamEvent } from "../core/model.js";
 import { watchStream } from "../core/watch-stream.js";
-import { listenForCancel, type Cancellation } from "../core/cancellation.js";
+import { abortReason, listenForCancel, type Cancellation } from "../core/cancellation.js";
 import { UpstreamStreamError } from "../formats/shared/upstream-stream-error.js";
 import { SseEventTooLargeError } from "../formats/sse/parse.js";
 import { parseRetryAfterMs } from "./shared/parse-retry-after.js";
@@ -152,7 +152,7 @@ export class UpstreamClient {
     const stop = new AttemptStop();
     const timer = setTimeout(() => {
       deadline.passed = true;
-      stop.abort(new DOMException("This operation was aborted", "AbortError"));
+      stop.abort(abortReason());
     }, this.timeoutMs);
     const stopListening = listenForCancel(req.cancel, (reason) => stop.abort(reason));
     const done = () => {

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { ANONYMOUS, type Caller } from "../core/caller.js";
 import { newCallRecord, type CallRecord } from "../core/call-record.js";
 import { CallContextOf, type CallContext } from "../core/model.js";
+import { CancelListeners, abortReason, noop } from "../core/cancellation.js";
 import type { EventSignatureChain } from "../auth/verify-event-signature.js";
 import type { Request, Response } from "./http-types.js";
 import { readBody } from "./read-body.js";
@@ -38,7 +39,8 @@ export class IncomingCall {
   // AbortController and abort()'s DOMException were together the largest per-request cost of a unary call.
   private controller?: AbortController;
   // Told when the client goes away, for what needs no signal (an upstream request: CallContext.onCancel).
-  #cancelListeners?: ((reason: unknown) => void)[];
+  // Made when something first listens: most calls (echo, a cache hit) never do.
+  #cancel?: CancelListeners;
   private clientGone = false;
   // Only with history bodies on: the written response chunks (the request body goes straight to the record).
   private readonly keepsBodies: boolean = false;
@@ -75,15 +77,10 @@ export class IncomingCall {
   /** `listener` is told when the client goes away (at once if it has), without the signal being made. */
   onCancel(listener: (reason: unknown) => void): () => void {
     if (this.clientGone) {
-      listener(cancelled());
+      listener(abortReason());
       return noop;
     }
-    (this.#cancelListeners ??= []).push(listener);
-    return () => {
-      const listeners = this.#cancelListeners;
-      const i = listeners ? listeners.indexOf(listener) : -1;
-      if (i !== -1) listeners!.splice(i, 1);
-    };
+    return (this.#cancel ??= new CancelListeners()).listen(listener);
   }
 
   get shutdown(): AbortSignal {
@@ -146,9 +143,7 @@ export class IncomingCall {
       this.clientGone = true;
       this.record.clientGone = true;
       this.controller?.abort();
-      const listeners = this.#cancelListeners;
-      this.#cancelListeners = undefined;
-      if (listeners) for (const listener of listeners) listener(cancelled());
+      this.#cancel?.cancel(abortReason());
     }
     const onEnd = this.setup.onEnd;
     if (!onEnd) return;
@@ -162,10 +157,6 @@ export class IncomingCall {
     onEnd(record);
   }
 }
-
-const noop = (): void => undefined;
-/** What an abort() without a reason gives a signal: the reason a listener hears. */
-const cancelled = (): DOMException => new DOMException("This operation was aborted", "AbortError");
 
 /**
  * Collects what is written to a response (references to the written chunks, no copy until the end), and the

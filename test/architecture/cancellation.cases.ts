@@ -64,3 +64,20 @@ test("cancellationOf falls back to the signal of a context without onCancel (a s
   controller.abort("stop");
   assert.deepEqual(heard, ["stop"]);
 });
+
+test("CancelListeners: each listener told once with the reason, none after it stopped, a late one at once", async () => {
+  const { CancelListeners } = await import("../../src/core/cancellation.js");
+  const cancel = new CancelListeners();
+  const heard: string[] = [];
+  const reasonNow = () => cancel.cancelled?.reason;
+  cancel.listen((reason) => heard.push(`a:${String(reason)}`));
+  const stop = cancel.listen((reason) => heard.push(`b:${String(reason)}`));
+  stop();
+  assert.equal(reasonNow(), undefined);
+  cancel.cancel("gone");
+  cancel.cancel("again");
+  assert.equal(heard.join(" "), "a:gone");
+  assert.equal(reasonNow(), "gone");
+  cancel.listen((reason) => heard.push(`late:${String(reason)}`));
+  assert.equal(heard.join(" "), "a:gone late:gone");
+});

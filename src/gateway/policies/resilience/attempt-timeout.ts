@@ -5,7 +5,7 @@
 import { BedrockError } from "../../../core/errors.js";
 import type { ModelMiddleware } from "../../../core/model-middleware.js";
 import { cancellationOf, type CallContext, type Model, type StreamEvent } from "../../../core/model.js";
-import { listenForCancel } from "../../../core/cancellation.js";
+import { CancelListeners, abortReason, listenForCancel, noop } from "../../../core/cancellation.js";
 
 const TIMEOUT_MESSAGE = "Model has timed out in processing the request. Try your request again.";
 
@@ -22,10 +22,9 @@ class AttemptContext implements CallContext {
   readonly caller: CallContext["caller"];
   readonly record: CallContext["record"];
   readonly #outer: CallContext;
+  readonly #deadline = new CancelListeners();
   #signal?: AbortSignal;
   #controller?: AbortController;
-  #listeners?: Set<(reason: unknown) => void>;
-  #expired?: { reason: unknown };
   #timer?: NodeJS.Timeout;
 
   constructor(outer: CallContext, private readonly timeoutMs: number) {
@@ -40,56 +39,49 @@ class AttemptContext implements CallContext {
   get signal(): AbortSignal {
     if (!this.#signal) {
       this.#controller = new AbortController();
-      if (this.#expired) this.#controller.abort(this.#expired.reason);
+      const expired = this.#deadline.cancelled;
+      if (expired) this.#controller.abort(expired.reason);
       this.#signal = AbortSignal.any([this.#outer.signal, this.#controller.signal]);
     }
     return this.#signal;
   }
 
+  /** Whichever comes first, the client leaving or the deadline, is told once. */
   onCancel(listener: (reason: unknown) => void): () => void {
-    if (this.#expired) {
-      listener(this.#expired.reason);
-      return noop;
-    }
-    // Whichever comes first, the client leaving or the deadline, is told once.
-    const listeners = (this.#listeners ??= new Set());
+    let told = false;
+    let stopDeadline = noop;
     let stopOuter = noop;
-    const stop = () => {
-      stopOuter();
-      listeners.delete(once);
-    };
     const once = (reason: unknown) => {
-      stop();
+      if (told) return;
+      told = true;
+      stopDeadline();
+      stopOuter();
       listener(reason);
     };
-    listeners.add(once);
-    // An outer call already cancelled tells `once` at once (it then stops listening before this returns).
-    stopOuter = listenForCancel(cancellationOf(this.#outer), once);
-    if (!listeners.has(once)) stopOuter = noop;
-    return stop;
+    // Past the deadline, `listen` runs `once` at once (and has nothing to stop); so does an outer call
+    // already cancelled.
+    stopDeadline = this.#deadline.listen(once);
+    if (!told) stopOuter = listenForCancel(cancellationOf(this.#outer), once);
+    return () => {
+      told = true;
+      stopDeadline();
+      stopOuter();
+    };
   }
 
   /** `work`'s result, or a ModelTimeoutException once the deadline passes (the attempt is then aborted). */
   race<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#timer = setTimeout(() => {
-        this.#expire(new DOMException("This operation was aborted", "AbortError"));
+        const reason = abortReason();
+        this.#controller?.abort(reason);
+        this.#deadline.cancel(reason);
         reject(new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE));
       }, this.timeoutMs);
       work.then(resolve, reject).finally(() => clearTimeout(this.#timer));
     });
   }
-
-  #expire(reason: unknown): void {
-    this.#expired = { reason };
-    this.#controller?.abort(reason);
-    const listeners = this.#listeners;
-    this.#listeners = undefined;
-    if (listeners) for (const listener of listeners) listener(reason);
-  }
 }
-
-const noop = (): void => undefined;
 
 export function attemptTimeout(timeoutMs: number): ModelMiddleware {
   return (inner: Model): Model => ({

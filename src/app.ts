@@ -101,7 +101,11 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     onCounterError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "quota counters failed; the call went through uncounted"),
   });
   const observe = await createObserveStack({
-    ...settings, logger: log, db: settings.options.ledger.enabled ? stores.sql : undefined, openStreams: () => openEventStreams.count,
+    ...settings,
+    logger: log,
+    db: settings.options.ledger.enabled ? stores.sql : undefined,
+    ledgerWrites: stores.backgroundSql,
+    openStreams: () => openEventStreams.count,
   }).catch(async (err: unknown) => {
     await stores.close();
     throw err;

@@ -17,8 +17,13 @@ import { createTracing } from "./tracing.js";
 export interface ObserveStackOptions {
   options: ObserveOptions;
   logger: Logger;
-  /** The ledger's database; required when options.ledger.enabled. */
+  /** The ledger's database (its reads: /_basalt/calls, usage); required when options.ledger.enabled. */
   db?: SqlDatabase;
+  /**
+   * Where the ledger writes its batches, when not through `db`: a connection to the same database whose
+   * statements run off the serving thread (openStores' `backgroundSql`).
+   */
+  ledgerWrites?: SqlDatabase;
   /** Served model id → configured price. */
   prices?: Iterable<[string, PriceConfig]>;
   /** Provider name → type (openai, anthropic, bedrock, echo). */
@@ -97,7 +102,7 @@ export async function createObserveStack(opts: ObserveStackOptions): Promise<Obs
   if (options.ledger.enabled) {
     if (!opts.db) throw new Error("the ledger is enabled but no database was given");
     ledger = await LedgerWriter.open({
-      db: opts.db,
+      db: opts.ledgerWrites ?? opts.db,
       onError: (err, pendingRows) => logger.error({ err, pendingRows }, "ledger write failed; calls are kept in memory and retried"),
     });
     stopRetention = startRetention({

@@ -6,6 +6,7 @@ export { RedisKeyValueStore, type RedisKeyValueStoreOptions } from "./redis-key-
 export { DegradingKeyValueStore, type DegradingKeyValueStoreOptions } from "./degrading-key-value-store.js";
 export { forUpdateSkipLocked, type Migration, type SqlDatabase, type SqlRow, type SqlValue } from "./sql-database.js";
 export { SqliteDatabase } from "./sqlite-database.js";
+export { ThreadedSqliteDatabase, type ThreadedSqliteOptions } from "./threaded-sqlite-database.js";
 export { PostgresDatabase, type PostgresDatabaseOptions } from "./postgres-database.js";
 export { BlobNotFoundError, type BlobStore, InvalidBlobUriError } from "./blob-store.js";
 export { formatS3Uri, parseS3Uri, type S3Location } from "./parse-s3-uri.js";

@@ -1,6 +1,7 @@
 // The composition root's one call for storage: picks each store from the config — Redis, Postgres and S3
 // when configured, else the embedded defaults (memory, SQLite at `<dataDir>/basalt.db`, local disk at
-// `<dataDir>/s3/`) so a first run needs nothing installed. Redis is wrapped to degrade to local memory
+// `<dataDir>/s3/`) so a first run needs nothing installed. SQLite gets a second connection on a worker
+// thread for the ledger's batches (backgroundSql). Redis is wrapped to degrade to local memory
 // during an outage (also when it is down at start-up); health() tells /_basalt/ready what is in use.
 // The clients for Redis, Postgres and S3 are imported only when configured: together they are ~35 MB of a
 // node's resident memory (and ~200 ms of start-up) that the embedded defaults never use.
@@ -13,6 +14,7 @@ import { LocalBlobStore } from "./local-blob-store.js";
 import { MemoryKeyValueStore } from "./memory-key-value-store.js";
 import type { SqlDatabase } from "./sql-database.js";
 import { SqliteDatabase } from "./sqlite-database.js";
+import { ThreadedSqliteDatabase } from "./threaded-sqlite-database.js";
 import type { S3StorageConfig } from "./storage-config.js";
 
 /** What openStores logs through (pino's Logger fits). */
@@ -47,6 +49,12 @@ export interface StoresHealth {
 export interface Stores {
   kv: KeyValueStore;
   sql: SqlDatabase;
+  /**
+   * The same database for write-heavy background work (the ledger's batches), off the serving thread:
+   * SQLite's statements run on a worker thread (its own connection, started when first used, stopped when
+   * idle); on Postgres it is `sql` itself, whose statements already wait on the network, not the CPU.
+   */
+  backgroundSql: SqlDatabase;
   blobs: BlobStore;
   /** For /_basalt/ready; never throws. */
   health(): Promise<StoresHealth>;
@@ -57,10 +65,15 @@ export async function openStores(config: OpenStoresConfig): Promise<Stores> {
   const dataDir = resolve(config.dataDir);
   const kv = config.redis === undefined ? new MemoryKeyValueStore({ maxEntries: config.memoryMaxEntries }) : await openRedis(config, config.redis);
   let sql: SqlDatabase;
+  let backgroundSql: SqlDatabase;
   try {
-    sql = config.postgres === undefined
-      ? new SqliteDatabase(join(dataDir, "basalt.db"))
-      : new (await import("./postgres-database.js")).PostgresDatabase({ url: config.postgres });
+    if (config.postgres === undefined) {
+      const path = join(dataDir, "basalt.db");
+      sql = new SqliteDatabase(path);
+      backgroundSql = new ThreadedSqliteDatabase(path);
+    } else {
+      sql = backgroundSql = new (await import("./postgres-database.js")).PostgresDatabase({ url: config.postgres });
+    }
   } catch (err) {
     await kv.close();
     throw err;
@@ -72,6 +85,7 @@ export async function openStores(config: OpenStoresConfig): Promise<Stores> {
   return {
     kv,
     sql,
+    backgroundSql,
     blobs,
     health: async () => {
       const sqlOk = await sqlAnswers(sql);
@@ -83,7 +97,10 @@ export async function openStores(config: OpenStoresConfig): Promise<Stores> {
       };
     },
     close: async () => {
+      // The background connection first: what it was sent is written before the main one closes.
+      const background = backgroundSql === sql ? undefined : await backgroundSql.close().catch((err: unknown) => err);
       const results = await Promise.allSettled([kv.close(), sql.close(), blobs.close()]);
+      if (background !== undefined) throw background;
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed !== undefined) throw failed.reason;
     },

@@ -23,7 +23,7 @@ import {
   type SqlRow,
   type SqlValue,
 } from "./sql-database.js";
-import { refuseInsideTransaction, runTransaction, type SqlConnection } from "./sql-transaction.js";
+import { OneTransactionAtATime, refuseInsideTransaction, runTransaction, type SqlConnection } from "./sql-transaction.js";
 
 interface Prepared {
   statement: Database.Statement;
@@ -37,8 +37,7 @@ export class SqliteDatabase implements SqlDatabase {
   readonly #db: Database.Database;
   readonly #statements = new LruMap<string, Prepared>(500);
   readonly #connection: SqlConnection;
-  /** Settles when the running transaction ends; other work waits for it. */
-  #busy: Promise<void> | undefined;
+  readonly #serial = new OneTransactionAtATime();
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -55,54 +54,34 @@ export class SqliteDatabase implements SqlDatabase {
 
   async query<R extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
     refuseInsideTransaction(this);
-    // Checked again right before running, in the same step: after an await, another transaction may have begun.
-    while (this.#busy !== undefined) await this.#busy;
-    return this.#query(sql, params) as R[];
+    return this.#serial.whenIdle(() => this.#query(sql, params) as R[]);
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     refuseInsideTransaction(this);
-    while (this.#busy !== undefined) await this.#busy;
-    return this.#execute(sql, params);
+    return this.#serial.whenIdle(() => this.#execute(sql, params));
   }
 
   async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
     refuseInsideTransaction(this);
-    while (this.#busy !== undefined) await this.#busy;
-    let done!: () => void;
-    this.#busy = new Promise((resolve) => (done = resolve));
-    try {
-      return await runTransaction(this, "sqlite", this.#connection, { begin: "BEGIN IMMEDIATE", commit: "COMMIT", rollback: "ROLLBACK" }, fn);
-    } finally {
-      this.#busy = undefined;
-      done();
-    }
+    return this.#serial.exclusive(() =>
+      runTransaction(this, "sqlite", this.#connection, { begin: "BEGIN IMMEDIATE", commit: "COMMIT", rollback: "ROLLBACK" }, fn),
+    );
   }
 
   async migrate(migrations: readonly Migration[]): Promise<void> {
     checkMigrationNames(migrations);
     refuseInsideTransaction(this);
-    while (this.#busy !== undefined) await this.#busy;
     // Synchronous from BEGIN to COMMIT: nothing else in this process can interleave.
-    this.#db
-      .transaction(() => {
-        this.#db.exec(MIGRATIONS_TABLE);
-        const applied = new Set(this.#db.prepare("SELECT name FROM basalt_migrations").pluck().all() as string[]);
-        for (const migration of migrations) {
-          if (applied.has(migration.name)) continue;
-          this.#db.exec(migrationSql(migration, "sqlite"));
-          this.#db.prepare("INSERT INTO basalt_migrations (name, applied_at) VALUES (?, ?)").run(migration.name, Date.now());
-        }
-      })
-      .immediate();
+    return this.#serial.whenIdle(() => migrateNow(this.#db, migrations));
   }
 
   async close(): Promise<void> {
     refuseInsideTransaction(this);
-    while (this.#busy !== undefined) await this.#busy;
-    this.#db.close();
+    return this.#serial.whenIdle(() => {
+      this.#db.close();
+    });
   }
-
 
   #query(sql: string, params: readonly SqlValue[]): SqlRow[] {
     const prepared = this.#prepare(sql);
@@ -129,6 +108,19 @@ export class SqliteDatabase implements SqlDatabase {
     }
     return prepared;
   }
+}
+
+/** Applies the migrations not yet recorded, in one BEGIN IMMEDIATE transaction (safe when two processes start). */
+function migrateNow(db: Database.Database, migrations: readonly Migration[]): void {
+  db.transaction(() => {
+    db.exec(MIGRATIONS_TABLE);
+    const applied = new Set(db.prepare("SELECT name FROM basalt_migrations").pluck().all() as string[]);
+    for (const migration of migrations) {
+      if (applied.has(migration.name)) continue;
+      db.exec(migrationSql(migration, "sqlite"));
+      db.prepare("INSERT INTO basalt_migrations (name, applied_at) VALUES (?, ?)").run(migration.name, Date.now());
+    }
+  }).immediate();
 }
 
 /** The values to bind for a prepared statement, in its placeholders' order. */

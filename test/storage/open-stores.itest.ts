@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { openStores, type StoresLogger } from "../../src/storage/open-stores.js";
 import { S3BlobStore } from "../../src/storage/s3-blob-store.js";
+import { ThreadedSqliteDatabase } from "../../src/storage/threaded-sqlite-database.js";
 import { dataDirSchema, storageSchema } from "../../src/storage/storage-config.js";
 import { freePort, type RunningRedis, startPostgres, startRedis, startS3rver } from "../helpers/services.js";
 
@@ -42,6 +43,11 @@ describe("openStores", () => {
       await stores.blobs.put("s3://my-bucket/out/x.json", "{}");
       assert.ok(existsSync(join(dataDir, "s3", "my-bucket", "out", "x.json")));
       assert.equal((await stores.kv.admit("k", 1, 1, 1000)).admitted, true);
+      // The background connection (the ledger's batches) is the same file, written from a worker thread.
+      assert.ok(stores.backgroundSql instanceof ThreadedSqliteDatabase);
+      await stores.backgroundSql.migrate([{ name: "background", sql: "CREATE TABLE background_rows (id INTEGER PRIMARY KEY)" }]);
+      assert.equal(await stores.backgroundSql.execute("INSERT INTO background_rows (id) VALUES ($1)", [7]), 1);
+      assert.deepEqual(await stores.sql.query("SELECT id FROM background_rows"), [{ id: 7 }]);
     } finally {
       await stores.close();
     }
@@ -65,6 +71,7 @@ describe("openStores", () => {
       await eventually(async () => (await stores.kv.ping()) && !(await stores.health()).kv.degraded, "reconnected");
       await eventually(async () => (await stores.kv.get("shared").catch(() => "not yet")) === undefined, "value gone with Redis");
       assert.deepEqual(await stores.sql.query("SELECT 1 AS one"), [{ one: 1 }]);
+      assert.equal(stores.backgroundSql, stores.sql, "Postgres: the pool already waits on the network, not the CPU");
     } finally {
       await stores.close();
       await reader.close();

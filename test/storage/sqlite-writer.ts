@@ -1,8 +1,11 @@
-// Child process of sql-sqlite.test.ts: commits batches of rows as fast as it can and prints the id of the
-// last row after each commit returns, until it is killed.
+// Child process of sql-sqlite.cases.ts and sql-sqlite-thread.cases.ts: commits batches of rows as fast as it
+// can and prints the id of the last row after each commit returns, until it is killed. `--thread` writes
+// through ThreadedSqliteDatabase (the ledger's connection) instead of the main-thread one.
 import { SqliteDatabase } from "../../src/storage/sqlite-database.js";
+import { ThreadedSqliteDatabase } from "../../src/storage/threaded-sqlite-database.js";
 
-const db = new SqliteDatabase(process.argv[2]);
+const path = process.argv[2];
+const db = process.argv.includes("--thread") ? new ThreadedSqliteDatabase(path) : new SqliteDatabase(path);
 await db.migrate([{ name: "writes", sql: "CREATE TABLE writes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)" }]);
 for (let id = 1; ; ) {
   const first = id;

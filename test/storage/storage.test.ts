@@ -6,3 +6,4 @@ import "./lazy-clients.cases.js";
 import "./lru-map.cases.js";
 import "./rewrite-placeholders.cases.js";
 import "./sql-sqlite.cases.js";
+import "./sql-sqlite-thread.cases.js";

@@ -80,10 +80,12 @@ async function main(): Promise<void> {
   const repeat = Number(values.repeat);
   const plan = await buildPlan({
     url: values.url!, kind: values.kind as "chat" | "converse", stream: true, model: values.model,
-    stack: values.stack as Stack, auth: values.auth as AuthMode, portkeyUpstream: values["portkey-upstream"], count: count * repeat + 1,
+    stack: values.stack as Stack, auth: values.auth as AuthMode, portkeyUpstream: values["portkey-upstream"], count: count * (repeat + 1),
   });
-  // One stream first: the contender's code paths and its upstream pool are warm before the burst.
-  await oneStream(plan[plan.length - 1]);
+  // A warm-up burst of the same size first, not measured: each contender's code is compiled and its upstream
+  // connections are open, as in a server that has been streaming (a cold process's first burst of 256 streams
+  // cost Basalt ~1.5× the CPU of the next one: docs/performance.md, round 10).
+  await Promise.all(plan.slice(count * repeat).map(oneStream));
   ttft.length = gaps.length = delays.length = 0;
   dropped = late = 0;
   for (let r = 0; r < repeat; r++) await Promise.all(plan.slice(r * count, (r + 1) * count).map(oneStream));

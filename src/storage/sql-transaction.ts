@@ -5,37 +5,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Migration, SqlDatabase, SqlRow, SqlValue } from "./sql-database.js";
 
-/**
- * One transaction at a time on one connection (SQLite, where a connection is the whole database): a
- * transaction holds the connection from its BEGIN to its COMMIT, and other work waits until it is over.
- */
-export class OneTransactionAtATime {
-  /** Settles when the running transaction ends. */
-  #busy: Promise<void> | undefined;
-
-  /**
-   * Runs `work` once no transaction runs. The check and the call are one synchronous step: after an await,
-   * another transaction may have begun, so the condition is read again right before `work` starts.
-   */
-  async whenIdle<T>(work: () => T | Promise<T>): Promise<T> {
-    while (this.#busy !== undefined) await this.#busy;
-    return work();
-  }
-
-  /** Runs `transaction` with the connection to itself: nothing else starts until it settles. */
-  async exclusive<T>(transaction: () => Promise<T>): Promise<T> {
-    while (this.#busy !== undefined) await this.#busy;
-    let done!: () => void;
-    this.#busy = new Promise((resolve) => (done = resolve));
-    try {
-      return await transaction();
-    } finally {
-      this.#busy = undefined;
-      done();
-    }
-  }
-}
-
 export interface SqlConnection {
   query(sql: string, params: readonly SqlValue[]): Promise<SqlRow[]>;
   execute(sql: string, params: readonly SqlValue[]): Promise<number>;

@@ -14,16 +14,9 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { LruMap } from "./lru-map.js";
 import { orderParams, rewritePlaceholders } from "./rewrite-placeholders.js";
-import {
-  checkMigrationNames,
-  type Migration,
-  MIGRATIONS_TABLE,
-  migrationSql,
-  type SqlDatabase,
-  type SqlRow,
-  type SqlValue,
-} from "./sql-database.js";
-import { OneTransactionAtATime, refuseInsideTransaction, runTransaction, type SqlConnection } from "./sql-transaction.js";
+import { type Migration, MIGRATIONS_TABLE, migrationSql, type SqlRow, type SqlValue } from "./sql-database.js";
+import { SingleConnectionDatabase } from "./single-connection-database.js";
+import type { SqlConnection } from "./sql-transaction.js";
 
 interface Prepared {
   statement: Database.Statement;
@@ -32,55 +25,32 @@ interface Prepared {
   inOrder: boolean;
 }
 
-export class SqliteDatabase implements SqlDatabase {
-  readonly dialect = "sqlite";
+export class SqliteDatabase extends SingleConnectionDatabase {
   readonly #db: Database.Database;
   readonly #statements = new LruMap<string, Prepared>(500);
-  readonly #connection: SqlConnection;
-  readonly #serial = new OneTransactionAtATime();
+  protected readonly connection: SqlConnection;
 
   constructor(readonly path: string) {
+    super();
     mkdirSync(dirname(path), { recursive: true });
     this.#db = new Database(path);
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("busy_timeout = 5000");
     this.#db.pragma("foreign_keys = ON");
-    this.#connection = {
+    this.connection = {
       query: async (sql, params) => this.#query(sql, params),
       execute: async (sql, params) => this.#execute(sql, params),
     };
   }
 
-  async query<R extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    refuseInsideTransaction(this);
-    return this.#serial.whenIdle(() => this.#query(sql, params) as R[]);
-  }
-
-  async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    refuseInsideTransaction(this);
-    return this.#serial.whenIdle(() => this.#execute(sql, params));
-  }
-
-  async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
-    refuseInsideTransaction(this);
-    return this.#serial.exclusive(() =>
-      runTransaction(this, "sqlite", this.#connection, { begin: "BEGIN IMMEDIATE", commit: "COMMIT", rollback: "ROLLBACK" }, fn),
-    );
-  }
-
-  async migrate(migrations: readonly Migration[]): Promise<void> {
-    checkMigrationNames(migrations);
-    refuseInsideTransaction(this);
+  protected migrateNow(migrations: readonly Migration[]): void {
     // Synchronous from BEGIN to COMMIT: nothing else in this process can interleave.
-    return this.#serial.whenIdle(() => migrateNow(this.#db, migrations));
+    migrateNow(this.#db, migrations);
   }
 
-  async close(): Promise<void> {
-    refuseInsideTransaction(this);
-    return this.#serial.whenIdle(() => {
-      this.#db.close();
-    });
+  protected closeNow(): void {
+    this.#db.close();
   }
 
   #query(sql: string, params: readonly SqlValue[]): SqlRow[] {

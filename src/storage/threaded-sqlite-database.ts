@@ -11,9 +11,10 @@
 //   loses nothing acknowledged (WAL, synchronous=NORMAL, as on the main connection).
 // Passes test/storage/sql.contract.ts like every SqlDatabase.
 import { Worker } from "node:worker_threads";
-import { checkMigrationNames, type Migration, type SqlDatabase, type SqlRow, type SqlValue } from "./sql-database.js";
+import type { Migration, SqlRow } from "./sql-database.js";
+import { SingleConnectionDatabase } from "./single-connection-database.js";
 import { rowsFromWire, type ThreadReply, type ThreadRequest } from "./sqlite-thread-messages.js";
-import { OneTransactionAtATime, refuseInsideTransaction, runTransaction, type SqlConnection } from "./sql-transaction.js";
+import type { SqlConnection } from "./sql-transaction.js";
 
 // Built, the worker is sqlite-thread.js beside this file. Under tsx (the tests) this module is the .ts
 // source: its worker is the .ts source too, loaded through tsx's loader, which a worker does not inherit.
@@ -40,18 +41,17 @@ export interface ThreadedSqliteOptions {
   idleMs?: number;
 }
 
-export class ThreadedSqliteDatabase implements SqlDatabase {
-  readonly dialect = "sqlite";
+export class ThreadedSqliteDatabase extends SingleConnectionDatabase {
   readonly #idleMs: number;
-  readonly #serial = new OneTransactionAtATime();
-  readonly #connection: SqlConnection;
+  protected readonly connection: SqlConnection;
   #thread: SqliteThread | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(readonly path: string, opts: ThreadedSqliteOptions = {}) {
+    super();
     this.#idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
-    this.#connection = {
+    this.connection = {
       query: async (sql, params) => rowsFromWire((await this.#send({ kind: "query", sql, params })) as SqlRow[]),
       execute: async (sql, params) => (await this.#send({ kind: "execute", sql, params })) as number,
     };
@@ -62,38 +62,16 @@ export class ThreadedSqliteDatabase implements SqlDatabase {
     return this.#thread !== undefined;
   }
 
-  async query<R extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    refuseInsideTransaction(this);
-    return (await this.#serial.whenIdle(() => this.#connection.query(sql, params))) as R[];
+  protected async migrateNow(migrations: readonly Migration[]): Promise<void> {
+    await this.#send({ kind: "migrate", migrations });
   }
 
-  async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    refuseInsideTransaction(this);
-    return this.#serial.whenIdle(() => this.#connection.execute(sql, params));
-  }
-
-  async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
-    refuseInsideTransaction(this);
-    return this.#serial.exclusive(() =>
-      runTransaction(this, "sqlite", this.#connection, { begin: "BEGIN IMMEDIATE", commit: "COMMIT", rollback: "ROLLBACK" }, fn),
-    );
-  }
-
-  async migrate(migrations: readonly Migration[]): Promise<void> {
-    checkMigrationNames(migrations);
-    refuseInsideTransaction(this);
-    await this.#serial.whenIdle(() => this.#send({ kind: "migrate", migrations }));
-  }
-
-  async close(): Promise<void> {
-    refuseInsideTransaction(this);
-    await this.#serial.whenIdle(async () => {
-      this.#closed = true;
-      if (this.#idleTimer) clearTimeout(this.#idleTimer);
-      const thread = this.#thread;
-      this.#thread = undefined;
-      await thread?.close();
-    });
+  protected async closeNow(): Promise<void> {
+    this.#closed = true;
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    const thread = this.#thread;
+    this.#thread = undefined;
+    await thread?.close();
   }
 
   #send(request: Request): Promise<unknown> {
@@ -118,7 +96,7 @@ export class ThreadedSqliteDatabase implements SqlDatabase {
   async #stopIfIdle(thread: SqliteThread): Promise<void> {
     this.#idleTimer = undefined;
     // A transaction between two of its statements has nothing in flight but holds the connection: wait for it.
-    await this.#serial.whenIdle(() => {
+    await this.whenIdle(() => {
       if (this.#thread !== thread || thread.busy) return;
       this.#thread = undefined;
       return thread.close();

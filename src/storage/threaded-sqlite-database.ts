@@ -3,9 +3,9 @@
 // of 1,024 ledger rows held the event loop for 6–17 ms and cost ~7 µs of the serving thread per call. Here
 // the main thread only posts the statement and its parameters.
 // - The thread starts on the first statement and stops after `idleMs` without one (an idle node does not
-//   keep a second V8 isolate resident); the next statement starts it again.
+//   keep a second V8 isolate, ~10 MB, resident); the next statement starts it again.
 // - Statements run in the order they were called; a transaction holds the connection from BEGIN IMMEDIATE to
-//   COMMIT as on the main connection (OneTransactionAtATime), its statements sent one by one.
+//   COMMIT as on the main connection (SingleConnectionDatabase), its statements sent one by one.
 // - If the thread dies, what it was running fails (the ledger keeps those rows and retries) and the next
 //   statement starts a new thread. A statement is acknowledged once SQLite has returned from it: kill -9
 //   loses nothing acknowledged (WAL, synchronous=NORMAL, as on the main connection).
@@ -34,6 +34,7 @@ function startWorker(path: string): Worker {
 }
 const DEFAULT_IDLE_MS = 10_000;
 
+/** A request before it is given its id (Omit applied to each member of the union). */
 type Request = ThreadRequest extends infer R ? (R extends ThreadRequest ? Omit<R, "id"> : never) : never;
 
 export interface ThreadedSqliteOptions {

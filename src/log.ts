@@ -1,10 +1,11 @@
 // Structured logs on stdout (pino). Never log secrets or bodies: provider configs are not logged, and
 // errors are logged by name, message and cause chain only.
 // BASALT_LOG_FORMAT=pretty: one readable, coloured line per entry for a terminal (pino-pretty, in-process and
-// synchronous so nothing is lost on exit); JSON lines otherwise.
+// synchronous so nothing is lost on exit); JSON lines otherwise, batched a few milliseconds at a time (log-sink.ts).
 import { createRequire } from "node:module";
 import { pino } from "pino";
 import type { PinoPretty as PinoPrettyType } from "pino-pretty";
+import { batchedSink } from "./log-sink.js";
 
 const options = {
   level: process.env.BASALT_LOG_LEVEL ?? "info",
@@ -23,10 +24,16 @@ function prettyStream(): typeof PinoPrettyType {
   return (createRequire(import.meta.url)("pino-pretty") as { PinoPretty: typeof PinoPrettyType }).PinoPretty;
 }
 
+function jsonSink(): ReturnType<typeof batchedSink> {
+  const sink = batchedSink();
+  process.on("exit", () => sink.flushSync());
+  return sink;
+}
+
 export const log =
   process.env.BASALT_LOG_FORMAT === "pretty"
     ? pino(options, prettyStream()({ sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }))
-    : pino(options);
+    : pino(options, jsonSink());
 
 interface ErrorLink { name: string; message: string; code?: string }
 

@@ -2,6 +2,7 @@
 // folder"). Run one alone with `node --import tsx --test test/observe/<name>.cases.ts`.
 import "./ledger.cases.js";
 import "./log-line.cases.js";
+import "./log-sink.cases.js";
 import "./observe-e2e.cases.js";
 import "./observers.cases.js";
 import "./relayed-usage.cases.js";

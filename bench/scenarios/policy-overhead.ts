@@ -103,7 +103,7 @@ export async function policyOverhead(opts: RunOptions): Promise<ScenarioResult> 
     ];
     return {
       id: "policy-overhead",
-      title: "6. Policy stack: targets model + response cache (miss) vs one-target model",
+      title: "7. Policy stack: targets model + response cache (miss) vs one-target model",
       tables: [table],
       targets: goals,
       notes: [

@@ -5,7 +5,7 @@
 import { createRequire } from "node:module";
 import { pino } from "pino";
 import type { PinoPretty as PinoPrettyType } from "pino-pretty";
-import { batchedSink } from "./log-sink.js";
+import { batchedSink, type LogSink } from "./log-sink.js";
 
 const options = {
   level: process.env.BASALT_LOG_LEVEL ?? "info",
@@ -24,7 +24,7 @@ function prettyStream(): typeof PinoPrettyType {
   return (createRequire(import.meta.url)("pino-pretty") as { PinoPretty: typeof PinoPrettyType }).PinoPretty;
 }
 
-function jsonSink(): ReturnType<typeof batchedSink> {
+function jsonSink(): LogSink {
   const sink = batchedSink();
   process.on("exit", () => sink.flushSync());
   return sink;

@@ -30,7 +30,7 @@ export async function addedLatency(opts: RunOptions): Promise<ScenarioResult> {
       const mode = stream ? "Stream (first content frame)" : "JSON";
       const runs: Record<Contender, Latency[]> = { direct: [], bare: [], full: [], fullBearer: [], portkey: [] };
       // One unmeasured pass per contender first: one request at a time, a JIT takes thousands of requests to
-      // reach its steady state (Basalt's CPU per request fell by ~40 % over its first 9,000; round 11).
+      // reach its steady state (Basalt's CPU per request fell by about half over its first 9,000; round 11).
       if (!opts.quick) {
         for (const who of WHO) {
           // Portkey holds each stream's first chunk 25 ms (see the notes): a shorter pass keeps the run's length sane.

@@ -18,8 +18,16 @@ export interface Conversation {
 const NOTHING_TO_CACHE = "There is nothing available to cache. Please remove the invalid cache point and try again.";
 
 // Alphanumerics, single spaces, hyphens, parentheses and square brackets (the DocumentBlock.name documentation;
-// the real service rejects tabs, accents, apostrophes, `#`, `&`, commas and double spaces).
-const DOCUMENT_NAME = /^[A-Za-z0-9\-()[\] ]+$/;
+// the real service rejects tabs, accents, apostrophes, `#`, `&`, commas and double spaces). Underscores are not
+// in the documented list, but the service accepts them (checked live by the same report that recorded the
+// rejections, vercel/ai#20366), and SDKs send them: the Vercel AI SDK turns `my_report.pdf` into `my_report`.
+const DOCUMENT_NAME = /^[A-Za-z0-9_\-()[\] ]+$/;
+// Both as the real service words them in public reports (aws-samples/generative-ai-use-cases#1685, with
+// hundreds of occurrences each): names are unique across the whole request, every turn included, since a
+// Converse caller replays its history.
+const MAX_DOCUMENTS = 5;
+const TOO_MANY_DOCUMENTS = `You can't include more than ${MAX_DOCUMENTS} documents in a request.`;
+const DUPLICATE_DOCUMENT_NAMES = "Messages can't contain duplicate document names. Rename the document and retry your request.";
 const DOCUMENT_NAME_MESSAGE =
   "The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character. Check that the file name conforms to these restrictions and retry your request.";
 
@@ -45,6 +53,22 @@ export function validateConversation(conv: Conversation): void {
   }
   const toolNames = new Set(conv.toolConfig?.tools.flatMap((t) => ("toolSpec" in t ? [t.toolSpec.name] : [])) ?? []);
   messages.forEach((message, i) => validateMessage(message, i, messages[i - 1], conv.toolConfig !== undefined, toolNames));
+  validateDocumentNames(messages);
+}
+
+/** At most five documents in a request, each under its own name (each name's own form is checked per block). */
+function validateDocumentNames(messages: readonly Message[]): void {
+  let names: Set<string> | undefined;
+  let count = 0;
+  for (const message of messages) {
+    for (const block of message.content) {
+      if (!("document" in block)) continue;
+      if (++count > MAX_DOCUMENTS) throw validationError(TOO_MANY_DOCUMENTS);
+      names ??= new Set();
+      if (names.has(block.document.name)) throw validationError(DUPLICATE_DOCUMENT_NAMES);
+      names.add(block.document.name);
+    }
+  }
 }
 
 function validateMessage(message: Message, i: number, previous: Message | undefined, hasToolConfig: boolean, toolNames: ReadonlySet<string>): void {
@@ -74,6 +98,9 @@ function validateMessage(message: Message, i: number, previous: Message | undefi
         throw validationError("User messages cannot contain toolUse content. Please remove the toolUse content and try again.");
       }
       if (!hasToolConfig) throw validationError("The toolConfig field must be defined when using toolUse and toolResult content blocks.");
+      if (!isObject(block.toolUse.input)) {
+        throw validationError(`The format of the value at ${blockAt}.toolUse.input is invalid. Provide a json object for the field and try again.`);
+      }
       if (toolUseIds.has(block.toolUse.toolUseId)) {
         throw validationError(`The toolUse blocks at ${at}.content contain duplicate Ids: ${block.toolUse.toolUseId}`);
       }
@@ -117,8 +144,9 @@ function validateToolResultsAnswer(
   if (missing.length) throw validationError(`Expected toolResult blocks at ${at}.content for the following Ids: ${missing.join(", ")}`);
 }
 
-// Wording of the real service's checks as quoted in public bug reports (toolResult json items, error
-// results without content, non-object tool schemas); their paths are 0-based like the rules above.
+// Wording of the real service's checks as quoted in public bug reports (toolResult json items and toolUse
+// inputs that are not objects, error results without content, non-object tool schemas); their paths are
+// 0-based like the rules above.
 function validateToolResult(result: ToolResultBlock, blockAt: string): void {
   if (result.status === "error" && result.content.length === 0) {
     throw validationError(`The content field at ${blockAt}.toolResult cannot be empty when status value is error.`);
@@ -181,9 +209,11 @@ function validateTools(toolConfig: ToolConfiguration | undefined): void {
   for (const [i, tool] of toolConfig.tools.entries()) {
     if (!("toolSpec" in tool)) continue;
     const schema = tool.toolSpec.inputSchema;
-    // "The top level schema type must be object" (ToolInputSchema docs); a schema without `type` passes.
+    // "The top level schema type must be object" (ToolInputSchema docs). A schema without a root `type` is
+    // refused the same way (public reports earendil-works/pi#8279 and d-kuro/kirocc#92: `{}` and a root
+    // `oneOf` without `type` both got this message).
     const type = "json" in schema && isObject(schema.json) ? schema.json.type : undefined;
-    if (type !== undefined && type !== "object") {
+    if (type !== "object") {
       throw validationError(`The value at toolConfig.tools.${i}.toolSpec.inputSchema.json.type must be one of the following: object.`);
     }
     const name = tool.toolSpec.name;

@@ -87,6 +87,17 @@ test("tools against echo: a tool call with finish_reason tool_calls, then a tool
   assert.equal(next.choices[0].finish_reason, "stop");
 });
 
+test("a function whose parameters are {} or leave the root type out is an object schema (Converse would refuse it bare)", async () => {
+  const tools = [
+    { type: "function" as const, function: { name: "ping", parameters: {} } },
+    { type: "function" as const, function: { name: "get_weather", parameters: { properties: { city: { type: "string" } } } } },
+  ];
+  const done = await openai.chat.completions.create({ model: "basalt.echo", tools, messages: [{ role: "user", content: '/tool get_weather {"city":"Lyon"}' }] });
+  assert.equal(done.choices[0].finish_reason, "tool_calls");
+  const call = done.choices[0].message.tool_calls?.[0];
+  assert.equal(call?.type === "function" ? call.function.name : undefined, "get_weather");
+});
+
 test("OpenAI door → anthropic provider: plain, streamed, parallel tool calls, json_schema, image data URL", async () => {
   upstream.enqueue({ json: message({ content: [textBlock("hi from claude")] }) });
   const done = await openai.chat.completions.create({ model: HAIKU, max_tokens: 50, messages: [{ role: "user", content: "hi" }] });

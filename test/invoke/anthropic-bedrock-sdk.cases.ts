@@ -121,3 +121,20 @@ test("validation errors arrive as the SDK's BadRequestError with Bedrock's messa
     (err: unknown) => err instanceof BadRequestError && /#\/messages\/0\/content\/0\/type: video is not a valid enum value/.test(err.message),
   );
 });
+
+test("what Claude itself refuses after Bedrock's schema passes: no messages, empty or blank text", async () => {
+  const refused = async (messages: never[], message: string) =>
+    assert.rejects(stack.anthropic.messages.create({ model: CLAUDE, max_tokens: 10, messages }), (err: unknown) => {
+      assert.ok(err instanceof BadRequestError);
+      assert.equal(err.message, `400 ${message}`);
+      return true;
+    });
+  await refused([], "messages: at least one message is required");
+  await refused([{ role: "user", content: "" }] as never[], "messages: text content blocks must be non-empty");
+  await refused([{ role: "user", content: [{ type: "text", text: " \n" }] }] as never[], "messages: text content blocks must contain non-whitespace text");
+  // The last assistant message is a prefill: its rules are its own, and it is not refused here.
+  const msg = await stack.anthropic.messages.create({
+    model: CLAUDE, max_tokens: 10, messages: [{ role: "user", content: "Say" }, { role: "assistant", content: "Sure" }],
+  });
+  assert.equal(msg.type, "message");
+});

@@ -76,6 +76,16 @@ test("an invalid echo body is a ValidationException in Bedrock's words, before a
   assert.match(streamErr.message, /#\/inputText: expected type: String, found: Integer/);
 });
 
+test("a body over the Body shape's 25,000,000 bytes is the service's constraint message, not a transport refusal", async () => {
+  const big = JSON.stringify({ inputText: "x".repeat(25_000_000) });
+  const err = await rejection(stack.client.send(new InvokeModelCommand({ modelId: "basalt.echo", contentType: "application/json", body: big })));
+  assert.equal(err.name, "ValidationException");
+  assert.equal(err.$metadata?.httpStatusCode, 400);
+  assert.equal(err.message, "1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to 25000000");
+  const streamErr = await rejection(invokeStream(stack.client, "basalt.echo", JSON.parse(big)));
+  assert.equal(streamErr.name, "ValidationException");
+});
+
 test("a body that is not JSON, and a content type that is not JSON, are refused", async () => {
   const notJson = await rejection(stack.client.send(new InvokeModelCommand({
     modelId: "basalt.echo", contentType: "application/json", body: new TextEncoder().encode("{not json"),

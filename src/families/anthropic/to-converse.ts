@@ -3,6 +3,7 @@
 // the top-level schema and how a failure is worded.
 import type { ConverseInput } from "../../core/model.js";
 import { anthropicRequestToConverse, PASS_THROUGH_FIELDS, stringList } from "../../formats/anthropic-messages/request-to-converse.js";
+import { validationError } from "../../core/errors.js";
 import { checkObject, isObject, type ObjectSchema } from "../../formats/shared/check-json.js";
 import { ErrorList, malformed } from "../native-body.js";
 
@@ -43,5 +44,25 @@ export function anthropicToConverse(body: unknown): ConverseInput {
   const input = anthropicRequestToConverse(body, errors, { passThrough: PASS_THROUGH });
   stringList(body.anthropic_beta, "#/anthropic_beta", errors);
   errors.throwIfAny(body.messages !== undefined ? [NOT_TEXT_COMPLETION] : []);
+  checkClaudeMessages(body.messages as unknown[]);
   return input;
+}
+
+/**
+ * What Claude itself refuses in a body that passed Bedrock's schema; Bedrock hands the model's own words back
+ * as a ValidationException (as in "messages: text content blocks must be non-empty", quoted from the real
+ * service in aws-samples/generative-ai-use-cases#1685).
+ */
+function checkClaudeMessages(messages: unknown[]): void {
+  if (messages.length === 0) throw validationError("messages: at least one message is required");
+  // The last message may be the assistant's prefill, whose rules differ (not checked here).
+  for (const [i, message] of messages.entries()) {
+    if (i === messages.length - 1 && isObject(message) && message.role === "assistant") break;
+    const content = isObject(message) ? message.content : undefined;
+    const texts = typeof content === "string" ? [content] : Array.isArray(content) ? content.flatMap((b) => (isObject(b) && b.type === "text" && typeof b.text === "string" ? [b.text] : [])) : [];
+    for (const text of texts) {
+      if (text === "") throw validationError("messages: text content blocks must be non-empty");
+      if (text.trim() === "") throw validationError("messages: text content blocks must contain non-whitespace text");
+    }
+  }
 }

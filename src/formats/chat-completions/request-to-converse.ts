@@ -174,6 +174,15 @@ const TOOL_FUNCTION_SCHEMA: ObjectSchema = {
 };
 
 /**
+ * A function's `parameters` always describe its arguments object: absent means none, and a schema that leaves
+ * the root `type` out (`{}`, a bare `properties`) means an object. Converse refuses a root without `type`.
+ */
+function parametersSchema(parameters: unknown): JsonValue {
+  if (!isObject(parameters)) return { type: "object", properties: {} };
+  return (parameters.type === undefined ? { type: "object", ...parameters } : parameters) as JsonValue;
+}
+
+/**
  * `tools` and `tool_choice` as Converse's toolConfig. "none" drops the tools (Converse has no such
  * choice); "any" (Mistral) and "required" (OpenAI) both mean some tool must be called.
  */
@@ -191,7 +200,7 @@ export function readChatTools(tools: unknown, choice: unknown, errors: IssueList
       toolSpec: {
         name: fn.name as string,
         ...(typeof fn.description === "string" && { description: fn.description }),
-        inputSchema: { json: (fn.parameters ?? { type: "object", properties: {} }) as JsonValue },
+        inputSchema: { json: parametersSchema(fn.parameters) },
       },
     });
   });

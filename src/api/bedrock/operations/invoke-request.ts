@@ -74,8 +74,15 @@ export function checkInvokeHeaders(req: Request, shapeName: InvokeShape): Header
   return echoed;
 }
 
+// The payload member's own bound (the `Body` shape's max, 25,000,000 bytes): the server's body limit sits a little
+// above it so that a request between the two gets the service's ValidationException, not a transport refusal.
+const MAX_BODY_BYTES = shape("Body").max;
+
 /** The native body read by the model's family: the Converse input a backend serves, and how to answer. */
 export function parseInvokeRequest({ req, body, served, ctx }: OperationCall): NativeRequest {
+  if (MAX_BODY_BYTES !== undefined && body.byteLength > MAX_BODY_BYTES) {
+    throw validationError(`1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BODY_BYTES}`);
+  }
   const family = requireFamily(ctx.requestedModelId, served.info);
   const native = parseNative(body);
   const guardrailId = header(req, "x-amzn-bedrock-guardrailidentifier");

@@ -19,3 +19,16 @@ export const expiredApiKey = (): BedrockError => new BedrockError("AccessDeniedE
 // Basalt's own: the admin routes exist only in Basalt.
 export const adminClosed = (): BedrockError =>
   new BedrockError("AccessDeniedException", "The admin routes are closed: set auth.adminKey to open them.");
+
+const AUTHENTICATION_FAILURES = new Set(["MissingAuthenticationTokenException", "IncompleteSignatureException", "UnrecognizedClientException", "InvalidSignatureException"]);
+
+/**
+ * Whether the caller could not be identified at all (no credentials, a signature or key that is not valid),
+ * as opposed to an identified caller refused a resource. Bedrock answers a bad API key with a 403
+ * AccessDeniedException; the OpenAI and Anthropic APIs answer both kinds of bad key with 401, and their SDKs
+ * raise AuthenticationError only for that.
+ */
+export function isAuthenticationFailure(err: BedrockError): boolean {
+  if (AUTHENTICATION_FAILURES.has(err.errorName)) return true;
+  return err.errorName === "AccessDeniedException" && (err.message === INVALID_API_KEY || err.message === EXPIRED_API_KEY);
+}

@@ -79,6 +79,22 @@ test("OpenAI door: the configured API key as Bearer is accepted; a wrong or miss
   assert.equal(typeof ((await none.json()) as { error: { message: string } }).error.message, "string");
 });
 
+test("a key either door cannot use is a 401 the SDKs raise as AuthenticationError, as OpenAI and Anthropic answer it", async () => {
+  for (const key of ["ABSKbm90LWEta2V5LWF0LWFsbA==", "sk-not-bedrock"]) {
+    await assert.rejects(openai(key).chat.completions.create({ model: "basalt.echo", messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.AuthenticationError, String(err));
+      assert.equal(err.status, 401);
+      assert.equal(err.code, "invalid_api_key");
+      return true;
+    });
+    await assert.rejects(anthropic({ apiKey: key }).messages.create({ model: "basalt.echo", max_tokens: 20, messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
+      assert.ok(err instanceof Anthropic.AuthenticationError, String(err));
+      assert.equal((err.error as { error?: { type?: string } }).error?.type, "authentication_error");
+      return true;
+    });
+  }
+});
+
 test("OpenAI and Anthropic doors accept a SigV4 signature from a configured access key", async () => {
   const chat = await signedFetch("/openai/v1/chat/completions", { model: "basalt.echo", messages: [{ role: "user", content: "signed chat" }] });
   assert.equal(chat.status, 200, await chat.clone().text());

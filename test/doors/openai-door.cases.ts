@@ -216,6 +216,22 @@ test("one quota applies through every door: Converse, OpenAI and Anthropic share
       assert.ok(err instanceof OpenAI.RateLimitError);
       return true;
     });
+    // Streamed, the refusal is still the HTTP status (what makes an SDK retry it), not an event inside a 200.
+    const isRateLimit = (err: unknown) => {
+      assert.ok(err instanceof OpenAI.RateLimitError, String(err));
+      assert.equal(err.status, 429);
+      return true;
+    };
+    await assert.rejects(async () => {
+      for await (const _ of await openai.chat.completions.create({ model: LIMITED, stream: true, messages: [{ role: "user", content: "five" }] }));
+    }, isRateLimit);
+    await assert.rejects(async () => {
+      for await (const _ of await openai.responses.create({ model: LIMITED, stream: true, input: "six" }));
+    }, isRateLimit);
+    await assert.rejects(anthropic.messages.stream({ model: LIMITED, max_tokens: 10, messages: [{ role: "user", content: "seven" }] }).finalMessage(), (err: unknown) => {
+      assert.ok(err instanceof Anthropic.RateLimitError, String(err));
+      return true;
+    });
   } finally {
     runtime.destroy();
   }

@@ -9,7 +9,7 @@ import { anthropicRequestToConverse, anthropicResponseFromConverse, anthropicStr
 import { IssueList, type JsonObject } from "../../formats/shared/check-json.js";
 import type { IncomingCall } from "../../server/call-context.js";
 import type { FrontDoor } from "../../server/dispatch.js";
-import { checkedInput, newId, notedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
+import { checkedInput, newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { sendAnthropicError } from "./anthropic-errors.js";
 import { endResponse } from "../../server/end-response.js";
 
@@ -70,7 +70,7 @@ async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void
     endResponse(call.res, text);
     return;
   }
-  const events = anthropicStreamFromConverse(notedEvents(call, served.model.converseStream(input, ctx)), answer);
+  const events = anthropicStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer);
   const iterator = events[Symbol.asyncIterator]();
   // The first event is awaited before the status line, so a refusal (quota, guardrail, bad model) is an HTTP error.
   const first = await iterator.next();

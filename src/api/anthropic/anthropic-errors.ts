@@ -3,6 +3,7 @@
 import type { BedrockError } from "../../core/errors.js";
 import { anthropicErrorStatus } from "../../formats/anthropic-messages/index.js";
 import type { IncomingCall } from "../../server/call-context.js";
+import { isAuthenticationFailure } from "../../auth/auth-errors.js";
 import { reportError } from "../bedrock/respond.js";
 import { writeSse } from "../foreign/model-call.js";
 
@@ -12,10 +13,6 @@ const TYPE_OF: Readonly<Record<string, string>> = {
   ResourceNotFoundException: "not_found_error",
   UnknownOperationException: "not_found_error",
   AccessDeniedException: "permission_error",
-  MissingAuthenticationTokenException: "authentication_error",
-  IncompleteSignatureException: "authentication_error",
-  UnrecognizedClientException: "authentication_error",
-  InvalidSignatureException: "authentication_error",
   ThrottlingException: "rate_limit_error",
   ServiceQuotaExceededException: "rate_limit_error",
   ServiceUnavailableException: "overloaded_error",
@@ -24,6 +21,8 @@ const TYPE_OF: Readonly<Record<string, string>> = {
 };
 
 export function anthropicErrorType(err: BedrockError): string {
+  // A key that is missing, unknown or expired is Anthropic's 401 authentication_error, whatever Bedrock calls it.
+  if (isAuthenticationFailure(err)) return "authentication_error";
   return TYPE_OF[err.errorName] ?? "api_error";
 }
 

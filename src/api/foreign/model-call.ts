@@ -60,6 +60,29 @@ export async function* notedEvents(call: IncomingCall, events: AsyncIterable<Str
   }
 }
 
+/**
+ * The model's noted events, once the first has arrived. A refusal (quota, guardrail, an upstream error before
+ * any output) throws here, before the front door writes its status line, so the client gets it as an HTTP
+ * error: an SDK retries a 429 it sees as a status, never one written inside a 200 stream. A door's own first
+ * chunk (OpenAI's role chunk) is made without asking the model, so awaiting that would not be enough.
+ */
+export async function openedEvents(call: IncomingCall, events: AsyncIterable<StreamEvent>): Promise<AsyncIterable<StreamEvent>> {
+  const rest = notedEvents(call, events)[Symbol.asyncIterator]();
+  const first = await rest.next();
+  return replayFirst(first, rest);
+}
+
+async function* replayFirst<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncGenerator<T> {
+  try {
+    if (first.done) return;
+    yield first.value;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    // A reader that stops early (the client left) releases the model's stream too.
+    await rest.return?.();
+  }
+}
+
 /** Starts an SSE response. */
 export function startSse(call: IncomingCall, headers: Record<string, string> = {}): void {
   call.record.status = 200;

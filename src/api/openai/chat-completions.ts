@@ -10,7 +10,7 @@ import type { OutputConfig } from "../../core/shapes.generated.js";
 import { chatRequestToConverse, chatResponseFromConverse, chatStreamFromConverse } from "../../formats/chat-completions/index.js";
 import { IssueList, isObject, type JsonObject } from "../../formats/shared/check-json.js";
 import type { IncomingCall } from "../../server/call-context.js";
-import { checkedInput, newId, notedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
+import { checkedInput, newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { sendOpenAIError } from "./openai-errors.js";
 import { endResponse } from "../../server/end-response.js";
 
@@ -63,7 +63,7 @@ export async function chatCompletions(call: IncomingCall, catalog: ModelCatalog)
     return;
   }
   const includeUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
-  const iterator = chatStreamFromConverse(notedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();
+  const iterator = chatStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();
   // The first chunk is awaited before the status line, so a refusal (quota, guardrail) is an HTTP error.
   let next = await iterator.next();
   startSse(call, { "x-request-id": call.requestId });

@@ -1,6 +1,7 @@
 // Failures in OpenAI's words: `{"error":{"message","type","param","code"}}` with the matching HTTP status;
 // mid-stream, the same object as one more `data:` event before the stream ends.
 import type { IncomingCall } from "../../server/call-context.js";
+import { isAuthenticationFailure } from "../../auth/auth-errors.js";
 import { reportError } from "../bedrock/respond.js";
 import { writeSse } from "../foreign/model-call.js";
 
@@ -10,18 +11,16 @@ const KIND_OF: Readonly<Record<string, { type: string; code: string | null; stat
   ResourceNotFoundException: { type: "invalid_request_error", code: "model_not_found", status: 404 },
   UnknownOperationException: { type: "invalid_request_error", code: "unknown_url", status: 404 },
   AccessDeniedException: { type: "permission_error", code: null, status: 403 },
-  MissingAuthenticationTokenException: { type: "authentication_error", code: "invalid_api_key", status: 401 },
-  IncompleteSignatureException: { type: "authentication_error", code: "invalid_api_key", status: 401 },
-  UnrecognizedClientException: { type: "authentication_error", code: "invalid_api_key", status: 401 },
-  InvalidSignatureException: { type: "authentication_error", code: "invalid_api_key", status: 401 },
   ThrottlingException: { type: "rate_limit_error", code: "rate_limit_exceeded", status: 429 },
   ServiceQuotaExceededException: { type: "rate_limit_error", code: "rate_limit_exceeded", status: 429 },
 };
+// OpenAI's answer to a key it cannot use (missing, unknown, expired): 401, code invalid_api_key.
+const BAD_KEY = { type: "invalid_request_error", code: "invalid_api_key", status: 401 };
 
 /** Answers a failure; after a stream has begun, as its last event. */
 export function sendOpenAIError(call: IncomingCall, error: unknown): void {
   const err = reportError(error, call.requestId, call.record);
-  const kind = KIND_OF[err.errorName] ?? { type: "server_error", code: null };
+  const kind = isAuthenticationFailure(err) ? BAD_KEY : KIND_OF[err.errorName] ?? { type: "server_error", code: null };
   const body = { error: { message: err.message, type: kind.type, param: null, code: kind.code } };
   if (call.res.headersSent) {
     writeSse(call, { data: body });

@@ -5,7 +5,7 @@ import type { ModelCatalog } from "../../core/model-info.js";
 import { noteOutput } from "../../core/record-outcome.js";
 import { chatResponseFromConverse, chatStreamFromConverse } from "../../formats/chat-completions/index.js";
 import type { IncomingCall } from "../../server/call-context.js";
-import { newId, notedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
+import { newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { chatInput } from "./chat-completions.js";
 import { sendOpenAIError } from "./openai-errors.js";
 import { chatBodyOfResponses } from "./responses-request.js";
@@ -29,7 +29,7 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
     endResponse(call.res, text);
     return;
   }
-  const chunks = chatStreamFromConverse(notedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();
+  const chunks = chatStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();
   // The model's first chunk is awaited before the status line, so a refusal (quota, guardrail) is an HTTP error.
   const first = await chunks.next();
   const rest = async function* () {

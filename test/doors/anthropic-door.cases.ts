@@ -44,6 +44,49 @@ test("messages.create against basalt.echo, at /v1/messages and /anthropic/v1/mes
   }
 });
 
+test("a stream's message_start carries the prompt's tokens (echo knows them up front), the same count as the final usage", async () => {
+  const stream = client.messages.stream({ model: "basalt.echo", max_tokens: 100, messages: [{ role: "user", content: "count these five words" }] });
+  let startTokens: number | undefined;
+  stream.on("streamEvent", (e) => {
+    if (e.type === "message_start") startTokens = e.message.usage.input_tokens;
+  });
+  const final = await stream.finalMessage();
+  assert.ok(final.usage.input_tokens > 0);
+  assert.equal(startTokens, final.usage.input_tokens);
+});
+
+test("consecutive turns of one role are combined into one turn, as the Messages API combines them", async () => {
+  const msg = await client.messages.create({
+    model: "basalt.echo", max_tokens: 100,
+    messages: [{ role: "user", content: "first part" }, { role: "user", content: "second part" }],
+  });
+  // Echo repeats the last user turn: both parts, in order.
+  assert.deepEqual(msg.content, [{ type: "text", text: "first part\nsecond part" }]);
+  const counted = await client.messages.countTokens({
+    model: "basalt.echo", messages: [{ role: "user", content: "a" }, { role: "assistant", content: "b" }, { role: "assistant", content: "c" }, { role: "user", content: "d" }],
+  });
+  assert.ok(counted.input_tokens > 0);
+});
+
+test("models: list and retrieve in the Models API's shape, at /v1/models (Anthropic SDK) and /anthropic/v1/models", async () => {
+  for (const c of [client, prefixed]) {
+    const ids: string[] = [];
+    for await (const m of c.models.list()) {
+      assert.equal(m.type, "model");
+      ids.push(m.id);
+    }
+    assert.deepEqual(ids, ["basalt.echo", LLAMA]);
+    const one = await c.models.retrieve(LLAMA);
+    assert.equal(one.id, LLAMA);
+    assert.equal(typeof one.display_name, "string");
+    await assert.rejects(c.models.retrieve("nobody.none-v1:0"), (err: unknown) => {
+      assert.ok(err instanceof Anthropic.NotFoundError, String(err));
+      assert.equal((err.error as { error?: { type?: string } }).error?.type, "not_found_error");
+      return true;
+    });
+  }
+});
+
 test("messages.stream against basalt.echo: the SDK's events and final message", async () => {
   const stream = client.messages.stream({ model: "basalt.echo", max_tokens: 100, messages: [{ role: "user", content: "one two three four" }] });
   const types: string[] = [];

@@ -140,6 +140,33 @@ test("models list at /v1/models and /openai/v1/models", async () => {
   }
 });
 
+test("models.retrieve: a served id (percent-encoded by the SDK) as its model object; an unknown one is model_not_found", async () => {
+  for (const c of [openai, prefixed]) {
+    const model = await c.models.retrieve(HAIKU);
+    assert.deepEqual({ id: model.id, object: model.object }, { id: HAIKU, object: "model" });
+    assert.equal(model.owned_by, (await c.models.list()).data.find((m) => m.id === HAIKU)?.owned_by);
+    await assert.rejects(c.models.retrieve("nobody.none-v1:0"), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.NotFoundError, String(err));
+      assert.equal(err.code, "model_not_found");
+      return true;
+    });
+  }
+});
+
+test("a conversation without a user turn of its own is answered, as OpenAI answers it; an empty list is refused", async () => {
+  const systemOnly = await openai.chat.completions.create({ model: "basalt.echo", messages: [{ role: "system", content: "Greet the user." }] });
+  assert.equal(systemOnly.choices[0].finish_reason, "stop");
+  const assistantFirst = await openai.chat.completions.create({
+    model: "basalt.echo", messages: [{ role: "assistant", content: "How can I help?" }, { role: "user", content: "with this" }],
+  });
+  assert.equal(assistantFirst.choices[0].message.content, "with this");
+  await assert.rejects(openai.chat.completions.create({ model: "basalt.echo", messages: [] }), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.BadRequestError, String(err));
+    assert.match(err.message, /too short - 'messages'/);
+    return true;
+  });
+});
+
 test("errors in OpenAI's shape: unknown model 404, invalid request 400; previous_response_id is refused", async () => {
   await assert.rejects(openai.chat.completions.create({ model: "nobody.none", messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
     assert.ok(err instanceof OpenAI.NotFoundError);

@@ -11,10 +11,15 @@ import type { IncomingCall } from "../../server/call-context.js";
 import type { FrontDoor } from "../../server/dispatch.js";
 import { checkedInput, newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { sendAnthropicError } from "./anthropic-errors.js";
+import { withEarlyUsage } from "../../families/anthropic/early-usage.js";
+import { knownPromptTokens } from "../../providers/echo/index.js";
+import { listAnthropicModels, retrieveAnthropicModel } from "./anthropic-models.js";
 import { endResponse } from "../../server/end-response.js";
 
 const MESSAGES = new Set(["/anthropic/v1/messages", "/v1/messages"]);
 const COUNT_TOKENS = new Set(["/anthropic/v1/messages/count_tokens", "/v1/messages/count_tokens"]);
+// /v1/models is routed to the OpenAI door, which answers an Anthropic SDK in this door's shape.
+const MODELS = "/anthropic/v1/models";
 
 export interface AnthropicDoorOptions {
   catalog: ModelCatalog;
@@ -29,6 +34,10 @@ export function createAnthropicDoor(opts: AnthropicDoorOptions): FrontDoor {
         const post = call.req.method === "POST";
         if (post && MESSAGES.has(call.path)) return await messages(call, opts.catalog);
         if (post && COUNT_TOKENS.has(call.path)) return await countTokens(call, opts.catalog);
+        if (call.req.method === "GET" && call.path === MODELS) return await listAnthropicModels(call, opts.catalog);
+        if (call.req.method === "GET" && call.path.startsWith(`${MODELS}/`)) {
+          return await retrieveAnthropicModel(call, opts.catalog, call.path.slice(MODELS.length + 1));
+        }
         call.record.operation = "Unknown";
         await call.readBody().catch(() => undefined);
         sendAnthropicError(call, new BedrockError("ResourceNotFoundException", `${call.req.method} ${call.path} is not a Messages API route.`));
@@ -70,7 +79,12 @@ async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void
     endResponse(call.res, text);
     return;
   }
-  const events = anthropicStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer);
+  // message_start carries the prompt's tokens, as Anthropic's does, wherever they are known before the answer.
+  const known = knownPromptTokens(served.info, input);
+  const events = withEarlyUsage(
+    anthropicStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer),
+    known === undefined ? undefined : { inputTokens: known },
+  );
   const iterator = events[Symbol.asyncIterator]();
   // The first event is awaited before the status line, so a refusal (quota, guardrail, bad model) is an HTTP error.
   const first = await iterator.next();

@@ -36,14 +36,23 @@ export function outputConfigOf(format: unknown): OutputConfig | undefined {
   };
 }
 
+// The smallest non-blank user turn: what stands in for the user when a conversation has none of its own.
+const NO_USER_TURN = ".";
+
 export function chatInput(body: JsonObject): ConverseInput {
   if (typeof body.n === "number" && body.n !== 1) throw validationError("n: only 1 choice is supported.");
+  if (Array.isArray(body.messages) && body.messages.length === 0) throw validationError("[] is too short - 'messages'");
   const outputConfig = outputConfigOf(body.response_format);
   const rest: JsonObject = { ...body };
   for (const k of DROPPED) delete rest[k];
   const errors = new IssueList();
   const input = chatRequestToConverse(rest, errors);
   if (outputConfig) input.outputConfig = outputConfig;
+  // OpenAI answers a conversation without a user turn of its own (a system prompt alone, or one opening with
+  // the assistant); Converse must open with a user turn, which the translation leaves empty. It gets the
+  // smallest non-blank text instead of a refusal naming a block the caller never sent.
+  const opening = input.messages?.[0]?.content;
+  if (opening?.length === 1 && "text" in opening[0] && opening[0].text === "") opening[0] = { text: NO_USER_TURN };
   return checkedInput(input, errors);
 }
 

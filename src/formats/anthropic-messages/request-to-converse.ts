@@ -44,10 +44,10 @@ const TOOL_CHOICE_SCHEMA: ObjectSchema = {
  */
 export function anthropicRequestToConverse(body: JsonObject, errors: IssueList, opts: AnthropicRequestToConverseOptions = {}): ConverseInput {
   const blocks = new BlockReader(errors);
-  const messages: Message[] = readMessages(body.messages, MESSAGE_SCHEMA, errors, (m, pointer) => ({
+  const messages: Message[] = mergeConsecutiveTurns(readMessages(body.messages, MESSAGE_SCHEMA, errors, (m, pointer) => ({
     role: m.role as Message["role"],
     content: blocks.content(m.content, `${pointer}/content`),
-  }));
+  })));
   const system = systemBlocks(body.system, errors);
   const toolConfig = tools(body, errors, messages);
   const stops = stringList(body.stop_sequences, "#/stop_sequences", errors);
@@ -64,6 +64,21 @@ export function anthropicRequestToConverse(body: JsonObject, errors: IssueList, 
   for (const key of opts.passThrough ?? PASS_THROUGH_FIELDS) if (body[key] !== undefined) extra[key] = body[key] as JsonValue;
   if (Object.keys(extra).length) input.additionalModelRequestFields = extra;
   return input;
+}
+
+/**
+ * The Messages API combines consecutive turns of one role into a single turn (its documentation; agents send a
+ * tool_result message and then a separate user text). Converse wants the roles to alternate, so they are
+ * joined here, in order. A turn with no content is left alone, for validation to name.
+ */
+function mergeConsecutiveTurns(messages: Message[]): Message[] {
+  const out: Message[] = [];
+  for (const m of messages) {
+    const last = out[out.length - 1];
+    if (last && last.role === m.role && last.content.length > 0 && m.content.length > 0) last.content = [...last.content, ...m.content];
+    else out.push(m);
+  }
+  return out;
 }
 
 function systemBlocks(system: unknown, errors: IssueList): SystemContentBlock[] {

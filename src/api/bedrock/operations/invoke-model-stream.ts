@@ -8,7 +8,7 @@ import { noteStreamEvent } from "../../../core/record-outcome.js";
 import type { Headers } from "../../../server/http-types.js";
 import type { ModelOperation, OperationCall } from "../operation.js";
 import type { EarlyUsage } from "../../../families/family.js";
-import { echoPromptTokens } from "../../../providers/echo/index.js";
+import { knownPromptTokens } from "../../../providers/echo/index.js";
 import { writeEventStream, type Frame } from "../write-event-stream.js";
 import { checkInvokeHeaders, parseInvokeRequest } from "./invoke-request.js";
 import { invokeGuardrailFields } from "../../../guardrails/invoke-model-guardrail-fields.js";
@@ -67,18 +67,10 @@ async function* toFrames(chunks: AsyncIterable<Chunk>, meter: StreamMeter, input
   }
 }
 
-/**
- * The prompt's tokens before the stream starts, for the families that report them in their first chunk —
- * only where they are known without asking the backend (the built-in echo model's count is a pure function
- * of the request; an upstream would be called twice) and cannot disagree with the final usage (no cache
- * points, which split the count).
- */
-// Counted with echo's own function, not through the served model: its policies would take the count for a
-// second call (one more upstream attempt in the record, one more request against the quotas).
+/** The prompt's tokens for the families that report them in their first chunk, where known up front. */
 function earlyUsage({ served }: OperationCall, input: ConverseInput): EarlyUsage | undefined {
-  if (served.info.provider !== "echo") return undefined;
-  const cached = [...(input.system ?? []), ...(input.messages ?? []).flatMap((m) => m.content)].some((b) => "cachePoint" in b);
-  return cached ? undefined : { inputTokens: echoPromptTokens(input) };
+  const inputTokens = knownPromptTokens(served.info, input);
+  return inputTokens === undefined ? undefined : { inputTokens };
 }
 
 const chunkFrame = (chunk: Chunk): Frame => ["chunk", { bytes: Buffer.from(JSON.stringify(chunk)).toString("base64") }];

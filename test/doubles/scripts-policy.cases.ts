@@ -57,6 +57,19 @@ test("match fields: model glob (served or requested id), operation, caller, rege
   assert.equal(await ask(say("s")), "from the backend");
 });
 
+test("a script's regex runs in linear time on the client's text; a backreference keeps JavaScript's engine", { timeout: 20_000 }, async () => {
+  const { model } = setup([
+    { id: "nested", match: { regex: "(a+)+$" }, respond: { content: [{ text: "nested" }] } },
+    { id: "twice", match: { regex: "^(\\w+) \\1$" }, respond: { content: [{ text: "twice" }] } },
+  ]);
+  const ask = async (text: string) => textOf(await model.converse(say(text), callContext()));
+  // 2^48 paths for a backtracking engine: this would not return within the test's timeout.
+  assert.equal(await ask(`${"a".repeat(48)}!`), "from the backend");
+  assert.equal(await ask("xaaa"), "nested");
+  assert.equal(await ask("hey hey"), "twice");
+  assert.equal(await ask("hey you"), "from the backend");
+});
+
 test("operation defaults to Converse / ConverseStream when the front door did not name one", async () => {
   const { model } = setup([{ match: { operation: "ConverseStream" }, respond: hello }]);
   assert.equal(textOf(await model.converse(say("x"), callContext())), "from the backend");

@@ -2,6 +2,7 @@
 // RegExps), so matching a call costs a few string tests.
 import type { ConverseInput } from "../../../core/model.js";
 import type { ScriptMatch } from "../../../config/script-schema.js";
+import { SafeRegex } from "../../../guardrails/text/safe-regex/safe-regex.js";
 
 /** What a script can be matched on, read once per call. */
 export interface CallFacts {
@@ -19,6 +20,17 @@ export type CompiledMatch = (call: CallFacts) => boolean;
 export function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${body}$`, "s");
+}
+
+/**
+ * A script's regex runs on every call's text, which the client writes: on the guardrails' linear-time engine,
+ * so a pattern such as `(a+)+$` cannot stall the server on a crafted prompt. The few constructs that engine does
+ * not run (backreferences, lookbehind) keep JavaScript's own engine: an operator chose them knowingly.
+ */
+function textPattern(source: string): { test(text: string): boolean } {
+  if (SafeRegex.problem(source) !== undefined) return new RegExp(source);
+  const safe = new SafeRegex(source);
+  return { test: (text) => safe.exec(text) !== undefined };
 }
 
 export function compileMatch(match: ScriptMatch): CompiledMatch {
@@ -40,7 +52,7 @@ export function compileMatch(match: ScriptMatch): CompiledMatch {
     tests.push((c) => c.lastUserText.includes(text));
   }
   if (match.regex !== undefined) {
-    const re = new RegExp(match.regex);
+    const re = textPattern(match.regex);
     tests.push((c) => re.test(c.lastUserText));
   }
   if (match.system !== undefined) {

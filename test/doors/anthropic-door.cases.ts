@@ -55,6 +55,22 @@ test("a stream's message_start carries the prompt's tokens (echo knows them up f
   assert.equal(startTokens, final.usage.input_tokens);
 });
 
+test("sampling ranges and the thinking budget are checked as the Messages API checks them", async () => {
+  const refused = (body: Record<string, unknown>, message: RegExp) =>
+    assert.rejects(client.messages.create({ model: "basalt.echo", max_tokens: 2000, messages: [{ role: "user", content: "x" }], ...body } as never), (err: unknown) => {
+      assert.ok(err instanceof Anthropic.BadRequestError, String(err));
+      assert.equal((err.error as { error?: { type?: string } }).error?.type, "invalid_request_error");
+      assert.match(err.message, message);
+      return true;
+    });
+  await refused({ temperature: 2 }, /temperature: Input should be less than or equal to 1/);
+  await refused({ top_p: -0.5 }, /top_p: Input should be greater than or equal to 0/);
+  await refused({ thinking: { type: "enabled", budget_tokens: 100 } }, /budget_tokens: Input should be greater than or equal to 1024/);
+  await refused({ max_tokens: 1500, thinking: { type: "enabled", budget_tokens: 1500 } }, /`max_tokens` must be greater than `thinking.budget_tokens`/);
+  const ok = await client.messages.create({ model: "basalt.echo", max_tokens: 2000, temperature: 1, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "fine" }] } as never) as Anthropic.Message;
+  assert.equal(ok.stop_reason, "end_turn");
+});
+
 test("consecutive turns of one role are combined into one turn, as the Messages API combines them", async () => {
   const msg = await client.messages.create({
     model: "basalt.echo", max_tokens: 100,

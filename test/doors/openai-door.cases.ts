@@ -153,6 +153,21 @@ test("models.retrieve: a served id (percent-encoded by the SDK) as its model obj
   }
 });
 
+test("tool mistakes OpenAI refuses: a tool_choice without tools, a function name outside its pattern", async () => {
+  const refused = (body: Record<string, unknown>, message: RegExp) =>
+    assert.rejects(openai.chat.completions.create({ model: "basalt.echo", messages: [{ role: "user", content: "x" }], ...body } as never), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.BadRequestError, String(err));
+      assert.match(err.message, message);
+      return true;
+    });
+  await refused({ tool_choice: "required" }, /'tool_choice' is only allowed when 'tools' are specified/);
+  await refused({ tools: [{ type: "function", function: { name: "bad name!", parameters: { type: "object" } } }] },
+    /Invalid 'tools\[0\]\.function\.name': string does not match pattern/);
+  // tool_choice "none" without tools is accepted, as OpenAI accepts it.
+  const none = await openai.chat.completions.create({ model: "basalt.echo", tool_choice: "none", messages: [{ role: "user", content: "fine" }] });
+  assert.equal(none.choices[0].message.content, "fine");
+});
+
 test("a conversation without a user turn of its own is answered, as OpenAI answers it; an empty list is refused", async () => {
   const systemOnly = await openai.chat.completions.create({ model: "basalt.echo", messages: [{ role: "system", content: "Greet the user." }] });
   assert.equal(systemOnly.choices[0].finish_reason, "stop");

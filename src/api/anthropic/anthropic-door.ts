@@ -6,7 +6,7 @@ import { BedrockError } from "../../core/errors.js";
 import type { ModelCatalog } from "../../core/model-info.js";
 import { noteOutput } from "../../core/record-outcome.js";
 import { anthropicRequestToConverse, anthropicResponseFromConverse, anthropicStreamFromConverse } from "../../formats/anthropic-messages/index.js";
-import { IssueList, type JsonObject } from "../../formats/shared/check-json.js";
+import { IssueList, isObject, type JsonObject } from "../../formats/shared/check-json.js";
 import type { IncomingCall } from "../../server/call-context.js";
 import type { FrontDoor } from "../../server/dispatch.js";
 import { checkedInput, newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
@@ -59,9 +59,38 @@ function converseInput(body: JsonObject, requireMaxTokens: boolean) {
     errors.add("max_tokens: Field required (a positive integer).");
   }
   if (body.stream !== undefined && typeof body.stream !== "boolean") errors.add("stream: Input should be a valid boolean.");
+  checkSampling(body, errors);
+  if (requireMaxTokens) checkThinking(body, errors);
   const input = anthropicRequestToConverse(body, errors);
   if (!requireMaxTokens) delete input.inferenceConfig;
   return checkedInput(input, errors);
+}
+
+/** The sampling ranges the Messages API enforces (0–1 both), in its words. */
+function checkSampling(body: JsonObject, errors: IssueList): void {
+  for (const key of ["temperature", "top_p"] as const) {
+    const v = body[key];
+    if (v === undefined) continue;
+    if (typeof v !== "number") errors.add(`${key}: Input should be a valid number`);
+    else if (v < 0) errors.add(`${key}: Input should be greater than or equal to 0`);
+    else if (v > 1) errors.add(`${key}: Input should be less than or equal to 1`);
+  }
+}
+
+// Extended thinking's budget: at least 1,024 tokens, and below max_tokens (the Messages API's checks).
+const MIN_THINKING_BUDGET = 1024;
+
+function checkThinking(body: JsonObject, errors: IssueList): void {
+  const thinking = body.thinking;
+  if (!isObject(thinking) || thinking.type !== "enabled") return;
+  const budget = thinking.budget_tokens;
+  if (typeof budget !== "number" || !Number.isInteger(budget)) {
+    errors.add("thinking.enabled.budget_tokens: Field required (an integer).");
+  } else if (budget < MIN_THINKING_BUDGET) {
+    errors.add(`thinking.enabled.budget_tokens: Input should be greater than or equal to ${MIN_THINKING_BUDGET}`);
+  } else if (typeof body.max_tokens === "number" && budget >= body.max_tokens) {
+    errors.add("`max_tokens` must be greater than `thinking.budget_tokens`.");
+  }
 }
 
 async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void> {

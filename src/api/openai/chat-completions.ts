@@ -39,6 +39,26 @@ export function outputConfigOf(format: unknown): OutputConfig | undefined {
 // The smallest non-blank user turn: what stands in for the user when a conversation has none of its own.
 const NO_USER_TURN = ".";
 
+// OpenAI's function name rule (its API reference: a-z, A-Z, 0-9, underscores and dashes, up to 64).
+const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * What the Chat Completions API refuses about tools before any model sees them, in its words. (A Responses
+ * request is not checked here: its hosted tools are dropped on the way, leaving a tool_choice without tools.)
+ */
+function checkTools(body: JsonObject): void {
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  if (body.tool_choice !== undefined && body.tool_choice !== null && body.tool_choice !== "none" && tools.length === 0) {
+    throw validationError("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.");
+  }
+  tools.forEach((t, i) => {
+    const name = isObject(t) && isObject(t.function) ? t.function.name : undefined;
+    if (typeof name === "string" && !FUNCTION_NAME.test(name)) {
+      throw validationError(`Invalid 'tools[${i}].function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`);
+    }
+  });
+}
+
 export function chatInput(body: JsonObject): ConverseInput {
   if (typeof body.n === "number" && body.n !== 1) throw validationError("n: only 1 choice is supported.");
   if (Array.isArray(body.messages) && body.messages.length === 0) throw validationError("[] is too short - 'messages'");
@@ -61,6 +81,7 @@ export async function chatCompletions(call: IncomingCall, catalog: ModelCatalog)
   const stream = body.stream === true;
   call.record.operation = stream ? "ChatCompletionsStream" : "ChatCompletions";
   const { served, ctx } = servedModel(call, catalog, body.model);
+  checkTools(body);
   const input = chatInput(body);
   const answer = { id: newId("chatcmpl-"), model: body.model as string };
   if (!stream) {

@@ -282,6 +282,23 @@ test("one quota applies through every door: Converse, OpenAI and Anthropic share
   for (const door of ["bedrock", "openai", "anthropic"]) assert.ok(doors.includes(door), JSON.stringify(usage));
 });
 
+test("responses: the response repeats the request's parameters; an answer cut by max_output_tokens is incomplete, its message too", async () => {
+  const tools = [{ type: "function" as const, name: "lookup", strict: false, parameters: { type: "object", properties: {} } }];
+  const long = "one two three four five six seven eight nine ten";
+  for (const stream of [false, true]) {
+    const params = { model: "basalt.echo", instructions: "be terse", max_output_tokens: 3, temperature: 0.5, tools, input: long };
+    const answer = stream ? await openai.responses.stream(params).finalResponse() : await openai.responses.create(params);
+    assert.equal(answer.instructions, "be terse");
+    assert.equal(answer.max_output_tokens, 3);
+    assert.equal(answer.temperature, 0.5);
+    assert.deepEqual(answer.tools.map((t) => (t.type === "function" ? t.name : t.type)), ["lookup"]);
+    assert.equal(answer.status, "incomplete");
+    assert.equal(answer.incomplete_details?.reason, "max_output_tokens");
+    const message = answer.output.find((o) => o.type === "message");
+    assert.equal(message?.type === "message" ? message.status : undefined, "incomplete", `stream: ${stream}`);
+  }
+});
+
 test("responses: an agent's request (Codex-style) with earlier reasoning items and a hosted tool is served", async () => {
   const answer = await openai.responses.create({
     model: "basalt.echo",

@@ -13,14 +13,37 @@ const usageOf = (u: ChatUsage | undefined): Json => ({
   total_tokens: u?.total_tokens ?? 0,
 });
 
-export function responseShell(id: string, model: string, createdAt: number, status: string): Json {
+/**
+ * The request's parameters as a response object repeats them (instructions, limits, sampling, tools as sent,
+ * hosted ones included), OpenAI's defaults where the request left them out. `store` stays false: nothing is kept.
+ */
+export function echoedParams(body: Json): Json {
+  const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
   return {
-    id, object: "response", created_at: createdAt, status, error: null, incomplete_details: null, instructions: null,
-    max_output_tokens: null, model, output: [], parallel_tool_calls: true, previous_response_id: null, store: false,
-    temperature: null, text: { format: { type: "text" } }, tool_choice: "auto", tools: [], top_p: null, truncation: "disabled",
-    usage: null, metadata: {},
+    instructions: typeof body.instructions === "string" ? body.instructions : null,
+    max_output_tokens: typeof body.max_output_tokens === "number" ? body.max_output_tokens : null,
+    parallel_tool_calls: typeof body.parallel_tool_calls === "boolean" ? body.parallel_tool_calls : true,
+    temperature: typeof body.temperature === "number" ? body.temperature : null,
+    text: isObj(body.text) && isObj(body.text.format) ? { format: body.text.format } : { format: { type: "text" } },
+    tool_choice: body.tool_choice ?? "auto",
+    tools: Array.isArray(body.tools) ? body.tools : [],
+    top_p: typeof body.top_p === "number" ? body.top_p : null,
+    truncation: typeof body.truncation === "string" ? body.truncation : "disabled",
+    metadata: isObj(body.metadata) ? body.metadata : {},
   };
 }
+
+export function responseShell(id: string, model: string, createdAt: number, status: string, params: Json = echoedParams({})): Json {
+  return {
+    id, object: "response", created_at: createdAt, status, error: null, incomplete_details: null, instructions: params.instructions,
+    max_output_tokens: params.max_output_tokens, model, output: [], parallel_tool_calls: params.parallel_tool_calls,
+    previous_response_id: null, store: false, temperature: params.temperature, text: params.text, tool_choice: params.tool_choice,
+    tools: params.tools, top_p: params.top_p, truncation: params.truncation, usage: null, metadata: params.metadata,
+  };
+}
+
+/** A message item cut by max_output_tokens is incomplete, as its response is. */
+const itemStatus = (finishReason: string | null | undefined) => (finishReason === "length" ? "incomplete" : "completed");
 
 const messageItem = (id: string, text: string, status: string): Json =>
   ({ type: "message", id, status, role: "assistant", content: text === "" && status !== "completed" ? [] : [{ type: "output_text", text, annotations: [] }] });
@@ -33,34 +56,34 @@ function finish(shell: Json, finishReason: string | null | undefined, usage: Cha
   return { ...shell, status: incomplete ? "incomplete" : "completed", incomplete_details: incomplete ? { reason: "max_output_tokens" } : null, usage: usageOf(usage) };
 }
 
-export function responseFromChat(done: ChatCompletion, id: string, model: string): Json {
+export function responseFromChat(done: ChatCompletion, id: string, model: string, params?: Json): Json {
   const choice = done.choices[0];
   const output: Json[] = [];
-  if (choice.message.content) output.push(messageItem(newId("msg_"), choice.message.content, "completed"));
+  if (choice.message.content) output.push(messageItem(newId("msg_"), choice.message.content, itemStatus(choice.finish_reason)));
   for (const c of choice.message.tool_calls ?? []) output.push(callItem(newId("fc_"), c.id, c.function.name, c.function.arguments, "completed"));
-  return { ...finish(responseShell(id, model, done.created, "completed"), choice.finish_reason, done.usage), output };
+  return { ...finish(responseShell(id, model, done.created, "completed", params), choice.finish_reason, done.usage), output };
 }
 
 /** Chat chunks → response.* events (each with its sequence_number). */
-export async function* responseEventsFromChat(chunks: AsyncIterable<ChatCompletionChunk>, id: string, model: string): AsyncIterable<Json> {
+export async function* responseEventsFromChat(chunks: AsyncIterable<ChatCompletionChunk>, id: string, model: string, params?: Json): AsyncIterable<Json> {
   let seq = 0;
   const ev = (type: string, fields: Json): Json => ({ type, sequence_number: seq++, ...fields });
-  const shell = responseShell(id, model, Math.floor(Date.now() / 1000), "in_progress");
+  const shell = responseShell(id, model, Math.floor(Date.now() / 1000), "in_progress", params);
   yield ev("response.created", { response: shell });
   yield ev("response.in_progress", { response: shell });
   const output: Json[] = [];
   let text: { index: number; id: string; text: string } | undefined;
   const calls = new Map<number, { index: number; id: string; callId: string; name: string; args: string }>();
+  let finishReason: string | null = null;
   const closeText = function* () {
     if (!text) return;
     const t = text;
     text = undefined;
     yield ev("response.output_text.done", { item_id: t.id, output_index: t.index, content_index: 0, text: t.text, logprobs: [] });
     yield ev("response.content_part.done", { item_id: t.id, output_index: t.index, content_index: 0, part: { type: "output_text", text: t.text, annotations: [] } });
-    output[t.index] = messageItem(t.id, t.text, "completed");
+    output[t.index] = messageItem(t.id, t.text, itemStatus(finishReason));
     yield ev("response.output_item.done", { output_index: t.index, item: output[t.index] });
   };
-  let finishReason: string | null = null;
   let usage: ChatUsage | undefined;
   for await (const chunk of chunks) {
     if (chunk.usage) usage = chunk.usage;

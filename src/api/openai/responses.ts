@@ -9,7 +9,7 @@ import { newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } 
 import { chatInput } from "./chat-completions.js";
 import { sendOpenAIError } from "./openai-errors.js";
 import { chatBodyOfResponses } from "./responses-request.js";
-import { responseEventsFromChat, responseFromChat } from "./responses-answer.js";
+import { echoedParams, responseEventsFromChat, responseFromChat } from "./responses-answer.js";
 import { endResponse } from "../../server/end-response.js";
 
 export async function responses(call: IncomingCall, catalog: ModelCatalog): Promise<void> {
@@ -24,7 +24,7 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
   if (!stream) {
     const output = await served.model.converse(input, ctx);
     noteOutput(call.record, output);
-    const text = JSON.stringify(responseFromChat(chatResponseFromConverse(output, answer), id, model));
+    const text = JSON.stringify(responseFromChat(chatResponseFromConverse(output, answer), id, model, echoedParams(body)));
     call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });
     endResponse(call.res, text);
     return;
@@ -37,7 +37,7 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
     yield first.value;
     for (let c = await chunks.next(); !c.done; c = await chunks.next()) yield c.value;
   };
-  const iterator = responseEventsFromChat(rest(), id, model)[Symbol.asyncIterator]();
+  const iterator = responseEventsFromChat(rest(), id, model, echoedParams(body))[Symbol.asyncIterator]();
   let next = await iterator.next();
   startSse(call, { "x-request-id": call.requestId });
   try {

@@ -53,6 +53,11 @@ test("ListFoundationModels lists the served models with family-derived names, an
   assert.deepEqual(provisioned.modelSummaries, []);
 });
 
+test("derived names read as the catalogue writes them: version digits joined by a point", async () => {
+  const haiku = await client.send(new GetFoundationModelCommand({ modelIdentifier: HAIKU }));
+  assert.equal(haiku.modelDetails?.modelName, "Claude 3.5 Haiku");
+});
+
 test("config overrides win; GetFoundationModel by id and by ARN; an unknown id is a ValidationException", async () => {
   const llama = await client.send(new GetFoundationModelCommand({ modelIdentifier: "meta.llama3-1-8b-instruct-v1:0" }));
   assert.equal(llama.modelDetails?.modelName, "Llama Test");

@@ -34,17 +34,28 @@ export function providerNameOf(modelId: string): string {
   return limit20(PROVIDER_NAMES[vendor] ?? vendor.charAt(0).toUpperCase() + vendor.slice(1));
 }
 
-/** `anthropic.claude-3-5-haiku-20241022-v1:0` → "Claude 3 5 Haiku": the name part, without date and version. */
+/**
+ * The name part of an id, without date and version, written as the catalogue writes names: version digits
+ * joined by points, sizes in capitals (`anthropic.claude-3-5-haiku-20241022-v1:0` → "Claude 3.5 Haiku",
+ * `meta.llama3-1-8b-instruct-v1:0` → "Llama 3.1 8B Instruct").
+ */
 export function modelNameOf(modelId: string): string {
   const base = withoutProfilePrefix(arnResource(modelId));
-  const name = base.slice(base.indexOf(".") + 1)
-    .replace(/-v\d+(:\d+)?$/, "")
+  const words = base.slice(base.indexOf(".") + 1)
+    .replace(/-(v\d+(:\d+)?|\d+:\d+)$/, "")
     .replace(/-\d{8}$/, "")
     .split(/[-_]/)
     .filter(Boolean)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join(" ");
-  return limit20(name || base);
+    // "llama3" → "llama", "3": a family name with its version glued on.
+    .flatMap((w) => /^[a-z]+\d+$/i.test(w) ? [w.replace(/\d+$/, ""), w.replace(/^[a-z]+/i, "")] : [w]);
+  const out: string[] = [];
+  for (const w of words) {
+    const previous = out[out.length - 1];
+    if (/^\d+$/.test(w) && previous !== undefined && /^\d+(\.\d+)*$/.test(previous)) out[out.length - 1] = `${previous}.${w}`;
+    else if (/^\d+[bkm]$/i.test(w)) out.push(w.toUpperCase());
+    else out.push(w.charAt(0).toUpperCase() + w.slice(1));
+  }
+  return limit20(out.join(" ") || base);
 }
 
 function modalitiesOf(modelId: string): { input: ModelModality[]; output: ModelModality[] } {

@@ -12,7 +12,9 @@ export const anthropicFamily: Family = {
   name: "anthropic",
   toConverse(body, call) {
     const input = anthropicToConverse(body);
-    const answer = () => ({ id: messageId(), model: modelName(call.modelId), stopSequences: input.inferenceConfig?.stopSequences });
+    const answer = () => ({
+      id: messageId(), model: modelName(call.modelId), stopSequences: input.inferenceConfig?.stopSequences, guardrailStop: "guardrail_intervened" as const,
+    });
     return {
       input,
       fromConverse: (output) => withClaudeToolIds(anthropicResponseFromConverse(output, answer())),

@@ -96,8 +96,17 @@ export class GuardrailStore {
   /** One version (default DRAFT) of a guardrail by id or ARN; ResourceNotFoundException when absent. */
   async get(identifier: string, version = "DRAFT"): Promise<GuardrailVersionRecord> {
     const found = await this.find(identifier, version);
-    if (!found) throw notFound(identifier, version);
+    if (!found) throw await this.missing(identifier, version);
     return found;
+  }
+
+  /**
+   * The ResourceNotFoundException for a version that was not found: it names the version only when the
+   * guardrail itself exists, so an unknown id reads "Could not find guardrail with id …" whatever version came.
+   */
+  async missing(identifier: string, version: string): Promise<BedrockError> {
+    const exists = version !== "DRAFT" && (await this.find(identifier, "DRAFT")) !== undefined;
+    return notFound(identifier, exists ? version : undefined);
   }
 
   /** Like get, but undefined when absent (runtime paths answer with their own error). */

@@ -127,6 +127,9 @@ describe("ApplyGuardrail (JS SDK)", () => {
       (err: unknown) => err instanceof ResourceNotFoundException && err.message === "Could not find guardrail with id nosuchguardrail");
     await assert.rejects(s.runtime.send(new ApplyGuardrailCommand({ guardrailIdentifier: id, guardrailVersion: "9", source: "INPUT", content: [text("x")] })),
       (err: unknown) => err instanceof ResourceNotFoundException && err.message === `Could not find version 9 of guardrail with id ${id}`);
+    // An id that names no guardrail at all is reported as such, whatever version came with it.
+    await assert.rejects(s.runtime.send(new ApplyGuardrailCommand({ guardrailIdentifier: "nosuchguardrail", guardrailVersion: "1", source: "INPUT", content: [text("x")] })),
+      (err: unknown) => err instanceof ResourceNotFoundException && err.message === "Could not find guardrail with id nosuchguardrail");
     await assert.rejects(s.runtime.send(new ApplyGuardrailCommand({ guardrailIdentifier: "Bad-Id", guardrailVersion: "DRAFT", source: "INPUT", content: [text("x")] })),
       ValidationException);
   });

@@ -222,6 +222,33 @@ describe("InvokeModel with guardrail headers (JS SDK)", () => {
     assert.ok(!JSON.stringify(chunks).includes("forbidden things"), "sync is the default: the blocked answer never streams");
   });
 
+  it("Claude's body says guardrail_intervened as Bedrock rewrites it; a streamed message_delta then has no stop_sequence", async () => {
+    const blocked = await s.runtime.send(new InvokeModelCommand({
+      modelId: "fake.model", body: claude("Should I buy bitcoin?"), guardrailIdentifier: id, guardrailVersion: "DRAFT",
+    }));
+    const body = JSON.parse(Buffer.from(blocked.body).toString());
+    assert.equal(body.stop_reason, "guardrail_intervened");
+    assert.deepEqual(body.content, [{ type: "text", text: "Sorry, the model cannot answer this question." }]);
+
+    const streamed = await s.runtime.send(new InvokeModelWithResponseStreamCommand({
+      modelId: "fake.model", body: claude("Should I buy bitcoin?"), guardrailIdentifier: id, guardrailVersion: "DRAFT",
+    }));
+    const chunks: Record<string, unknown>[] = [];
+    for await (const e of streamed.body ?? []) if (e.chunk?.bytes) chunks.push(JSON.parse(Buffer.from(e.chunk.bytes).toString()));
+    const delta = chunks.find((c) => c.type === "message_delta")?.delta as Record<string, unknown>;
+    assert.deepEqual(delta, { stop_reason: "guardrail_intervened" });
+  });
+
+  it("a masked prompt is the guardrail intervening: INTERVENED, while the model's own stop reason stands", async () => {
+    const out = await s.runtime.send(new InvokeModelCommand({
+      modelId: "basalt.echo", body: JSON.stringify({ inputText: "mail a@b.io please" }), guardrailIdentifier: id, guardrailVersion: "DRAFT", trace: "ENABLED",
+    }));
+    const body = JSON.parse(Buffer.from(out.body).toString());
+    assert.equal(body.outputText, "mail {EMAIL} please");
+    assert.equal(body["amazon-bedrock-guardrailAction"], "INTERVENED");
+    assert.equal(body["amazon-bedrock-trace"].guardrail.input[id].sensitiveInformationPolicy.piiEntities[0].action, "ANONYMIZED");
+  });
+
   it("answers an unknown guardrail with ValidationException", async () => {
     await assert.rejects(s.runtime.send(new InvokeModelCommand({
       modelId: "basalt.echo", body: JSON.stringify({ inputText: "hi" }), guardrailIdentifier: "nosuchguardrail", guardrailVersion: "1",

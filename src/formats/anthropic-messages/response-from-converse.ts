@@ -15,6 +15,18 @@ export interface AnthropicAnswerOptions {
   model: string;
   /** The request's stop sequences, to name the one that ended the reply. */
   stopSequences?: readonly string[];
+  /**
+   * How a guardrail's intervention is reported. Anthropic's own API has no guardrails: its nearest stop reason is
+   * `refusal` (the default, for a Messages front door). Bedrock rewrites Claude's answer with its own
+   * `guardrail_intervened`, and a streamed `message_delta` then has no `stop_sequence` (reported by LangChain's
+   * users: langchain-ai/langchain-aws#176, #214).
+   */
+  guardrailStop?: "refusal" | "guardrail_intervened";
+}
+
+/** The Messages stop_reason for a Converse stop reason, as the answer's options say a guardrail is reported. */
+export function anthropicStopReason(reason: StopReason | undefined, opts: Pick<AnthropicAnswerOptions, "guardrailStop">): string {
+  return reason === "guardrail_intervened" && opts.guardrailStop ? opts.guardrailStop : anthropicStopReasonFromConverse(reason);
 }
 
 /**
@@ -42,7 +54,7 @@ export function anthropicResponseFromConverse(output: ConverseOutput, opts: Anth
     role: "assistant",
     model: opts.model,
     content,
-    stop_reason: anthropicStopReasonFromConverse(output.stopReason),
+    stop_reason: anthropicStopReason(output.stopReason, opts),
     stop_sequence: matchedStopSequence(output.stopReason, output.additionalModelResponseFields, opts.stopSequences),
     usage: anthropicUsageFromConverse(output.usage),
   };

@@ -6,9 +6,8 @@
 // in message_delta's usage, which the Anthropic SDKs fold into the final message.
 import type { StreamEvent } from "../../core/model.js";
 import type { StopReason, TokenUsage } from "../../core/shapes.generated.js";
-import { anthropicStopReasonFromConverse } from "./map-stop-reason.js";
 import { anthropicUsageFromConverse } from "./map-usage.js";
-import { matchedStopSequence, type AnthropicAnswerOptions } from "./response-from-converse.js";
+import { anthropicStopReason, matchedStopSequence, type AnthropicAnswerOptions } from "./response-from-converse.js";
 import type { AnthropicBlockOut, AnthropicStreamEventOut } from "./types.js";
 
 export async function* anthropicStreamFromConverse(events: AsyncIterable<StreamEvent>, opts: AnthropicAnswerOptions): AsyncIterable<AnthropicStreamEventOut> {
@@ -73,12 +72,12 @@ export async function* anthropicStreamFromConverse(events: AsyncIterable<StreamE
   if (!started) yield messageStart();
   for (const index of open) yield { type: "content_block_stop", index };
   const u = anthropicUsageFromConverse(usage);
+  const stopReason = anthropicStopReason(stop?.reason, opts);
   yield {
     type: "message_delta",
-    delta: {
-      stop_reason: anthropicStopReasonFromConverse(stop?.reason),
-      stop_sequence: matchedStopSequence(stop?.reason, stop?.fields, opts.stopSequences),
-    },
+    delta: stopReason === "guardrail_intervened"
+      ? { stop_reason: stopReason }
+      : { stop_reason: stopReason, stop_sequence: matchedStopSequence(stop?.reason, stop?.fields, opts.stopSequences) },
     usage: u,
   };
   yield { type: "message_stop" };

@@ -181,5 +181,6 @@ export type AnthropicStreamEventOut =
   | { type: "content_block_start"; index: number; content_block: AnthropicBlockOut }
   | { type: "content_block_delta"; index: number; delta: AnthropicDelta }
   | { type: "content_block_stop"; index: number }
-  | { type: "message_delta"; delta: { stop_reason: string; stop_sequence: string | null }; usage: AnthropicUsageOut }
+  // stop_sequence is absent when Bedrock reports a guardrail's intervention (response-from-converse.ts).
+  | { type: "message_delta"; delta: { stop_reason: string; stop_sequence?: string | null }; usage: AnthropicUsageOut }
   | { type: "message_stop" };

@@ -4,7 +4,6 @@ import { BedrockError } from "../../../core/errors.js";
 import type { ApplyGuardrailRequest, ApplyGuardrailResponse } from "../../../core/shapes.generated.js";
 import { evaluateGuardrail } from "../../../guardrails/evaluate-guardrail.js";
 import type { GuardrailService } from "../../../guardrails/guardrail-service.js";
-import { notFound } from "../../../guardrails/guardrail-store.js";
 import type { RequestOperation } from "../operation.js";
 import { parseJsonBody } from "../parse-json-body.js";
 import { sendJson } from "../respond.js";
@@ -28,7 +27,7 @@ export function applyGuardrail(service: GuardrailService): RequestOperation {
     const { guardrailIdentifier, guardrailVersion, source, content, outputScope } = request as ApplyGuardrailRequest;
     if (!guardrailIdentifier || !guardrailVersion) throw new BedrockError("ValidationException", "A guardrail identifier and version are required.");
     const guardrail = await service.resolve(guardrailIdentifier, guardrailVersion);
-    if (!guardrail) throw notFound(guardrailIdentifier, guardrailVersion);
+    if (!guardrail) throw await service.store.missing(guardrailIdentifier, guardrailVersion);
     const evaluation = await evaluateGuardrail(guardrail.compiled, content, { source, outputScope, classifier: service.classifier });
     call.record.guardrailAction = evaluation.action;
     const response: ApplyGuardrailResponse = {

@@ -26,6 +26,11 @@ class StreamMeter {
 
   constructor(private readonly ctx: CallContext) {}
 
+  /** The call's record: what the guardrail did to the request is noted there, not in the stream. */
+  get record(): CallContext["record"] {
+    return this.ctx.record;
+  }
+
   async *tap(events: AsyncIterable<StreamEvent>): AsyncIterable<StreamEvent> {
     for await (const event of events) {
       this.firstByteLatency ??= latencyMs(this.ctx);
@@ -62,7 +67,7 @@ async function* toFrames(chunks: AsyncIterable<Chunk>, meter: StreamMeter, input
   }
   if (held) {
     // A guardrail's action and trace ride on the last chunk, as Bedrock sends them.
-    const guardrail = invokeGuardrailFields(input, meter.stopReason, meter.guardrailTrace);
+    const guardrail = invokeGuardrailFields(input, meter.stopReason, meter.guardrailTrace, meter.record);
     yield chunkFrame({ ...held, ...guardrail, "amazon-bedrock-invocationMetrics": meter.metrics() });
   }
 }

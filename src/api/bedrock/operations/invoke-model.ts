@@ -28,7 +28,7 @@ export const invokeModel: ModelOperation<Headers> = {
     const output = await served.model.converse(request.input, ctx);
     noteOutput(ctx.record, output);
     const native = request.fromConverse(output) as Record<string, unknown>;
-    const body = JSON.stringify({ ...native, ...invokeGuardrailFields(request.input, output.stopReason, output.trace?.guardrail) });
+    const body = JSON.stringify({ ...native, ...invokeGuardrailFields(request.input, output.stopReason, output.trace?.guardrail, ctx.record) });
     sendJson(res, 200, body, { "x-amzn-requestid": ctx.requestId, ...usageHeaders(output.usage, latencyMs(ctx)), ...echoed, ...policyHeaders(ctx.record) });
   },
 };

@@ -48,6 +48,18 @@ beforeEach(() => {
 });
 const primaryCalls = () => stack.primary.requests.length - seenPrimary;
 
+test("a hit costs nothing in the ledger: the miss is priced, the hit's cost is 0 with its tokens kept", async () => {
+  const input = { modelId: "anthropic.claude-3-5-haiku-20241022-v1:0", messages: say("price me once"), inferenceConfig: { maxTokens: 50 } };
+  const miss = await stack.client.send(new ConverseCommand(input));
+  const hit = await stack.client.send(new ConverseCommand(input));
+  assert.equal(cacheHeader, "hit");
+  const missRecord = await recordOf(stack.records, miss.$metadata.requestId);
+  const hitRecord = await recordOf(stack.records, hit.$metadata.requestId);
+  assert.ok((missRecord.costUsd ?? 0) > 0, `the miss is priced: ${missRecord.costUsd}`);
+  assert.equal(hitRecord.costUsd, 0);
+  assert.equal(hitRecord.outputTokens, missRecord.outputTokens);
+});
+
 test("identical Converse twice: the second is a hit with no upstream call, marked in the header and the record", async () => {
   const input = { modelId: "plain", messages: say("what is the capital of France?"), inferenceConfig: { maxTokens: 50, temperature: 0 } };
   const first = await stack.client.send(new ConverseCommand(input));

@@ -28,6 +28,9 @@ export class PriceTable {
   costOf(record: Readonly<CallRecord>): number | null {
     const price = this.priceOf(record);
     if (!price) return null;
+    // Answered from the response cache: no upstream call was made, so nothing was spent (the tokens the
+    // client was told about stay on the record, as the answer it got).
+    if (record.cache === "hit") return 0;
     const micro =
       (record.inputTokens ?? 0) * price.inputPerMillion +
       (record.outputTokens ?? 0) * price.outputPerMillion +

@@ -57,6 +57,9 @@ async function main(): Promise<void> {
   if (config.server.trimMemoryWhenIdle !== false) (await import("./server/idle-memory-trim.js")).trimMemoryWhenIdle();
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  // A closed terminal (or an operator's `kill -HUP`, out of habit for a reload Basalt does not do) stops it
+  // cleanly too: by default the signal kills Node at once, with the ledger's last batch unwritten.
+  process.on("SIGHUP", () => stop("SIGHUP"));
   stopWithParent((reason) => stop(reason));
   log.info({ url: basalt.url, models: basalt.registry.ids, version: VERSION }, `basalt listening on ${basalt.url}`);
   reportStartup(config, configFile);

@@ -130,7 +130,7 @@ test("TLS: --tls-cert/--tls-key serve h2 and http/1.1 by ALPN", async () => {
 });
 
 // Each signal once, with the stream on one transport and the unary call on the other.
-for (const [signal, streamOver, unaryOver] of [["SIGTERM", h2Client, h1Client], ["SIGINT", h1Client, h2Client]] as const) {
+for (const [signal, streamOver, unaryOver] of [["SIGTERM", h2Client, h1Client], ["SIGINT", h1Client, h2Client], ["SIGHUP", h1Client, h1Client]] as const) {
   test(`${signal}: an in-flight Converse finishes, an open stream ends with an exception event, exit 0`, async () => {
     const b = await startBasalt();
     const client = streamOver(b.url);

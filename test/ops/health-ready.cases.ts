@@ -88,6 +88,17 @@ describe("health and readiness (real CLI)", () => {
       assert.deepEqual(probed, ["GET /v1/models no authorization"]);
     });
 
+    it("HEAD, as load balancers and uptime checks probe: health, metrics and the console answer as GET does, without a body", async () => {
+      for (const path of ["/_basalt/health", "/metrics", "/_basalt/console"]) {
+        const head = await fetch(`${basalt.url}${path}`, { method: "HEAD" });
+        assert.equal(head.status, 200, path);
+        assert.equal(await head.text(), "", path);
+        const get = await fetch(`${basalt.url}${path}`);
+        assert.equal(head.headers.get("content-type"), get.headers.get("content-type"), path);
+        await get.arrayBuffer();
+      }
+    });
+
     it("/_basalt/models lists the served model ids with their providers", async () => {
       const r = await fetch(`${basalt.url}/_basalt/models`);
       assert.equal(r.status, 200);

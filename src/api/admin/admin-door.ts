@@ -21,7 +21,10 @@ export function createAdminDoor(): AdminDoor {
     name: "admin",
     async serve(call) {
       try {
-        const match = routes.match(call.req.method ?? "", call.path);
+        // HEAD is answered as GET without the body (node:http drops it): load balancers and uptime checks probe
+        // /_basalt/health, /metrics and the console that way.
+        const method = call.req.method === "HEAD" ? "GET" : call.req.method ?? "";
+        const match = routes.match(method, call.path);
         if (!match) return await unknownOperation(call);
         await match.value(call, match.labels);
       } catch (err) {

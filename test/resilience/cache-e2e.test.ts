@@ -60,6 +60,26 @@ test("a hit costs nothing in the ledger: the miss is priced, the hit's cost is 0
   assert.equal(hitRecord.outputTokens, missRecord.outputTokens);
 });
 
+test("the OpenAI and Anthropic doors say x-basalt-cache too, plain and streamed", async () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${stack.basalt.url}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": "unused" }, body: JSON.stringify(body) });
+  const requests: [string, Record<string, unknown>][] = [
+    ["/v1/chat/completions", { model: "plain", messages: [{ role: "user", content: "door cache one" }] }],
+    ["/v1/chat/completions", { model: "plain", stream: true, messages: [{ role: "user", content: "door cache two" }] }],
+    ["/v1/messages", { model: "plain", max_tokens: 20, messages: [{ role: "user", content: "door cache three" }] }],
+    ["/v1/messages", { model: "plain", max_tokens: 20, stream: true, messages: [{ role: "user", content: "door cache four" }] }],
+  ];
+  for (const [path, body] of requests) {
+    const first = await post(path, body);
+    assert.equal(first.status, 200, await first.clone().text());
+    assert.equal(first.headers.get("x-basalt-cache"), "miss", `${path} ${JSON.stringify(body)}`);
+    await first.text();
+    const second = await post(path, body);
+    assert.equal(second.headers.get("x-basalt-cache"), "hit", `${path} ${JSON.stringify(body)}`);
+    await second.text();
+  }
+});
+
 test("identical Converse twice: the second is a hit with no upstream call, marked in the header and the record", async () => {
   const input = { modelId: "plain", messages: say("what is the capital of France?"), inferenceConfig: { maxTokens: 50, temperature: 0 } };
   const first = await stack.client.send(new ConverseCommand(input));

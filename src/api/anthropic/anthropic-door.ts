@@ -8,6 +8,7 @@ import { noteOutput } from "../../core/record-outcome.js";
 import { anthropicRequestToConverse, anthropicResponseFromConverse, anthropicStreamFromConverse } from "../../formats/anthropic-messages/index.js";
 import { IssueList, isObject, type JsonObject } from "../../formats/shared/check-json.js";
 import type { IncomingCall } from "../../server/call-context.js";
+import { policyHeaders } from "../bedrock/respond.js";
 import type { FrontDoor } from "../../server/dispatch.js";
 import { checkedInput, newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { sendAnthropicError } from "./anthropic-errors.js";
@@ -104,7 +105,7 @@ async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void
     const output = await served.model.converse(input, ctx);
     noteOutput(call.record, output);
     const text = JSON.stringify(anthropicResponseFromConverse(output, answer));
-    call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "request-id": call.requestId });
+    call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "request-id": call.requestId, ...policyHeaders(call.record) });
     endResponse(call.res, text);
     return;
   }
@@ -117,7 +118,7 @@ async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void
   const iterator = events[Symbol.asyncIterator]();
   // The first event is awaited before the status line, so a refusal (quota, guardrail, bad model) is an HTTP error.
   const first = await iterator.next();
-  startSse(call, { "request-id": call.requestId });
+  startSse(call, { "request-id": call.requestId, ...policyHeaders(call.record) });
   if (!first.done) {
     writeSse(call, { event: first.value.type, data: first.value });
     if (first.value.type === "message_start") writeSse(call, { event: "ping", data: { type: "ping" } });

@@ -10,6 +10,7 @@ import type { OutputConfig } from "../../core/shapes.generated.js";
 import { chatRequestToConverse, chatResponseFromConverse, chatStreamFromConverse } from "../../formats/chat-completions/index.js";
 import { IssueList, isObject, type JsonObject } from "../../formats/shared/check-json.js";
 import type { IncomingCall } from "../../server/call-context.js";
+import { policyHeaders } from "../bedrock/respond.js";
 import { checkedInput, newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { sendOpenAIError } from "./openai-errors.js";
 import { endResponse } from "../../server/end-response.js";
@@ -88,7 +89,7 @@ export async function chatCompletions(call: IncomingCall, catalog: ModelCatalog)
     const output = await served.model.converse(input, ctx);
     noteOutput(call.record, output);
     const text = JSON.stringify(chatResponseFromConverse(output, answer));
-    call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });
+    call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId, ...policyHeaders(call.record) });
     endResponse(call.res, text);
     return;
   }
@@ -96,7 +97,7 @@ export async function chatCompletions(call: IncomingCall, catalog: ModelCatalog)
   const iterator = chatStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();
   // The first chunk is awaited before the status line, so a refusal (quota, guardrail) is an HTTP error.
   let next = await iterator.next();
-  startSse(call, { "x-request-id": call.requestId });
+  startSse(call, { "x-request-id": call.requestId, ...policyHeaders(call.record) });
   try {
     for (; !next.done; next = await iterator.next()) {
       const { usage, ...chunk } = next.value;

@@ -5,6 +5,7 @@ import type { ModelCatalog } from "../../core/model-info.js";
 import { noteOutput } from "../../core/record-outcome.js";
 import { chatResponseFromConverse, chatStreamFromConverse } from "../../formats/chat-completions/index.js";
 import type { IncomingCall } from "../../server/call-context.js";
+import { policyHeaders } from "../bedrock/respond.js";
 import { newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { chatInput } from "./chat-completions.js";
 import { sendOpenAIError } from "./openai-errors.js";
@@ -25,7 +26,7 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
     const output = await served.model.converse(input, ctx);
     noteOutput(call.record, output);
     const text = JSON.stringify(responseFromChat(chatResponseFromConverse(output, answer), id, model, echoedParams(body)));
-    call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });
+    call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId, ...policyHeaders(call.record) });
     endResponse(call.res, text);
     return;
   }
@@ -39,7 +40,7 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
   };
   const iterator = responseEventsFromChat(rest(), id, model, echoedParams(body))[Symbol.asyncIterator]();
   let next = await iterator.next();
-  startSse(call, { "x-request-id": call.requestId });
+  startSse(call, { "x-request-id": call.requestId, ...policyHeaders(call.record) });
   try {
     for (; !next.done; next = await iterator.next()) {
       if (!writeSse(call, { event: String(next.value.type), data: next.value })) return;

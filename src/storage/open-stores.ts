@@ -72,7 +72,14 @@ export async function openStores(config: OpenStoresConfig): Promise<Stores> {
       sql = new SqliteDatabase(path);
       backgroundSql = new ThreadedSqliteDatabase(path);
     } else {
-      sql = backgroundSql = new (await import("./postgres-database.js")).PostgresDatabase({ url: config.postgres });
+      const pg = new (await import("./postgres-database.js")).PostgresDatabase({ url: config.postgres });
+      sql = backgroundSql = pg;
+      // Asked once here, so that a database that cannot be reached is named in the start-up error (the first
+      // real query, a migration, would otherwise report a bare "connect ECONNREFUSED …").
+      await pg.query("SELECT 1").catch(async (err: unknown) => {
+        await pg.close().catch(() => undefined);
+        throw new Error(`storage.postgres: ${err instanceof Error ? err.message : String(err)} (the ledger, jobs and guardrails live in this database; Basalt needs it at start)`);
+      });
     }
   } catch (err) {
     await kv.close();

@@ -22,6 +22,8 @@ export interface PostgresDatabaseOptions {
   maxConnections?: number;
   /** A connection not obtained within this long fails the call instead of queueing forever. */
   connectionTimeoutMs?: number;
+  /** A query not answered within this long fails (a server that hangs rather than refuses). */
+  queryTimeoutMs?: number;
 }
 
 const INT8 = 20;
@@ -31,6 +33,8 @@ const types = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
+
+const QUERY_TIMEOUT_MS = 15_000;
 
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = "postgres";
@@ -42,6 +46,9 @@ export class PostgresDatabase implements SqlDatabase {
       connectionString: options.url,
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+      // A server that stops answering (not one that refuses: that fails at once) must not hold a request, or
+      // the ledger's writer, forever: a query gives up after this long and its caller gets the error.
+      query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
       types,
     });
     // An idle client losing its connection emits 'error' on the pool; unheard, it would crash the process.

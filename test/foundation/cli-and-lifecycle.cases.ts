@@ -68,6 +68,8 @@ for (const [name, yaml, expected] of [
   ["missing environment variable", 'providers: { x: { type: openai, baseUrl: "http://127.0.0.1:1/v1", apiKey: "${BASALT_TEST_UNSET_VAR}" } }\n',
     /providers\.x\.apiKey: environment variable BASALT_TEST_UNSET_VAR is not set/],
   ["not YAML", "models: [\n", /not valid YAML/],
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  ["a Postgres that cannot be reached", 'storage: { postgres: "postgres://basalt@127.0.0.1:1/basalt" }\n', /storage\.postgres: .*ECONNREFUSED/],
 ] as const) {
   test(`config error: ${name} → non-zero exit naming the key`, async () => {
     const r = await runCli(["--port", "0", "--config", writeConfig(yaml)]);

@@ -36,6 +36,10 @@ before(async () => {
   - id: chat-balance
     targets: [{ provider: primary, model: llama3.1:8b, weight: 3 }, { provider: secondary, model: gpt-4o-mini, weight: 1 }]
     strategy: balance
+  - id: chat-cut-breaker
+    targets: [{ provider: primary, model: llama3.1:8b }, { provider: secondary, model: gpt-4o-mini }]
+    retry: { attempts: 1 }
+    breaker: { failures: 2, cooldownMs: 600000 }
   - { id: plain, provider: primary, model: llama3.1:8b }
 `);
 });
@@ -146,6 +150,23 @@ test("a stream cut after its first event ends with an exception event and is not
   assert.equal(names[0], "messageStart");
   assert.equal(error?.name, "ModelStreamErrorException");
   assert.deepEqual(calls(), { primary: 1, secondary: 0 });
+});
+
+test("streams the primary keeps cutting after their first event open its breaker: the next call goes to the secondary", async () => {
+  const cut = () => ({ sse: [{ data: chunk({ role: "assistant", content: "" }, { usage: null }) }, { data: chunk({ content: "partial " }, { usage: null }) }, { delay: 50 }, { destroy: true as const }] });
+  stack.primary.enqueue(cut(), cut());
+  for (let i = 0; i < 2; i++) assert.equal((await streamText(stack.client, "chat-cut-breaker")).error?.name, "ModelStreamErrorException");
+  assert.equal((await streamText(stack.client, "chat-cut-breaker")).text, "from secondary");
+  assert.deepEqual(calls(), { primary: 2, secondary: 1 });
+});
+
+test("when every target fails, the record names the last one tried, whose error the client got", async () => {
+  stack.primary.enqueue(failWith(500));
+  stack.secondary.enqueue(failWith(503));
+  await assert.rejects(converseText(stack.client, "chat"));
+  const record = await lastRecord(stack.records, seen.records + 1);
+  assert.equal(record.provider, "secondary");
+  assert.equal(record.upstreamModel, "gpt-4o-mini");
 });
 
 test("the breaker opens after N failures: the primary gets no call during the cool-down", async () => {

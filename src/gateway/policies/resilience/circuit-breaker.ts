@@ -59,6 +59,16 @@ export class CircuitBreaker {
     if (this.#state !== "closed") this.#set("closed");
   }
 
+  /**
+   * A stream's first event arrived: a probe's success (the breaker closes), but the run of consecutive failures
+   * is not reset yet — a target whose streams keep breaking after they start must still open the breaker. How
+   * the stream ends is told with succeeded("call") or failed("call").
+   */
+  started(pass: Pass): void {
+    if (pass === "probe") this.#probing = false;
+    if (this.#state !== "closed") this.#set("closed");
+  }
+
   /** The target failed transiently. */
   failed(pass: Pass): void {
     if (pass === "probe") this.#probing = false;

@@ -83,18 +83,24 @@ export class RoutedModel implements Model {
   }
 
   async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
-    const answered = await this.#answer(ctx, (model, c) => startStream(model.converseStream(input, c)));
+    // A stream's start does not yet tell whether its target is sound: the breaker hears how it ends.
+    const answered = await this.#answer(ctx, (model, c) => startStream(model.converseStream(input, c)), { streaming: true });
     const { first, rest } = answered.value;
+    const breaker = answered.target.breaker;
     let finished = first.done === true;
     try {
-      if (first.done) return;
+      if (first.done) return breaker.succeeded("call");
       yield first.value;
       // Committed: from here on a failure is the stream's, with no retry and no other target.
       for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
       finished = true;
+      breaker.succeeded("call");
     } catch (err) {
       finished = true;
-      if (isTransient(err) && !ctx.signal.aborted) answered.target.breaker.failed("call");
+      if (!ctx.signal.aborted) {
+        if (brokeStream(err)) breaker.failed("call");
+        else breaker.succeeded("call"); // an error that is the request's: the target is up
+      }
       throw err;
     } finally {
       // The client left mid-stream: release the upstream stream too.
@@ -104,7 +110,7 @@ export class RoutedModel implements Model {
   }
 
   /** Tries the targets in order until one answers, or a failure is final. */
-  async #answer<T>(ctx: CallContext, attempt: (model: Model, ctx: CallContext) => Promise<T>): Promise<Answered<T>> {
+  async #answer<T>(ctx: CallContext, attempt: (model: Model, ctx: CallContext) => Promise<T>, opts: { streaming?: boolean } = {}): Promise<Answered<T>> {
     const { retry, random } = this.#options;
     let lastError: unknown;
     for (const target of this.#order.next()) {
@@ -119,13 +125,17 @@ export class RoutedModel implements Model {
         const attemptIndex = ctx.record.attempts.length;
         try {
           const value = await attempt(target.model, ctx);
-          target.breaker.succeeded(pass);
+          if (opts.streaming) target.breaker.started(pass);
+          else target.breaker.succeeded(pass);
           noteDelay(ctx.record, attemptIndex, delayMs);
           ctx.record.provider = target.provider;
           ctx.record.upstreamModel = target.upstreamModel;
           return { value, target, attemptIndex, delayMs };
         } catch (err) {
           noteDelay(ctx.record, attemptIndex, delayMs);
+          // The record names the target whose failure the client may get (the last one tried), not the first.
+          ctx.record.provider = target.provider;
+          ctx.record.upstreamModel = target.upstreamModel;
           if (!this.#settle(target.breaker, pass, err, ctx)) throw err;
           lastError = err;
           const next = tryNumber < retry.attempts ? retryDelay(retry, tryNumber, retryAfterMsOf(err), random) : undefined;
@@ -158,4 +168,16 @@ export class RoutedModel implements Model {
       `Every target of model ${this.id} is failing (circuit breakers open). Try your request again later.`,
     );
   }
+}
+
+/**
+ * A stream that failed after its first event: the target's fault when transient, and also when the upstream
+ * cut it or sent an error event without blaming the request (ModelStreamErrorException without a 4xx of its
+ * own). Such a target keeps breaking streams, so its breaker hears it and the fallback can take over.
+ */
+function brokeStream(err: unknown): boolean {
+  if (isTransient(err)) return true;
+  if (!(err instanceof BedrockError) || err.errorName !== "ModelStreamErrorException") return false;
+  const status = err.fields.originalStatusCode;
+  return status === undefined || status >= 500 || status === 429;
 }

@@ -105,6 +105,11 @@ export class BedrockError extends Error {
   httpStatus?: number;
   /** How long the upstream asked to wait before a retry (Retry-After), ms; the gateway's retry policy honours it. */
   readonly retryAfterMs?: number;
+  /**
+   * The upstream refused Basalt's own credentials for it (401/403) or does not know the model configured for it
+   * (404): the target is misconfigured, not the request. Another try of it will not help; another target may.
+   */
+  targetMisconfigured?: boolean;
 
   constructor(
     readonly errorName: BedrockErrorName,

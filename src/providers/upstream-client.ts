@@ -345,8 +345,10 @@ export class UpstreamClient {
     let err: BedrockError;
     if (status === 401 || status === 403) {
       err = new BedrockError("AccessDeniedException", `You don't have access to the model with the specified model ID. ${wrapped}`);
+      err.targetMisconfigured = true;
     } else if (status === 404) {
       err = new BedrockError("ResourceNotFoundException", `The upstream model ${e.upstreamModel} for ${e.servedModelId} was not found. ${wrapped}`);
+      err.targetMisconfigured = true;
     } else if (status === 408 || status === 504) {
       err = new BedrockError("ModelTimeoutException", TIMEOUT_MESSAGE, {}, { retryable: true, ...later });
     } else if (status === 429) {
@@ -369,8 +371,9 @@ export class UpstreamClient {
     const original = err.fields.originalMessage === undefined ? undefined : this.redact(err.fields.originalMessage);
     if (message === err.message && original === err.fields.originalMessage) return err;
     const fields = original === undefined ? err.fields : { ...err.fields, originalMessage: original };
-    const copy = new BedrockError(err.errorName, message, fields);
+    const copy = new BedrockError(err.errorName, message, fields, { retryable: err.retryable, retryAfterMs: err.retryAfterMs });
     copy.httpStatus = err.httpStatus;
+    copy.targetMisconfigured = err.targetMisconfigured;
     return caused(copy, err.cause ?? err);
   }
 

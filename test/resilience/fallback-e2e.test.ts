@@ -160,6 +160,16 @@ test("streams the primary keeps cutting after their first event open its breaker
   assert.deepEqual(calls(), { primary: 2, secondary: 1 });
 });
 
+test("a primary that refuses its own key (401/403) or does not know its model (404) is skipped for the next target, not retried", async () => {
+  for (const status of [401, 403, 404]) {
+    stack.primary.enqueue(failWith(status));
+    const before = calls();
+    assert.equal(await converseText(stack.client, "chat-patient"), "from secondary", `status ${status}`);
+    const after = calls();
+    assert.deepEqual({ primary: after.primary - before.primary, secondary: after.secondary - before.secondary }, { primary: 1, secondary: 1 }, `status ${status}`);
+  }
+});
+
 test("when every target fails, the record names the last one tried, whose error the client got", async () => {
   stack.primary.enqueue(failWith(500));
   stack.secondary.enqueue(failWith(503));

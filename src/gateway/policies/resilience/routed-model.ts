@@ -138,7 +138,9 @@ export class RoutedModel implements Model {
           ctx.record.upstreamModel = target.upstreamModel;
           if (!this.#settle(target.breaker, pass, err, ctx)) throw err;
           lastError = err;
-          const next = tryNumber < retry.attempts ? retryDelay(retry, tryNumber, retryAfterMsOf(err), random) : undefined;
+          // A target the upstream says is misconfigured (its key, its model) is not tried again: the next one is.
+          const again = tryNumber < retry.attempts && !misconfigured(err);
+          const next = again ? retryDelay(retry, tryNumber, retryAfterMsOf(err), random) : undefined;
           if (next === undefined) break; // out of tries, or asked to wait longer than maxDelayMs: next target
           delayMs = next;
         }
@@ -153,7 +155,7 @@ export class RoutedModel implements Model {
       breaker.released(pass);
       return false;
     }
-    if (!isTransient(err)) {
+    if (!isTransient(err) && !misconfigured(err)) {
       // The target answered, with an error that is the request's fault: it is up.
       breaker.succeeded(pass);
       return false;
@@ -180,4 +182,9 @@ function brokeStream(err: unknown): boolean {
   if (!(err instanceof BedrockError) || err.errorName !== "ModelStreamErrorException") return false;
   const status = err.fields.originalStatusCode;
   return status === undefined || status >= 500 || status === 429;
+}
+
+/** The upstream refused this target's own credentials or model (errors.ts): the target's fault, not the request's. */
+function misconfigured(err: unknown): boolean {
+  return err instanceof BedrockError && err.targetMisconfigured === true;
 }

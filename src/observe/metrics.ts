@@ -144,7 +144,8 @@ export class CallMetrics implements CallObserver {
   observe(r: Readonly<CallRecord>): void {
     const model = this.models.bound(r.modelId, "unknown");
     const operation = this.operations.bound(r.operation, "unknown");
-    const status = r.errorName ? this.statuses.bound(r.errorName, "error") : "ok";
+    // A stream the client left before its end is not "ok": it was cut, and its usage never arrived.
+    const status = r.errorName ? this.statuses.bound(r.errorName, "error") : r.clientGone ? "client_gone" : "ok";
     const c = this.cellsOf(operation, model, status);
     c.requests.value++;
     if (r.inputTokens) c.input.value += r.inputTokens;

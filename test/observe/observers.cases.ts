@@ -108,8 +108,10 @@ test("metrics: counters, tokens, cost and histograms per call; labels bounded; a
     { provider: "up", upstreamModel: "u", outcome: "ThrottlingException", status: 429, durationMs: 5 },
     { provider: "up", upstreamModel: "u", outcome: "ok", status: 200, durationMs: 20 },
   ] }));
+  m.observe(call({ requestId: "5", modelId: "m", operation: "ConverseStream", clientGone: true, status: 200, latencyMs: 4 }));
   const text = (await m.exposition()).body;
   assert.match(text, /^basalt_requests_total\{operation="Converse",model="m",status="ok"\} 2$/m);
+  assert.match(text, /^basalt_requests_total\{operation="ConverseStream",model="m",status="client_gone"\} 1$/m);
   assert.match(text, /^basalt_requests_total\{operation="ConverseStream",model="m",status="ThrottlingException"\} 1$/m);
   assert.match(text, /^basalt_requests_total\{operation="Converse",model="unknown",status="ValidationException"\} 1$/m, "an unresolved id is not a label");
   assert.doesNotMatch(text, /arn:aws/);

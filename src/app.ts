@@ -1,6 +1,7 @@
 // The composition root: config → models (wrapped by the gateway policies) → front doors → one dispatch
 // table → transport. Used by the CLI, the tests' helpers and the benchmarks. A later front door, operation
 // or admin route is one line here (see the README's design section).
+import { join, resolve } from "node:path";
 import type { BasaltConfig } from "./config/schema.js";
 import { DEFAULT_MODELS, ModelRegistry } from "./gateway/model-registry.js";
 import { createAdminDoor, type AdminDoor } from "./api/admin/admin-door.js";
@@ -105,6 +106,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
     logger: log,
     db: settings.options.ledger.enabled ? stores.sql : undefined,
     ledgerWrites: stores.backgroundSql,
+    ledgerJournalDir: join(resolve(settings.options.dataDir), "ledger-journal"),
     openStreams: () => openEventStreams.count,
   }).catch(async (err: unknown) => {
     await stores.close();

@@ -24,6 +24,11 @@ export interface ObserveStackOptions {
    * statements run off the serving thread (openStores' `backgroundSql`).
    */
   ledgerWrites?: SqlDatabase;
+  /**
+   * Where the ledger journals queued rows so that a crash loses none (ledger/ledger-journal.ts); none: rows wait
+   * in memory only. The server passes `<dataDir>/ledger-journal`.
+   */
+  ledgerJournalDir?: string;
   /** Served model id → configured price. */
   prices?: Iterable<[string, PriceConfig]>;
   /** Provider name → type (openai, anthropic, bedrock, echo). */
@@ -103,6 +108,8 @@ export async function createObserveStack(opts: ObserveStackOptions): Promise<Obs
     if (!opts.db) throw new Error("the ledger is enabled but no database was given");
     ledger = await LedgerWriter.open({
       db: opts.ledgerWrites ?? opts.db,
+      journalDir: opts.ledgerJournalDir,
+      onReplayed: (rows) => logger.info({ rows }, "ledger: wrote the calls a stopped process left in its journal"),
       onError: (err, pendingRows) => logger.error({ err, pendingRows }, "ledger write failed; calls are kept in memory and retried"),
     });
     stopRetention = startRetention({

@@ -125,6 +125,35 @@ test("the ledger survives kill -9: every call older than a second is there after
   }
 });
 
+test("nothing acknowledged is lost on kill -9: a burst killed 50 ms after its last answer is all there after a restart", async () => {
+  const dir = dataDir();
+  const config = writeConfig(`server: { dataDir: "${dir}/burst" }\n${MIX_CONFIG_MODELS}`);
+  let basalt = await startBasalt({ config });
+  const client = h2Client(basalt.url);
+  const outs = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+    client.send(new ConverseCommand({ modelId: "basalt.echo", messages: [{ role: "user", content: [{ text: `burst ${i}` }] }] }))));
+  // 50 ms: far inside the ledger's half-second batch window (without the journal these rows are lost), and past
+  // the moment a call's record reaches the journal (the end of the event-loop turn its response closed in).
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await basalt.stop("SIGKILL"), null);
+  client.destroy();
+  const ids = outs.map((o) => o.$metadata.requestId!);
+  basalt = await startBasalt({ config });
+  try {
+    const calls = await getJson<{ requestId: string }[]>(basalt, "/_basalt/calls?limit=100");
+    assert.deepEqual(calls.map((c) => c.requestId).sort(), [...ids].sort());
+    const [row] = await getJson<{ requests: number }[]>(basalt, "/_basalt/usage?groupBy=model");
+    assert.equal(row.requests, 50);
+    // A second restart writes nothing twice: the journal's files went once their rows were in.
+    await basalt.stop();
+    basalt = await startBasalt({ config });
+    const [again] = await getJson<{ requests: number }[]>(basalt, "/_basalt/usage?groupBy=model");
+    assert.equal(again.requests, 50);
+  } finally {
+    await basalt.stop();
+  }
+});
+
 test("ledger off: no ledger table, /_basalt/calls answers from the history ring, usage says why it has nothing", async () => {
   const dir = dataDir();
   const basalt = await startBasalt({ config: writeConfig(`server: { dataDir: "${dir}/data", ledger: { enabled: false }, metrics: { enabled: false } }\n${MIX_CONFIG_MODELS}`) });

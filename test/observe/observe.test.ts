@@ -4,6 +4,7 @@ import "./ledger.cases.js";
 import "./log-line.cases.js";
 import "./log-sink.cases.js";
 import "./observe-e2e.cases.js";
+import "./ledger-journal.cases.js";
 import "./observers.cases.js";
 import "./relayed-usage.cases.js";
 import "./tracing.cases.js";

@@ -1,11 +1,14 @@
 // Writes finished calls to the ledger in batches, off the response path: observe() only queues; a timer
-// flushes at most FLUSH_MS later (or at once when BATCH_ROWS are waiting), so a crash loses at most the last
-// fraction of a second. A failing database never fails a call: what was not written is kept (up to
-// MAX_PENDING rows, the oldest dropped a batch at a time beyond that) and retried on the next tick.
+// flushes at most FLUSH_MS later (or at once when BATCH_ROWS are waiting). With a journal (the default for
+// the CLI), each queued row is also appended to a local file first, so a crash loses none of them: the next
+// start writes what the journal holds (ledger-journal.ts). A failing database never fails a call: what was
+// not written is kept (up to MAX_PENDING rows, the oldest dropped a batch at a time beyond that; the journal
+// still has them) and retried on the next tick.
 import type { CallRecord } from "../../core/call-record.js";
 import type { SqlDatabase, SqlValue } from "../../storage/sql-database.js";
 import type { CallObserver } from "../call-observer.js";
 import { arrivalUs } from "../call-order.js";
+import { LedgerJournal } from "./ledger-journal.js";
 import { LEDGER_COLUMNS, LEDGER_MIGRATIONS, LEDGER_TABLE, pushRow } from "./ledger-schema.js";
 
 // The queue is one flat array of row values (LEDGER_COLUMNS.length per call), made at once so it holds no
@@ -22,6 +25,10 @@ export interface LedgerWriterOptions {
   maxPending?: number;
   /** Told once per failure streak (the logger). */
   onError?: (err: unknown, pendingRows: number) => void;
+  /** A directory for the journal that keeps queued rows through a crash; none: rows wait in memory only. */
+  journalDir?: string;
+  /** Told how many rows a crashed process left in the journal, once they are written. */
+  onReplayed?: (rows: number) => void;
   now?: () => number;
 }
 
@@ -68,8 +75,10 @@ export class LedgerWriter implements CallObserver {
   private writing: Promise<void> | undefined;
   private failing = false;
   private closed = false;
+  private readonly journal: LedgerJournal | undefined;
 
   private constructor(opts: LedgerWriterOptions) {
+    this.journal = opts.journalDir === undefined ? undefined : new LedgerJournal(opts.journalDir);
     this.db = opts.db;
     this.flushMs = opts.flushMs ?? FLUSH_MS;
     this.batchRows = opts.batchRows ?? BATCH_ROWS;
@@ -81,12 +90,14 @@ export class LedgerWriter implements CallObserver {
   /** Creates the table (once per database) and returns a writer. */
   static async open(opts: LedgerWriterOptions): Promise<LedgerWriter> {
     await opts.db.migrate(LEDGER_MIGRATIONS);
+    if (opts.journalDir !== undefined) await replay(opts.db, opts.journalDir, opts.onReplayed);
     return new LedgerWriter(opts);
   }
 
   observe(record: Readonly<CallRecord>): void {
     if (this.closed) return;
     pushRow(this.pending, { record, seq: arrivalUs(record), endedAtMs: this.now() });
+    this.journal?.append(this.pending, this.pending.length - WIDTH, WIDTH);
     // Trimmed a batch at a time (amortised): only a failing database lets the queue grow this far.
     if (this.pendingRows > this.maxPending + this.batchRows) this.pending.splice(0, (this.pendingRows - this.maxPending) * WIDTH);
     if (this.pendingRows >= this.batchRows && !this.writing) this.startWrite();
@@ -115,8 +126,12 @@ export class LedgerWriter implements CallObserver {
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flush().catch(() => undefined);
+    const written = await this.flush().then(() => true, () => false);
     this.closed = true;
+    // Everything is in the database: the journal has nothing left to keep. Otherwise its files stay for the
+    // next start to write.
+    if (written && this.pendingRows === 0) this.journal?.releaseAll();
+    this.journal?.close();
   }
 
   private onTimer(): void {
@@ -129,7 +144,12 @@ export class LedgerWriter implements CallObserver {
     this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
-    this.writing = this.write(batch).finally(() => {
+    const mark = this.journal?.seal();
+    this.writing = this.write(batch).then((ok) => {
+      // The batch is in the database, and every row sealed before it too (a failed batch's rows went back
+      // to the front of the queue, and were in this one): their segments can go.
+      if (ok && mark !== undefined) this.journal?.release(mark);
+    }).finally(() => {
       this.writing = undefined;
       if (this.pendingRows && !this.closed) {
         if (this.pendingRows >= this.batchRows && !this.failing) this.startWrite();
@@ -138,7 +158,7 @@ export class LedgerWriter implements CallObserver {
     });
   }
 
-  private async write(batch: SqlValue[]): Promise<void> {
+  private async write(batch: SqlValue[]): Promise<boolean> {
     // One INSERT per chunk (at most ROWS_PER_STATEMENT rows): each statement is atomic on its own, so no
     // transaction is needed. Not using db.transaction() matters on the hot path: it runs the callback in an
     // AsyncLocalStorage, which in Node 20 turns on promise hooks for the whole process, for good — every
@@ -150,12 +170,33 @@ export class LedgerWriter implements CallObserver {
         at += size;
       }
       this.failing = false;
+      return true;
     } catch (err) {
       // The chunks before the failing one are in; the rest is kept in front, to be written later.
       this.pending = batch.slice(at * WIDTH).concat(this.pending).slice(-this.maxPending * WIDTH);
       if (!this.failing) this.onError?.(err, this.pendingRows);
       this.failing = true;
+      return false;
     }
   }
+}
 
+/**
+ * Writes the rows a crashed process left in the journal, each unless the database already has it (its batch
+ * may have been written just before the crash, with its segment not yet deleted), then deletes their files.
+ */
+async function replay(db: SqlDatabase, dir: string, onReplayed?: (rows: number) => void): Promise<void> {
+  const { files, rows } = LedgerJournal.leftovers(dir);
+  if (files.length === 0) return;
+  let written = 0;
+  for (const row of rows) {
+    if (row.length !== WIDTH) continue;
+    // request_id is column 0 and seq column 1 (LEDGER_COLUMNS); seq is indexed.
+    const found = await db.query(`SELECT 1 AS one FROM ${LEDGER_TABLE} WHERE seq = $1 AND request_id = $2`, [row[1], row[0]]);
+    if (found.length > 0) continue;
+    await db.execute(insertStatement(1), row);
+    written++;
+  }
+  for (const file of files) LedgerJournal.remove(file);
+  if (written > 0) onReplayed?.(written);
 }

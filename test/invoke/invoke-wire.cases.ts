@@ -2,7 +2,7 @@
 // response headers, header validation, unknown families, and CountTokens with invokeModel bodies.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { CountTokensCommand, InvokeModelCommand } from "@aws-sdk/client-bedrock-runtime";
+import { CountTokensCommand, InvokeModelCommand, InvokeModelWithResponseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
 import { h2Client } from "../helpers/clients.js";
 import {
   ANTHROPIC_VERSION, CLAUDE, NO_FAMILY, NOVA, captureHeaders, invoke, invokeStream, rejection, startStack, withoutMetrics,
@@ -74,6 +74,33 @@ test("an invalid echo body is a ValidationException in Bedrock's words, before a
   const streamErr = await rejection(invokeStream(stack.h1, "basalt.echo", { inputText: 5 }));
   assert.equal(streamErr.name, "ValidationException");
   assert.match(streamErr.message, /#\/inputText: expected type: String, found: Integer/);
+});
+
+test("a native stream passes each chunk on as it is made, and one that fails mid-way still delivers every chunk before the exception", async () => {
+  // Converse events through Claude's body: messageStart, then the echoed text "/error-after 4 ThrottlingException"
+  // piece by piece; four events, then the exception.
+  const res = await stack.client.send(new InvokeModelWithResponseStreamCommand({
+    modelId: CLAUDE, contentType: "application/json",
+    body: JSON.stringify({ anthropic_version: ANTHROPIC_VERSION, max_tokens: 50, messages: [{ role: "user", content: "/error-after 4 ThrottlingException" }] }),
+  }));
+  const types: string[] = [];
+  let text = "";
+  let failure: Error | undefined;
+  try {
+    for await (const e of res.body ?? []) {
+      if (!e.chunk?.bytes) continue;
+      const chunk = JSON.parse(new TextDecoder().decode(e.chunk.bytes)) as { type: string; delta?: { text?: string } };
+      types.push(chunk.type);
+      text += chunk.delta?.text ?? "";
+    }
+  } catch (err) {
+    failure = err as Error;
+  }
+  assert.equal(failure?.name, "ThrottlingException");
+  assert.deepEqual(types.slice(0, 2), ["message_start", "content_block_start"]);
+  // Three text events came before the exception (the fourth event was the block's start): none is lost.
+  assert.equal(types.filter((t) => t === "content_block_delta").length, 3, JSON.stringify(types));
+  assert.equal(text, "/error-after 4 ThrottlingException".split(" ").slice(0, 3).join(" "));
 });
 
 test("a body over the Body shape's 25,000,000 bytes is the service's constraint message, not a transport refusal", async () => {

@@ -26,6 +26,11 @@ class StreamMeter {
 
   constructor(private readonly ctx: CallContext) {}
 
+  /** Whether the model's stream has reached its end: the chunks made from here on may be the last. */
+  get ending(): boolean {
+    return this.stopReason !== undefined || this.usage !== undefined;
+  }
+
   /** The call's record: what the guardrail did to the request is noted there, not in the stream. */
   get record(): CallContext["record"] {
     return this.ctx.record;
@@ -58,12 +63,24 @@ class StreamMeter {
   }
 }
 
-/** One chunk held back, so the last one can carry the invocation metrics; each chunk as a `chunk` frame. */
+/**
+ * Each chunk as a `chunk` frame, the last one carrying the invocation metrics. Only a chunk made once the model's
+ * stream has reached its end (its messageStop or metadata) may be the last, so only those are held back one step;
+ * every chunk before them goes out the moment it is made (holding each one until the next arrived put every
+ * delta one upstream event late). A failure still sends the chunk held back before the exception.
+ */
 async function* toFrames(chunks: AsyncIterable<Chunk>, meter: StreamMeter, input: ConverseInput): AsyncIterable<Frame> {
   let held: Chunk | undefined;
-  for await (const chunk of chunks) {
+  try {
+    for await (const chunk of chunks) {
+      if (held) yield chunkFrame(held);
+      held = undefined;
+      if (meter.ending) held = chunk;
+      else yield chunkFrame(chunk);
+    }
+  } catch (err) {
     if (held) yield chunkFrame(held);
-    held = chunk;
+    throw err;
   }
   if (held) {
     // A guardrail's action and trace ride on the last chunk, as Bedrock sends them.

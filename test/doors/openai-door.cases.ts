@@ -132,6 +132,31 @@ test("OpenAI door → anthropic provider: plain, streamed, parallel tool calls, 
   assert.equal(image?.source?.media_type, "image/png");
 });
 
+test("usage counts every input token in prompt_tokens, cache reads reported as cached_tokens (Chat and Responses)", async () => {
+  upstream.enqueue({ json: message({ content: [textBlock("cached")], usage: { input: 12, output: 3, cacheRead: 200, cacheWrite: 100 } }) });
+  const done = await openai.chat.completions.create({ model: HAIKU, max_tokens: 20, messages: [{ role: "user", content: "hi" }] });
+  assert.equal(done.usage?.prompt_tokens, 312);
+  assert.equal(done.usage?.prompt_tokens_details?.cached_tokens, 200);
+  assert.equal(done.usage?.total_tokens, 315);
+  upstream.enqueue({ json: message({ content: [textBlock("cached")], usage: { input: 12, output: 3, cacheRead: 200 } }) });
+  const answer = await openai.responses.create({ model: HAIKU, max_output_tokens: 20, input: "hi" });
+  assert.equal(answer.usage?.input_tokens, 212);
+  assert.equal(answer.usage?.input_tokens_details.cached_tokens, 200);
+});
+
+test("an upstream's own failure is a 500 server_error the SDK retries, not Bedrock's 424", async () => {
+  const retrying = new OpenAI({ baseURL: `${basalt.url}/v1`, apiKey: "unused", maxRetries: 1 });
+  const fail = { status: 500, json: { type: "error", error: { type: "api_error", message: "upstream fell over" } } };
+  upstream.enqueue(fail, fail);
+  const before = upstream.requests.length;
+  await assert.rejects(retrying.chat.completions.create({ model: HAIKU, max_tokens: 20, messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.InternalServerError, String(err));
+    assert.equal(err.status, 500);
+    return true;
+  });
+  assert.equal(upstream.requests.length - before, 2, "the SDK retried once");
+});
+
 test("models list at /v1/models and /openai/v1/models", async () => {
   for (const c of [openai, prefixed]) {
     const ids: string[] = [];

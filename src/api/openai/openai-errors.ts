@@ -13,6 +13,9 @@ const KIND_OF: Readonly<Record<string, { type: string; code: string | null; stat
   AccessDeniedException: { type: "permission_error", code: null, status: 403 },
   ThrottlingException: { type: "rate_limit_error", code: "rate_limit_exceeded", status: 429 },
   ServiceQuotaExceededException: { type: "rate_limit_error", code: "rate_limit_exceeded", status: 429 },
+  // An upstream's own failure: Bedrock's 424 is no status OpenAI uses, and its SDKs retry a 500, not a 424.
+  ModelErrorException: { type: "server_error", code: null, status: 500 },
+  ModelStreamErrorException: { type: "server_error", code: null, status: 500 },
 };
 // OpenAI's answer to a key it cannot use (missing, unknown, expired): 401, code invalid_api_key.
 const BAD_KEY = { type: "invalid_request_error", code: "invalid_api_key", status: 401 };

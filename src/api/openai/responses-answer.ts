@@ -7,7 +7,7 @@ type Json = Record<string, unknown>;
 
 const usageOf = (u: ChatUsage | undefined): Json => ({
   input_tokens: u?.prompt_tokens ?? 0,
-  input_tokens_details: { cached_tokens: 0 },
+  input_tokens_details: { cached_tokens: u?.prompt_tokens_details?.cached_tokens ?? 0 },
   output_tokens: u?.completion_tokens ?? 0,
   output_tokens_details: { reasoning_tokens: 0 },
   total_tokens: u?.total_tokens ?? 0,

@@ -21,6 +21,15 @@ export function chatUsageToConverse(usage: OpenAIUsage | null | undefined, estim
   return out;
 }
 
-export function chatUsageFromConverse(u: { inputTokens: number; outputTokens: number }): ChatUsage {
-  return { prompt_tokens: u.inputTokens, completion_tokens: u.outputTokens, total_tokens: u.inputTokens + u.outputTokens };
+/**
+ * The other way: prompt_tokens counts every input token, cache reads and writes included (Bedrock counts them
+ * apart), and prompt_tokens_details.cached_tokens says how many were read from the cache. Agents measure their
+ * context from prompt_tokens.
+ */
+export function chatUsageFromConverse(u: Pick<TokenUsage, "inputTokens" | "outputTokens" | "cacheReadInputTokens" | "cacheWriteInputTokens">): ChatUsage {
+  const cached = u.cacheReadInputTokens ?? 0;
+  const prompt = u.inputTokens + cached + (u.cacheWriteInputTokens ?? 0);
+  const usage: ChatUsage = { prompt_tokens: prompt, completion_tokens: u.outputTokens, total_tokens: prompt + u.outputTokens };
+  if (cached > 0) usage.prompt_tokens_details = { cached_tokens: cached };
+  return usage;
 }

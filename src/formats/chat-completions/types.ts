@@ -121,6 +121,7 @@ export type ChatUsage = {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
 };
 
 /** A non-streamed answer as Basalt writes it. */

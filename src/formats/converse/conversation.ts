@@ -74,7 +74,7 @@ export interface Reply {
   reasoning: string;
   toolCalls: ToolCallOut[];
   stopReason: StopReason;
-  usage: { inputTokens: number; outputTokens: number };
+  usage: ReplyUsage;
 }
 
 export function readReply(output: ConverseOutput): Reply {
@@ -90,6 +90,12 @@ export function readReply(output: ConverseOutput): Reply {
   return { text, reasoning, toolCalls, stopReason: output.stopReason, usage: usageOf(output.usage) };
 }
 
-export function usageOf(u: TokenUsage | undefined): { inputTokens: number; outputTokens: number } {
-  return { inputTokens: u?.inputTokens ?? 0, outputTokens: u?.outputTokens ?? 0 };
+export type ReplyUsage = Pick<TokenUsage, "inputTokens" | "outputTokens" | "cacheReadInputTokens" | "cacheWriteInputTokens">;
+
+/** The counts a family's answer reports, cache reads and writes kept where there were any (OpenAI's usage adds them up). */
+export function usageOf(u: TokenUsage | undefined): ReplyUsage {
+  const out: ReplyUsage = { inputTokens: u?.inputTokens ?? 0, outputTokens: u?.outputTokens ?? 0 };
+  if (u?.cacheReadInputTokens) out.cacheReadInputTokens = u.cacheReadInputTokens;
+  if (u?.cacheWriteInputTokens) out.cacheWriteInputTokens = u.cacheWriteInputTokens;
+  return out;
 }

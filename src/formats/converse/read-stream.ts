@@ -2,6 +2,7 @@
 // calls (start, argument pieces, end with the whole JSON), and one final `end` with stop reason and usage.
 import type { StreamEvent } from "../../core/model.js";
 import type { StopReason } from "../../core/shapes.generated.js";
+import { usageOf, type ReplyUsage } from "./conversation.js";
 
 export type Piece =
   | { kind: "text"; text: string }
@@ -9,7 +10,7 @@ export type Piece =
   | { kind: "toolStart"; call: number; id: string; name: string }
   | { kind: "toolDelta"; call: number; input: string }
   | { kind: "toolStop"; call: number; id: string; name: string; input: string }
-  | { kind: "end"; stopReason: StopReason; usage: { inputTokens: number; outputTokens: number } };
+  | { kind: "end"; stopReason: StopReason; usage: ReplyUsage };
 
 interface OpenTool { call: number; id: string; name: string; input: string }
 
@@ -17,7 +18,7 @@ export async function* readStream(events: AsyncIterable<StreamEvent>): AsyncIter
   const open = new Map<number, OpenTool>();
   let calls = 0;
   let stopReason: StopReason = "end_turn";
-  let usage = { inputTokens: 0, outputTokens: 0 };
+  let usage: ReplyUsage = { inputTokens: 0, outputTokens: 0 };
   for await (const event of events) {
     if (event.contentBlockStart) {
       const start = event.contentBlockStart.start;
@@ -49,7 +50,7 @@ export async function* readStream(events: AsyncIterable<StreamEvent>): AsyncIter
     } else if (event.messageStop) {
       stopReason = event.messageStop.stopReason;
     } else if (event.metadata) {
-      usage = { inputTokens: event.metadata.usage.inputTokens ?? 0, outputTokens: event.metadata.usage.outputTokens ?? 0 };
+      usage = usageOf(event.metadata.usage);
     }
   }
   yield { kind: "end", stopReason, usage };

@@ -71,6 +71,34 @@ test("sampling ranges and the thinking budget are checked as the Messages API ch
   assert.equal(ok.stop_reason, "end_turn");
 });
 
+test("the SDK's tool runner (message threads by default) completes: a threaded turn is refused as unsupported and replayed whole", async () => {
+  const { betaTool } = await import("@anthropic-ai/sdk/helpers/beta/json-schema");
+  const runs: unknown[] = [];
+  const tools = [betaTool({
+    name: "get_weather", description: "Weather for a city", inputSchema: { type: "object", properties: { city: { type: "string" } } } as const,
+    run: async (input) => {
+      runs.push(input);
+      return "sunny";
+    },
+  })];
+  const final = await client.beta.messages.toolRunner({
+    model: "basalt.echo", max_tokens: 200, tools, messages: [{ role: "user", content: '/tool get_weather {"city":"Lyon"}' }],
+  });
+  assert.deepEqual(runs, [{ city: "Lyon" }]);
+  assert.equal(final.stop_reason, "end_turn");
+  // Echo repeats the last user turn: the tool's result, so the replayed turn carried the whole conversation.
+  assert.match(JSON.stringify(final.content), /sunny/);
+
+  const threaded = await fetch(`${basalt.url}/v1/messages`, {
+    method: "POST", headers: { "content-type": "application/json", "x-api-key": "unused", "anthropic-version": "2023-06-01" },
+    body: JSON.stringify({ model: "basalt.echo", max_tokens: 10, messages: [{ role: "user", content: "hi" }], thread: { type: "create" } }),
+  });
+  assert.equal(threaded.status, 400);
+  const body = (await threaded.json()) as { error: { type: string; details?: { error_code?: string } } };
+  assert.equal(body.error.type, "invalid_request_error");
+  assert.equal(body.error.details?.error_code, "thread_unsupported_request");
+});
+
 test("consecutive turns of one role are combined into one turn, as the Messages API combines them", async () => {
   const msg = await client.messages.create({
     model: "basalt.echo", max_tokens: 100,

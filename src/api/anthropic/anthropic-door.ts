@@ -11,7 +11,7 @@ import type { IncomingCall } from "../../server/call-context.js";
 import { policyHeaders } from "../bedrock/respond.js";
 import type { FrontDoor } from "../../server/dispatch.js";
 import { checkedInput, newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
-import { sendAnthropicError } from "./anthropic-errors.js";
+import { sendAnthropicError, withDetails } from "./anthropic-errors.js";
 import { withEarlyUsage } from "../../families/anthropic/early-usage.js";
 import { knownPromptTokens } from "../../providers/echo/index.js";
 import { listAnthropicModels, retrieveAnthropicModel } from "./anthropic-models.js";
@@ -94,8 +94,22 @@ function checkThinking(body: JsonObject, errors: IssueList): void {
   }
 }
 
+/**
+ * Message threads (the `thread` field, a beta in which the server keeps the conversation) are not kept here:
+ * refused as the API refuses a request it cannot thread, so the SDKs (their tool runner threads by default) send
+ * the whole conversation again, unthreaded. Ignoring the field would run a continued turn without its history.
+ */
+function refuseThread(body: JsonObject): void {
+  if (body.thread === undefined) return;
+  throw withDetails(
+    new BedrockError("ValidationException", "thread: message threads are not supported here; send the whole conversation without `thread`."),
+    { error_code: "thread_unsupported_request", unsupported: ["thread"] },
+  );
+}
+
 async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void> {
   const body = await readJsonObject(call);
+  refuseThread(body);
   const stream = body.stream === true;
   call.record.operation = stream ? "MessagesStream" : "Messages";
   const { served, ctx } = servedModel(call, catalog, body.model);

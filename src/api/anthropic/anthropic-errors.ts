@@ -27,10 +27,20 @@ export function anthropicErrorType(err: BedrockError): string {
 }
 
 /** Answers a failure; after a stream has begun, as its `error` event. */
+// Machine-readable details some refusals carry in `error.details` (the SDKs act on their error_code).
+const DETAILS = new WeakMap<BedrockError, Record<string, unknown>>();
+
+/** The error with `error.details` to answer with (e.g. `{ error_code: "thread_unsupported_request" }`). */
+export function withDetails(err: BedrockError, details: Record<string, unknown>): BedrockError {
+  DETAILS.set(err, details);
+  return err;
+}
+
 export function sendAnthropicError(call: IncomingCall, error: unknown): void {
   const err = reportError(error, call.requestId, call.record);
   const type = anthropicErrorType(err);
-  const body = { type: "error", error: { type, message: err.message }, request_id: call.requestId };
+  const details = DETAILS.get(err);
+  const body = { type: "error", error: { type, message: err.message, ...(details && { details }) }, request_id: call.requestId };
   if (call.res.headersSent) {
     writeSse(call, { event: "error", data: body });
     if (!call.res.writableEnded) call.res.end();

@@ -178,6 +178,20 @@ test("models.retrieve: a served id (percent-encoded by the SDK) as its model obj
   }
 });
 
+test("a history with tool calls is answered with tool_choice none, or with no tools sent at all (a final answer after the tools ran)", async () => {
+  const history = [
+    { role: "user" as const, content: "weather?" },
+    { role: "assistant" as const, content: null, tool_calls: [{ id: "c1", type: "function" as const, function: { name: "get_weather", arguments: '{"city":"Lyon"}' } }] },
+    { role: "tool" as const, tool_call_id: "c1", content: "sunny" },
+  ];
+  const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
+  const none = await openai.chat.completions.create({ model: "basalt.echo", tool_choice: "none", tools, messages: history });
+  assert.equal(none.choices[0].finish_reason, "stop");
+  const noTools = await openai.chat.completions.create({ model: "basalt.echo", messages: history });
+  assert.equal(noTools.choices[0].finish_reason, "stop");
+  assert.match(noTools.choices[0].message.content ?? "", /sunny/);
+});
+
 test("tool mistakes OpenAI refuses: a tool_choice without tools, a function name outside its pattern", async () => {
   const refused = (body: Record<string, unknown>, message: RegExp) =>
     assert.rejects(openai.chat.completions.create({ model: "basalt.echo", messages: [{ role: "user", content: "x" }], ...body } as never), (err: unknown) => {

@@ -5,7 +5,7 @@
 // max_tokens) → maxTokens, stop → stopSequences, temperature, top_p; every other field →
 // additionalModelRequestFields.
 import type { ConverseInput } from "../../core/model.js";
-import type { ContentBlock, JsonValue, ToolConfiguration } from "../../core/shapes.generated.js";
+import type { ContentBlock, JsonValue, Message, ToolConfiguration } from "../../core/shapes.generated.js";
 import { Conversation, imageBlock, stopList } from "../converse/conversation.js";
 import { checkObject, checkValue, type IssueList, isObject, type JsonObject, type ObjectSchema } from "../shared/check-json.js";
 
@@ -39,7 +39,7 @@ export function chatRequestToConverse(body: JsonObject, errors: IssueList): Conv
   const stops = stopList(body.stop);
   if (Array.isArray(body.stop)) body.stop.forEach((s, i) => errors.add(checkValue(s, { type: "string" }, `#/stop/${i}`)));
   const conversation = readChatMessages(Array.isArray(body.messages) ? body.messages : [], errors);
-  const toolConfig = readChatTools(body.tools, body.tool_choice, errors);
+  const toolConfig = toolsForHistory(readChatTools(body.tools, body.tool_choice === "none" && hasToolBlocks(conversation.messages) ? "auto" : body.tool_choice, errors), conversation.messages);
   const input = conversation.toInput({
     maxTokens: (body.max_completion_tokens ?? body.max_tokens) as number | undefined,
     temperature: body.temperature as number | undefined,
@@ -50,6 +50,22 @@ export function chatRequestToConverse(body: JsonObject, errors: IssueList): Conv
   const extra = Object.fromEntries(Object.entries(body).filter(([k]) => !MAPPED.has(k))) as Record<string, JsonValue>;
   if (Object.keys(extra).length) input.additionalModelRequestFields = extra;
   return input;
+}
+
+const hasToolBlocks = (messages: readonly Message[]): boolean => messages.some((m) => m.content.some((b) => "toolUse" in b || "toolResult" in b));
+
+/**
+ * Converse accepts tool calls and results in the history only beside a toolConfig; OpenAI needs none (a caller
+ * that wants a final text answer after its tools ran sends `tool_choice: "none"`, or no tools at all). "none"
+ * then keeps the tools with the model free to choose (Converse has no "none"), and a history whose tools were
+ * not sent declares them by the names it used, with an open schema.
+ */
+function toolsForHistory(config: ToolConfiguration | undefined, messages: readonly Message[]): ToolConfiguration | undefined {
+  if (config || !hasToolBlocks(messages)) return config;
+  const names = new Set<string>();
+  for (const m of messages) for (const b of m.content) if ("toolUse" in b) names.add(b.toolUse.name);
+  if (names.size === 0) return undefined;
+  return { tools: [...names].map((name) => ({ toolSpec: { name, inputSchema: { json: { type: "object", properties: {} } } } })) };
 }
 
 const ROLES = ["system", "developer", "user", "assistant", "tool"] as const;

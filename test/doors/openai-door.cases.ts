@@ -338,6 +338,27 @@ test("responses: the response repeats the request's parameters; an answer cut by
   }
 });
 
+test("responses: a stream failing mid-way ends with the API's typed error event", async () => {
+  const res = await fetch(`${basalt.url}/v1/responses`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "basalt.echo", stream: true, input: "/error-after 3 ThrottlingException slow down" }),
+  });
+  assert.equal(res.status, 200);
+  const events = (await res.text()).split("\n\n").filter(Boolean);
+  const last = events.at(-1)!;
+  assert.match(last, /^event: error\n/);
+  const data = JSON.parse(last.slice(last.indexOf("data: ") + 6)) as { type: string; code: string; message: string; sequence_number: number };
+  assert.equal(data.type, "error");
+  assert.equal(data.code, "rate_limit_exceeded");
+  assert.equal(data.message, "slow down");
+  const previous = JSON.parse(events.at(-2)!.slice(events.at(-2)!.indexOf("data: ") + 6)) as { sequence_number: number };
+  assert.equal(data.sequence_number, previous.sequence_number + 1);
+  // The SDK hands the event on as the API's own `error` event (it raises only for a bare `{ "error": … }`).
+  const types: string[] = [];
+  for await (const e of await openai.responses.create({ model: "basalt.echo", stream: true, input: "/error-after 3 ThrottlingException slow down" })) types.push(e.type);
+  assert.equal(types.at(-1), "error");
+});
+
 test("responses: an agent's request (Codex-style) with earlier reasoning items and a hosted tool is served", async () => {
   const answer = await openai.responses.create({
     model: "basalt.echo",

@@ -8,7 +8,7 @@ import type { IncomingCall } from "../../server/call-context.js";
 import { policyHeaders } from "../bedrock/respond.js";
 import { newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { chatInput } from "./chat-completions.js";
-import { sendOpenAIError } from "./openai-errors.js";
+import { sendResponsesStreamError } from "./openai-errors.js";
 import { chatBodyOfResponses } from "./responses-request.js";
 import { echoedParams, responseEventsFromChat, responseFromChat } from "./responses-answer.js";
 import { endResponse } from "../../server/end-response.js";
@@ -41,12 +41,14 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
   const iterator = responseEventsFromChat(rest(), id, model, echoedParams(body))[Symbol.asyncIterator]();
   let next = await iterator.next();
   startSse(call, { "x-request-id": call.requestId, ...policyHeaders(call.record) });
+  let sequence = 0;
   try {
     for (; !next.done; next = await iterator.next()) {
+      sequence = Number(next.value.sequence_number) + 1;
       if (!writeSse(call, { event: String(next.value.type), data: next.value })) return;
     }
   } catch (err) {
-    return sendOpenAIError(call, err);
+    return sendResponsesStreamError(call, err, sequence);
   }
   call.res.end();
 }

@@ -8,7 +8,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { h1Client } from "../helpers/clients.js";
 import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
-import { message, messageStream, startAnthropicUpstream, textBlock, toolUseBlock, type FakeAnthropicUpstream } from "../fakes/anthropic-upstream.js";
+import { message, messageStream, startAnthropicUpstream, textBlock, thinkingBlock, toolUseBlock, type FakeAnthropicUpstream } from "../fakes/anthropic-upstream.js";
 
 const HAIKU = "anthropic.claude-3-5-haiku-20241022-v1:0";
 const LIMITED = "amazon.nova-micro-v1:0";
@@ -155,6 +155,23 @@ test("an upstream's own failure is a 500 server_error the SDK retries, not Bedro
     return true;
   });
   assert.equal(upstream.requests.length - before, 2, "the SDK retried once");
+});
+
+test("a model's reasoning comes apart in reasoning_content, never inside content (plain and streamed)", async () => {
+  upstream.enqueue({ json: message({ content: [thinkingBlock("Let me think.", "sig-1"), textBlock("{\"answer\":42}")] }) });
+  const done = await openai.chat.completions.create({ model: HAIKU, max_tokens: 50, messages: [{ role: "user", content: "think" }] });
+  assert.equal(done.choices[0].message.content, '{"answer":42}');
+  assert.equal((done.choices[0].message as { reasoning_content?: string }).reasoning_content, "Let me think.");
+
+  upstream.enqueue({ sse: messageStream({ thinking: { pieces: ["Let me ", "think."], signature: "sig-2" }, text: ["Do", "ne."] }) });
+  let content = "";
+  let reasoning = "";
+  for await (const c of await openai.chat.completions.create({ model: HAIKU, max_tokens: 50, stream: true, messages: [{ role: "user", content: "think" }] })) {
+    content += c.choices[0]?.delta.content ?? "";
+    reasoning += (c.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? "";
+  }
+  assert.equal(content, "Done.");
+  assert.equal(reasoning, "Let me think.");
 });
 
 test("models list at /v1/models and /openai/v1/models", async () => {

@@ -84,7 +84,7 @@ export async function chatCompletions(call: IncomingCall, catalog: ModelCatalog)
   const { served, ctx } = servedModel(call, catalog, body.model);
   checkTools(body);
   const input = chatInput(body);
-  const answer = { id: newId("chatcmpl-"), model: body.model as string };
+  const answer = { id: newId("chatcmpl-"), model: body.model as string, reasoning: "field" as const };
   if (!stream) {
     const output = await served.model.converse(input, ctx);
     noteOutput(call.record, output);

@@ -21,7 +21,7 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
   const input = chatInput(chatBodyOfResponses(body));
   const id = newId("resp_");
   const model = body.model as string;
-  const answer = { id: newId("chatcmpl-"), model };
+  const answer = { id: newId("chatcmpl-"), model, reasoning: "field" as const };
   if (!stream) {
     const output = await served.model.converse(input, ctx);
     noteOutput(call.record, output);

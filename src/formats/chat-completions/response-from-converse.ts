@@ -12,6 +12,12 @@ export interface ChatAnswerOptions {
   model: string;
   /** Unix seconds; defaults to now. */
   created?: number;
+  /**
+   * Where the model's reasoning goes: `tags` — inside `<reasoning>` tags ahead of the text, as Bedrock answers
+   * gpt-oss (the default); `field` — apart, in `reasoning_content` (the convention of OpenAI-compatible servers),
+   * so that `content` stays the answer alone: a front door's JSON and parse helpers read it as it is.
+   */
+  reasoning?: "tags" | "field";
 }
 
 export const chatToolCall = (id: string, name: string, args: string): OpenAIToolCall =>
@@ -21,7 +27,8 @@ const tagReasoning = (reasoning: string): string => (reasoning ? `<reasoning>${r
 
 export function chatResponseFromConverse(output: ConverseOutput, opts: ChatAnswerOptions): ChatCompletion {
   const reply = readReply(output);
-  const text = tagReasoning(reply.reasoning) + reply.text;
+  const apart = opts.reasoning === "field";
+  const text = apart ? reply.text : tagReasoning(reply.reasoning) + reply.text;
   const toolCalls = reply.toolCalls.map((t) => chatToolCall(t.id, t.name, JSON.stringify(t.input)));
   return {
     id: opts.id,
@@ -30,7 +37,11 @@ export function chatResponseFromConverse(output: ConverseOutput, opts: ChatAnswe
     model: opts.model,
     choices: [{
       index: 0,
-      message: { role: "assistant", content: text === "" && toolCalls.length ? null : text, ...(toolCalls.length && { tool_calls: toolCalls }) },
+      message: {
+        role: "assistant", content: text === "" && toolCalls.length ? null : text,
+        ...(apart && reply.reasoning && { reasoning_content: reply.reasoning }),
+        ...(toolCalls.length && { tool_calls: toolCalls }),
+      },
       finish_reason: chatFinishReasonFromConverse(reply.stopReason),
     }],
     usage: chatUsageFromConverse(reply.usage),

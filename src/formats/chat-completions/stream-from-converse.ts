@@ -14,7 +14,12 @@ export async function* chatStreamFromConverse(events: AsyncIterable<StreamEvent>
     ({ ...header, choices: [{ index: 0, delta, finish_reason: finish }] });
   yield chunk({ role: "assistant", content: "" });
   let inReasoning = false;
+  const apart = opts.reasoning === "field";
   for await (const piece of readStream(events)) {
+    if (piece.kind === "reasoning" && apart) {
+      yield chunk({ reasoning_content: piece.text });
+      continue;
+    }
     if (piece.kind === "reasoning") {
       yield chunk({ content: (inReasoning ? "" : "<reasoning>") + piece.text });
       inReasoning = true;

@@ -132,7 +132,7 @@ export type ChatCompletion = {
   model: string;
   choices: {
     index: number;
-    message: { role: "assistant"; content: string | null; tool_calls?: OpenAIToolCall[] };
+    message: { role: "assistant"; content: string | null; reasoning_content?: string; tool_calls?: OpenAIToolCall[] };
     finish_reason: string;
   }[];
   usage: ChatUsage;
@@ -142,6 +142,8 @@ export type ChatCompletion = {
 export type ChatDelta = {
   role?: "assistant";
   content?: string;
+  /** The model's reasoning, where the answer carries it apart from `content` (ChatAnswerOptions.reasoning). */
+  reasoning_content?: string;
   tool_calls?: ({ index: number; id?: string; type?: "function"; function: { name?: string; arguments: string } })[];
 };
 

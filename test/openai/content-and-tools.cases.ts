@@ -199,3 +199,14 @@ test("an assistant turn with only tool calls sends content null", async () => {
   assert.equal(messages.length, 3);
   assert.deepEqual(messages[2], { role: "tool", tool_call_id: "call_T", content: "12:00" });
 });
+
+test("structured output (outputConfig.textFormat) goes upstream as response_format json_schema", async () => {
+  stack.upstream.enqueue({ json: completion({ content: '{"city":"Lyon"}' }) });
+  const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
+  const out = await converse([{ role: "user", content: [{ text: "Where?" }] }], {
+    outputConfig: { textFormat: { type: "json_schema", structure: { jsonSchema: { schema: JSON.stringify(schema), name: "place", description: "A city" } } } },
+  });
+  assert.equal(out.output?.message?.content?.[0].text, '{"city":"Lyon"}');
+  const { body } = await stack.upstream.nextRequest();
+  assert.deepEqual(body.response_format, { type: "json_schema", json_schema: { name: "place", schema, description: "A city" } });
+});

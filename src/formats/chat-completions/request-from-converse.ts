@@ -1,7 +1,7 @@
 // Converse request → Chat Completions request body (what the openai provider sends upstream).
 import { BedrockError } from "../../core/errors.js";
 import type { ConverseInput } from "../../core/model.js";
-import type { JsonValue, ToolChoice, ToolConfiguration } from "../../core/shapes.generated.js";
+import type { JsonValue, OutputConfig, ToolChoice, ToolConfiguration } from "../../core/shapes.generated.js";
 import type { OpenAIRequest, OpenAITool, OpenAIToolChoice } from "./types.js";
 import { chatMessagesFromConverse, chatSystemFromConverse } from "./messages-from-converse.js";
 
@@ -26,7 +26,25 @@ const TRANSLATED_FIELDS: Record<string, string> = {
   tool_choice: "toolConfig.toolChoice",
   stream: "the operation (Converse or ConverseStream)",
   stream_options: "the operation (Converse or ConverseStream)",
+  response_format: "outputConfig.textFormat",
 };
+
+/**
+ * Converse's structured output (outputConfig.textFormat, a JSON schema given as text) as Chat Completions'
+ * response_format json_schema, which OpenAI-compatible servers enforce; a schema that is not JSON is refused as
+ * Bedrock refuses one.
+ */
+function responseFormat(config: OutputConfig | undefined): Record<string, unknown> | undefined {
+  const def = config?.textFormat?.structure?.jsonSchema;
+  if (!def) return undefined;
+  let schema: unknown;
+  try {
+    schema = JSON.parse(def.schema);
+  } catch {
+    throw new BedrockError("ValidationException", "The provided JSON schema in outputConfig.textFormat is not valid JSON. Fix the schema and try again.");
+  }
+  return { type: "json_schema", json_schema: { name: def.name ?? "response", schema, ...(def.description !== undefined && { description: def.description }) } };
+}
 
 export function chatRequestFromConverse(input: ConverseInput, opts: ChatRequestFromConverseOptions): OpenAIRequest {
   const convertOpts = { servedModelId: opts.servedModelId };
@@ -41,6 +59,8 @@ export function chatRequestFromConverse(input: ConverseInput, opts: ChatRequestF
   if (cfg?.topP !== undefined) body.top_p = cfg.topP;
   if (cfg?.stopSequences && cfg.stopSequences.length > 0) body.stop = cfg.stopSequences;
   if (input.toolConfig) addTools(body, input.toolConfig, opts.servedModelId);
+  const format = responseFormat(input.outputConfig);
+  if (format) body.response_format = format;
   if (opts.stream) {
     body.stream = true;
     // Without this, Chat Completions streams carry no token counts at all.

@@ -3,7 +3,7 @@
 // own Claude streams use, see recordings/bedrock/*document-citations*).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ConverseCommand, ConverseStreamCommand, type Message } from "@aws-sdk/client-bedrock-runtime";
+import { ConverseCommand, ConverseStreamCommand, InvokeModelCommand, InvokeModelWithResponseStreamCommand, type Message } from "@aws-sdk/client-bedrock-runtime";
 import { blockStart, blockStop, message, messageDelta, messageStart, messageStop, textBlock, textDelta } from "../fakes/anthropic-upstream.js";
 import { MODEL_ID, collectEvents, stable, startStack, type Stack } from "./harness.js";
 
@@ -102,4 +102,41 @@ test("a cited answer sent back in the history goes upstream as its text", async 
     { type: "text", text: "Based on it, " },
     { type: "text", text: "AI generates outputs" },
   ]);
+});
+
+test("InvokeModel with Claude's body: the native answer carries its citations (text blocks with citations, citations_delta)", async () => {
+  const claudeBody = JSON.stringify({
+    anthropic_version: "bedrock-2023-05-31", max_tokens: 200,
+    messages: [{ role: "user", content: [
+      { type: "document", source: { type: "text", media_type: "text/plain", data: "Alpha. Beta." }, title: "notes", citations: { enabled: true } },
+      { type: "text", text: "What is generative AI?" },
+    ] }],
+  });
+  stack.upstream.enqueue({
+    json: message({ content: [textBlock("Based on it, "), { type: "text", text: "AI generates outputs", citations: [pageCitation, charCitation] }] }),
+  });
+  const res = await stack.client.send(new InvokeModelCommand({ modelId: MODEL_ID, contentType: "application/json", body: claudeBody }));
+  const answer = JSON.parse(new TextDecoder().decode(res.body)) as { content: { type: string; text: string; citations?: unknown[] }[] };
+  assert.deepEqual(answer.content[1], { type: "text", text: "AI generates outputs", citations: [pageCitation, charCitation] });
+  assert.equal(answer.content[0].citations, undefined, "a block without citations carries none");
+  await stack.upstream.nextRequest();
+
+  stack.upstream.enqueue({
+    sse: [
+      messageStart({ input: 40, output: 1 }),
+      blockStart(0, { type: "text", text: "", citations: [] }),
+      { event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "citations_delta", citation: pageCitation } } },
+      textDelta(0, "AI generates outputs"),
+      blockStop(0),
+      messageDelta("end_turn", 5),
+      messageStop(),
+    ],
+  });
+  const streamed = await stack.client.send(new InvokeModelWithResponseStreamCommand({ modelId: MODEL_ID, contentType: "application/json", body: claudeBody }));
+  const chunks: { type: string; delta?: { type: string; citation?: unknown } }[] = [];
+  for await (const e of streamed.body ?? []) if (e.chunk?.bytes) chunks.push(JSON.parse(new TextDecoder().decode(e.chunk.bytes)));
+  const citation = chunks.find((c) => c.delta?.type === "citations_delta");
+  assert.deepEqual(citation?.delta?.citation, pageCitation);
+  assert.ok(chunks.indexOf(citation!) < chunks.findIndex((c) => c.delta?.type === "text_delta"), "the citation comes ahead of its text");
+  await stack.upstream.nextRequest();
 });

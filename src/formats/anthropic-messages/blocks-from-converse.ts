@@ -3,9 +3,10 @@
 // Anthropic checks it on the next turn.
 import type { ContentBlock } from "../../core/shapes.generated.js";
 import type { AnthropicBlockOut } from "./types.js";
+import { anthropicCitationFromConverse } from "./map-citation.js";
 
 /** Blocks with no Messages form in an assistant turn (images, documents…) give undefined. */
-export function anthropicBlockFromConverse(block: ContentBlock): AnthropicBlockOut | undefined {
+export function anthropicBlockFromConverse(block: ContentBlock, opts: { citations?: boolean } = {}): AnthropicBlockOut | undefined {
   if ("text" in block) return { type: "text", text: block.text };
   if ("toolUse" in block) {
     return { type: "tool_use", id: block.toolUse.toolUseId, name: block.toolUse.name, input: block.toolUse.input ?? {} };
@@ -16,7 +17,10 @@ export function anthropicBlockFromConverse(block: ContentBlock): AnthropicBlockO
     return { type: "redacted_thinking", data: r.redactedContent };
   }
   if ("citationsContent" in block) {
-    return { type: "text", text: (block.citationsContent.content ?? []).map((c) => c.text).join("") };
+    // Claude's form of a cited passage in an answer: a text block carrying its citations. Sent back in a
+    // request's history it goes as its text (the documents it cites may no longer be in the request).
+    const citations = opts.citations ? (block.citationsContent.citations ?? []).map(anthropicCitationFromConverse) : [];
+    return { type: "text", text: (block.citationsContent.content ?? []).map((c) => c.text).join(""), ...(citations.length && { citations }) };
   }
   return undefined;
 }

@@ -1,9 +1,9 @@
-// Messages API citations → Bedrock Citation. Anthropic cites with one object per cited passage
+// Messages API citations ↔ Bedrock Citation. Anthropic cites with one object per cited passage
 // (`char_location`, `page_location`, `content_block_location`, `search_result_location`,
 // `web_search_result_location`); Bedrock's Claude answers carry the same facts as
 // `{title, source?, sourceContent: [{text: cited_text}], location: {documentChar|documentPage|documentChunk|…}}`,
 // with the numbers as Anthropic gives them (page ranges end-exclusive, as in Bedrock's recordings).
-import type { Citation, CitationLocation } from "../../core/shapes.generated.js";
+import type { Citation, CitationLocation, CitationsDelta } from "../../core/shapes.generated.js";
 
 /** One Anthropic citation; all fields optional here because upstreams vary. */
 export interface AnthropicCitation {
@@ -32,6 +32,31 @@ export function anthropicCitationToConverse(c: AnthropicCitation): Citation {
   if (typeof title === "string") out.title = title;
   if (typeof c.source === "string") out.source = c.source;
   return out;
+}
+
+/**
+ * The other way: a Bedrock citation as the Messages API writes one (Claude's native answer on InvokeModel, an
+ * Anthropic front door's), its location kind naming the Anthropic type. A citation with no location is a
+ * `char_location` with only its text.
+ */
+export function anthropicCitationFromConverse(c: Citation | CitationsDelta): AnthropicCitation {
+  const cited = (c.sourceContent ?? []).map((s) => s.text ?? "").join("");
+  const loc = c.location;
+  const doc = (type: string, start: string, end: string, r: { documentIndex?: number; start?: number; end?: number }): AnthropicCitation => ({
+    type, cited_text: cited, document_index: r.documentIndex ?? 0, document_title: c.title ?? null,
+    ...(r.start !== undefined && { [start]: r.start }), ...(r.end !== undefined && { [end]: r.end }),
+  });
+  if (loc && "documentPage" in loc) return doc("page_location", "start_page_number", "end_page_number", loc.documentPage);
+  if (loc && "documentChunk" in loc) return doc("content_block_location", "start_block_index", "end_block_index", loc.documentChunk);
+  if (loc && "searchResultLocation" in loc) {
+    const r = loc.searchResultLocation;
+    return {
+      type: "search_result_location", cited_text: cited, search_result_index: r.searchResultIndex ?? 0, source: c.source ?? "",
+      title: c.title ?? null, ...(r.start !== undefined && { start_block_index: r.start }), ...(r.end !== undefined && { end_block_index: r.end }),
+    };
+  }
+  if (loc && "web" in loc) return { type: "web_search_result_location", cited_text: cited, url: loc.web.url ?? "", title: c.title ?? null };
+  return doc("char_location", "start_char_index", "end_char_index", loc && "documentChar" in loc ? loc.documentChar : {});
 }
 
 function citationLocation(c: AnthropicCitation): CitationLocation | undefined {

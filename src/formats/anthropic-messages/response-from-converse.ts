@@ -45,7 +45,7 @@ export function anthropicResponseFromConverse(output: ConverseOutput, opts: Anth
   const blocks = output.output && "message" in output.output ? output.output.message.content : [];
   const content: AnthropicBlockOut[] = [];
   for (const b of blocks) {
-    const c = anthropicBlockFromConverse(b);
+    const c = anthropicBlockFromConverse(b, { citations: true });
     if (c) content.push(c);
   }
   return {

@@ -7,6 +7,7 @@
 import type { StreamEvent } from "../../core/model.js";
 import type { StopReason, TokenUsage } from "../../core/shapes.generated.js";
 import { anthropicUsageFromConverse } from "./map-usage.js";
+import { anthropicCitationFromConverse } from "./map-citation.js";
 import { anthropicStopReason, matchedStopSequence, type AnthropicAnswerOptions } from "./response-from-converse.js";
 import type { AnthropicBlockOut, AnthropicStreamEventOut } from "./types.js";
 
@@ -48,6 +49,10 @@ export async function* anthropicStreamFromConverse(events: AsyncIterable<StreamE
         // A backend that skipped contentBlockStart still gets a well-formed tool block.
         if (!open.has(index)) yield blockStart(index, { type: "tool_use", id: `toolu_${index}`, name: "", input: {} });
         yield { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: delta.toolUse.input } };
+      } else if ("citation" in delta) {
+        // A citation arrives ahead of its block's text (as Bedrock streams it): Claude's citations_delta.
+        if (!open.has(index)) yield blockStart(index, { type: "text", text: "", citations: [] });
+        yield { type: "content_block_delta", index, delta: { type: "citations_delta", citation: anthropicCitationFromConverse(delta.citation) } };
       } else if ("reasoningContent" in delta) {
         const r = delta.reasoningContent;
         if ("redactedContent" in r) {

@@ -2,6 +2,7 @@
 // and writes, as the API reference documents them. Fields passed through untouched
 // (additionalModelRequestFields) are not modelled. Shapes read from an upstream are loose; the ones
 // Basalt writes (…Out) are exact, and declared with `type` so they pass as plain JSON objects.
+import type { AnthropicCitation } from "./map-citation.js";
 
 export interface AnthropicCacheControl {
   type: "ephemeral";
@@ -16,6 +17,8 @@ interface Cacheable {
 export interface AnthropicTextBlock extends Cacheable {
   type: "text";
   text: string;
+  /** The passages a cited answer's text rests on (map-citation.ts). */
+  citations?: AnthropicCitation[];
 }
 
 export interface AnthropicImageBlock extends Cacheable {

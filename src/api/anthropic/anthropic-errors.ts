@@ -26,7 +26,6 @@ export function anthropicErrorType(err: BedrockError): string {
   return TYPE_OF[err.errorName] ?? "api_error";
 }
 
-/** Answers a failure; after a stream has begun, as its `error` event. */
 // Machine-readable details some refusals carry in `error.details` (the SDKs act on their error_code).
 const DETAILS = new WeakMap<BedrockError, Record<string, unknown>>();
 
@@ -36,6 +35,7 @@ export function withDetails(err: BedrockError, details: Record<string, unknown>)
   return err;
 }
 
+/** Answers a failure; after a stream has begun, as its `error` event. */
 export function sendAnthropicError(call: IncomingCall, error: unknown): void {
   const err = reportError(error, call.requestId, call.record);
   const type = anthropicErrorType(err);

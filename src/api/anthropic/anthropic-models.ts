@@ -6,6 +6,7 @@ import type { ModelCatalog } from "../../core/model-info.js";
 import type { IncomingCall } from "../../server/call-context.js";
 import { modelNameOf } from "../control-plane/catalog/catalog-entries.js";
 import { servedModelId } from "../foreign/model-path.js";
+import { sendJson } from "../bedrock/respond.js";
 
 // Served models have no release date of their own; the epoch says so rather than inventing one.
 const CREATED_AT = new Date(0).toISOString();
@@ -28,7 +29,5 @@ export async function retrieveAnthropicModel(call: IncomingCall, catalog: ModelC
 }
 
 function sendModelJson(call: IncomingCall, value: unknown): void {
-  const text = JSON.stringify(value);
-  call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "request-id": call.requestId });
-  call.res.end(text);
+  sendJson(call.res, 200, JSON.stringify(value), { "request-id": call.requestId });
 }

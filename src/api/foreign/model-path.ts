@@ -10,6 +10,5 @@ export function servedModelId(catalog: ModelCatalog, segment: string): string | 
   } catch {
     return undefined;
   }
-  if (catalog.ids.includes(id)) return id;
   return catalog.resolve(id)?.info.id;
 }

@@ -95,7 +95,7 @@ export async function chatCompletions(call: IncomingCall, catalog: ModelCatalog)
   }
   const includeUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
   const iterator = chatStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();
-  // The first chunk is awaited before the status line, so a refusal (quota, guardrail) is an HTTP error.
+  // openedEvents has waited for the model's first event, so a refusal (quota, guardrail) is already an HTTP error.
   let next = await iterator.next();
   startSse(call, { "x-request-id": call.requestId, ...policyHeaders(call.record) });
   try {

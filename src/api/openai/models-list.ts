@@ -5,6 +5,7 @@ import type { ModelCatalog } from "../../core/model-info.js";
 import type { IncomingCall } from "../../server/call-context.js";
 import { providerNameOf } from "../control-plane/catalog/catalog-entries.js";
 import { servedModelId } from "../foreign/model-path.js";
+import { sendJson } from "../bedrock/respond.js";
 
 const modelObject = (id: string) => ({ id, object: "model", created: 0, owned_by: providerNameOf(id) });
 
@@ -23,7 +24,5 @@ export async function retrieveModel(call: IncomingCall, catalog: ModelCatalog, p
 }
 
 function sendModelJson(call: IncomingCall, value: unknown): void {
-  const text = JSON.stringify(value);
-  call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId });
-  call.res.end(text);
+  sendJson(call.res, 200, JSON.stringify(value), { "x-request-id": call.requestId });
 }

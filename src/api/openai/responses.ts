@@ -30,15 +30,9 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
     endResponse(call.res, text);
     return;
   }
-  const chunks = chatStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer)[Symbol.asyncIterator]();
-  // The model's first chunk is awaited before the status line, so a refusal (quota, guardrail) is an HTTP error.
-  const first = await chunks.next();
-  const rest = async function* () {
-    if (first.done) return;
-    yield first.value;
-    for (let c = await chunks.next(); !c.done; c = await chunks.next()) yield c.value;
-  };
-  const iterator = responseEventsFromChat(rest(), id, model, echoedParams(body))[Symbol.asyncIterator]();
+  // openedEvents waits for the model's first event before the status line: a refusal is an HTTP error.
+  const chunks = chatStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer);
+  const iterator = responseEventsFromChat(chunks, id, model, echoedParams(body))[Symbol.asyncIterator]();
   let next = await iterator.next();
   startSse(call, { "x-request-id": call.requestId, ...policyHeaders(call.record) });
   let sequence = 0;

@@ -39,7 +39,10 @@ export function chatRequestToConverse(body: JsonObject, errors: IssueList): Conv
   const stops = stopList(body.stop);
   if (Array.isArray(body.stop)) body.stop.forEach((s, i) => errors.add(checkValue(s, { type: "string" }, `#/stop/${i}`)));
   const conversation = readChatMessages(Array.isArray(body.messages) ? body.messages : [], errors);
-  const toolConfig = toolsForHistory(readChatTools(body.tools, body.tool_choice === "none" && hasToolBlocks(conversation.messages) ? "auto" : body.tool_choice, errors), conversation.messages);
+  const history = hasToolBlocks(conversation.messages);
+  // "none" drops the tools, unless the history holds tool blocks (toolsOfHistory says why).
+  const choice = body.tool_choice === "none" && history ? "auto" : body.tool_choice;
+  const toolConfig = readChatTools(body.tools, choice, errors) ?? (history ? toolsOfHistory(conversation.messages) : undefined);
   const input = conversation.toInput({
     maxTokens: (body.max_completion_tokens ?? body.max_tokens) as number | undefined,
     temperature: body.temperature as number | undefined,
@@ -60,8 +63,7 @@ const hasToolBlocks = (messages: readonly Message[]): boolean => messages.some((
  * then keeps the tools with the model free to choose (Converse has no "none"), and a history whose tools were
  * not sent declares them by the names it used, with an open schema.
  */
-function toolsForHistory(config: ToolConfiguration | undefined, messages: readonly Message[]): ToolConfiguration | undefined {
-  if (config || !hasToolBlocks(messages)) return config;
+function toolsOfHistory(messages: readonly Message[]): ToolConfiguration | undefined {
   const names = new Set<string>();
   for (const m of messages) for (const b of m.content) if ("toolUse" in b) names.add(b.toolUse.name);
   if (names.size === 0) return undefined;

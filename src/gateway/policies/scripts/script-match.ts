@@ -2,7 +2,7 @@
 // RegExps), so matching a call costs a few string tests.
 import type { ConverseInput } from "../../../core/model.js";
 import type { ScriptMatch } from "../../../config/script-schema.js";
-import { SafeRegex } from "../../../guardrails/text/safe-regex/safe-regex.js";
+import { RegexSyntaxError, SafeRegex } from "../../../guardrails/text/safe-regex/safe-regex.js";
 
 /** What a script can be matched on, read once per call. */
 export interface CallFacts {
@@ -28,8 +28,13 @@ export function globToRegExp(glob: string): RegExp {
  * not run (backreferences, lookbehind) keep JavaScript's own engine: an operator chose them knowingly.
  */
 function textPattern(source: string): { test(text: string): boolean } {
-  if (SafeRegex.problem(source) !== undefined) return new RegExp(source);
-  const safe = new SafeRegex(source);
+  let safe: SafeRegex;
+  try {
+    safe = new SafeRegex(source);
+  } catch (err) {
+    if (err instanceof RegexSyntaxError) return new RegExp(source);
+    throw err;
+  }
   return { test: (text) => safe.exec(text) !== undefined };
 }
 

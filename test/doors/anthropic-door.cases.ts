@@ -188,6 +188,25 @@ test("Anthropic door → an openai provider: plain, streamed and parallel tool c
   assert.deepEqual(both.content.filter((b) => b.type === "tool_use").map((b) => b.type === "tool_use" && [b.id, b.name, b.input]), [["call_a", "a", { x: 1 }], ["call_b", "b", { y: 2 }]]);
 });
 
+test("structured output (output_config.format): echo answers to the schema; an OpenAI-compatible upstream gets response_format", async () => {
+  const schema = { type: "object", properties: { city: { type: "string" }, days: { type: "integer", minimum: 2 } }, required: ["city", "days"], additionalProperties: false };
+  const msg = await client.messages.create({ model: "basalt.echo", max_tokens: 100, output_config: { format: { type: "json_schema", schema } }, messages: [{ role: "user", content: "Lyon" }] } as never);
+  const text = (msg as Anthropic.Message).content.map((b) => (b.type === "text" ? b.text : "")).join("");
+  assert.deepEqual(JSON.parse(text), { city: "Lyon", days: 2 });
+
+  upstream.enqueue({ json: completion({ content: '{"city":"Paris","days":3}' }) });
+  await client.messages.create({ model: LLAMA, max_tokens: 50, output_config: { format: { type: "json_schema", schema }, effort: "low" }, messages: [{ role: "user", content: "where?" }] } as never);
+  const sent = upstream.requests.at(-1)!.body as Record<string, unknown>;
+  assert.deepEqual(sent.response_format, { type: "json_schema", json_schema: { name: "response", schema } });
+  assert.equal(sent.output_config, undefined);
+
+  await assert.rejects(client.messages.create({ model: "basalt.echo", max_tokens: 10, output_config: { format: { type: "xml" } }, messages: [{ role: "user", content: "x" }] } as never), (err: unknown) => {
+    assert.ok(err instanceof Anthropic.BadRequestError);
+    assert.match(err.message, /output_config\/format/);
+    return true;
+  });
+});
+
 test("errors in Anthropic's shape: unknown model 404, bad request 400", async () => {
   await assert.rejects(client.messages.create({ model: "nobody.none", max_tokens: 5, messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
     assert.ok(err instanceof Anthropic.NotFoundError);

@@ -128,6 +128,7 @@ test("OpenAI door → anthropic provider: plain, streamed, parallel tool calls, 
   assert.deepEqual(JSON.parse(structured.choices[0].message.content!), { city: "Lyon" });
   const sent = upstream.requests.at(-1)!.body as { messages: { content: { type: string; source?: { media_type: string } }[] }[]; output_config?: unknown; response_format?: unknown };
   assert.equal(sent.response_format, undefined);
+  assert.deepEqual(sent.output_config, { format: { type: "json_schema", schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } });
   const image = sent.messages[0].content.find((b) => b.type === "image");
   assert.equal(image?.source?.media_type, "image/png");
 });

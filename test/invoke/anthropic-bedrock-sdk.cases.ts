@@ -138,3 +138,25 @@ test("what Claude itself refuses after Bedrock's schema passes: no messages, emp
   });
   assert.equal(msg.type, "message");
 });
+
+test("structured output: output_config.format in the Claude body is answered to the schema; a bad format is refused", async () => {
+  const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
+  const msg = await stack.anthropic.messages.create({
+    model: CLAUDE, max_tokens: 100, output_config: { format: { type: "json_schema", schema } },
+    messages: [{ role: "user", content: "Lyon" }],
+  } as never);
+  const text = msg.content.map((b) => (b.type === "text" ? b.text : "")).join("");
+  assert.deepEqual(JSON.parse(text), { city: "Lyon" });
+  // Claude's own rule, as Bedrock reports it: an object schema must close additionalProperties.
+  await assert.rejects(
+    stack.anthropic.messages.create({
+      model: CLAUDE, max_tokens: 100, output_config: { format: { type: "json_schema", schema: { type: "object", properties: {} } } },
+      messages: [{ role: "user", content: "x" }],
+    } as never),
+    (err: unknown) => err instanceof BadRequestError && /additionalProperties/.test(err.message),
+  );
+  await assert.rejects(
+    stack.anthropic.messages.create({ model: CLAUDE, max_tokens: 100, output_config: { format: "json" }, messages: [{ role: "user", content: "x" }] } as never),
+    (err: unknown) => err instanceof BadRequestError && /output_config\/format/.test(err.message),
+  );
+});

@@ -2,7 +2,7 @@
 // anthropic-beta header Bedrock takes as an additionalModelRequestFields key.
 import { BedrockError } from "../../core/errors.js";
 import type { ConverseInput } from "../../core/model.js";
-import type { JsonValue, ToolChoice, ToolConfiguration } from "../../core/shapes.generated.js";
+import type { JsonValue, OutputConfig, ToolChoice, ToolConfiguration } from "../../core/shapes.generated.js";
 import type { AnthropicRequest, AnthropicTextBlock, AnthropicTool, AnthropicToolChoice } from "./types.js";
 import { isObject } from "../shared/check-json.js";
 import { anthropicMessagesFromConverse, anthropicSystemFromConverse, attachCachePoint } from "./messages-from-converse.js";
@@ -35,11 +35,12 @@ const SOURCE_FIELDS: Record<string, string> = {
   stop_sequences: "inferenceConfig.stopSequences",
   tools: "toolConfig.tools",
   tool_choice: "toolConfig.toolChoice",
+  output_config: "outputConfig",
   stream: "the operation (Converse or ConverseStream)",
 };
 
 export function anthropicRequestFromConverse(
-  input: Pick<ConverseInput, "messages" | "system" | "inferenceConfig" | "toolConfig" | "additionalModelRequestFields">,
+  input: Pick<ConverseInput, "messages" | "system" | "inferenceConfig" | "toolConfig" | "outputConfig" | "additionalModelRequestFields">,
   opts: AnthropicRequestFromConverseOptions,
 ): AnthropicRequestOut {
   const convertOpts = { servedModelId: opts.servedModelId };
@@ -53,10 +54,31 @@ export function anthropicRequestFromConverse(
   if (cfg?.topP !== undefined) body.top_p = cfg.topP;
   if (cfg?.stopSequences && cfg.stopSequences.length > 0) body.stop_sequences = cfg.stopSequences;
   if (input.toolConfig) addTools(body, input.toolConfig, opts.servedModelId);
+  const output = outputConfig(input.outputConfig);
+  if (output) body.output_config = output;
   if (opts.stream) body.stream = true;
   const betas = mergeAdditionalFields(body, input.additionalModelRequestFields);
   if (body.max_tokens === undefined) body.max_tokens = defaultMaxTokens(body.thinking);
   return { body, betas };
+}
+
+/**
+ * Converse's outputConfig → the Messages API's output_config: structured output (Converse carries the schema as
+ * JSON text, Claude takes the object) and effort. A schema that is not JSON is refused as Bedrock refuses one.
+ */
+function outputConfig(config: OutputConfig | undefined): Record<string, unknown> | undefined {
+  if (!config) return undefined;
+  const out: Record<string, unknown> = {};
+  const def = config.textFormat?.structure?.jsonSchema;
+  if (def) {
+    try {
+      out.format = { type: "json_schema", schema: JSON.parse(def.schema) };
+    } catch {
+      throw new BedrockError("ValidationException", "The provided JSON schema in outputConfig.textFormat is not valid JSON. Fix the schema and try again.");
+    }
+  }
+  if (config.effort !== undefined) out.effort = config.effort;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** Room for the answer on top of a thinking budget, which must be below max_tokens. */

@@ -5,16 +5,24 @@
 // everything below them is read here, every problem reported with its JSON pointer.
 import type { ConverseInput } from "../../core/model.js";
 import type {
-  InferenceConfiguration, JsonValue, Message, SystemContentBlock, Tool, ToolChoice, ToolConfiguration,
+  InferenceConfiguration, JsonValue, Message, OutputConfig, SystemContentBlock, Tool, ToolChoice, ToolConfiguration,
 } from "../../core/shapes.generated.js";
 import { checkObject, checkValue, isObject, readMessages, type IssueList, type JsonObject, type ObjectSchema } from "../shared/check-json.js";
 import { BlockReader, cachePoint } from "./blocks-to-converse.js";
 
 /**
  * Passed through to the model as they are. `metadata` is not: it only tags the request for Anthropic's
- * abuse checks, and other backends would refuse it.
+ * abuse checks, and other backends would refuse it. `output_config` is read (see outputConfig below): its
+ * keys other than `format` and `effort` pass through.
  */
-export const PASS_THROUGH_FIELDS = ["top_k", "thinking", "output_config", "context_management"] as const;
+export const PASS_THROUGH_FIELDS = ["top_k", "thinking", "context_management"] as const;
+
+// Claude's structured output: `output_config.format` `{type: "json_schema", schema: {...}}`.
+const FORMAT_SCHEMA: ObjectSchema = {
+  required: ["type", "schema"],
+  properties: { type: { type: "string", enum: ["json_schema"] }, schema: { type: "object" } },
+  additional: true,
+};
 
 export interface AnthropicRequestToConverseOptions {
   /** Top-level fields copied into additionalModelRequestFields, in this order; default PASS_THROUGH_FIELDS. */
@@ -62,8 +70,43 @@ export function anthropicRequestToConverse(body: JsonObject, errors: IssueList, 
   if (toolConfig) input.toolConfig = toolConfig;
   const extra: Record<string, JsonValue> = {};
   for (const key of opts.passThrough ?? PASS_THROUGH_FIELDS) if (body[key] !== undefined) extra[key] = body[key] as JsonValue;
+  const output = outputConfig(body.output_config, errors);
+  if (output.config) input.outputConfig = output.config;
+  if (output.rest) extra.output_config = output.rest as JsonValue;
   if (Object.keys(extra).length) input.additionalModelRequestFields = extra;
   return input;
+}
+
+/**
+ * `output_config` → Converse's outputConfig, where Bedrock's Converse carries the same two settings for Claude:
+ * `format` (structured output; Converse takes the schema as JSON text) and `effort`. So every backend sees
+ * structured output the one way it understands it (an Anthropic upstream gets `output_config.format` back, an
+ * OpenAI-compatible one `response_format`, echo answers to the schema). Other keys pass through unchanged.
+ */
+function outputConfig(value: unknown, errors: IssueList): { config?: OutputConfig; rest?: JsonObject } {
+  if (!isObject(value)) return {};
+  const { format, effort, ...others } = value;
+  const config: OutputConfig = {};
+  if (format !== undefined && format !== null) {
+    const e = isObject(format) ? checkObject(format, FORMAT_SCHEMA, "#/output_config/format") : [checkValue(format, { type: "object" }, "#/output_config/format")];
+    if (e.length) errors.add(...e);
+    else {
+      const f = format as { schema: JsonObject; name?: unknown; description?: unknown };
+      config.textFormat = {
+        type: "json_schema",
+        structure: { jsonSchema: { schema: JSON.stringify(f.schema), ...(typeof f.name === "string" && { name: f.name }), ...(typeof f.description === "string" && { description: f.description }) } },
+      };
+    }
+  }
+  if (effort !== undefined && effort !== null) {
+    const e = checkValue(effort, { type: "string" }, "#/output_config/effort");
+    if (e) errors.add(e);
+    else config.effort = effort as string;
+  }
+  return {
+    ...(Object.keys(config).length > 0 && { config }),
+    ...(Object.keys(others).length > 0 && { rest: others as JsonObject }),
+  };
 }
 
 /**

@@ -6,19 +6,25 @@ import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
 import { startOpenAIUpstream, chatStream, completion, type FakeOpenAIUpstream } from "../fakes/openai-upstream.js";
+import { blockStart, errorEvent, messageStart, startAnthropicUpstream, textDelta, type FakeAnthropicUpstream } from "../fakes/anthropic-upstream.js";
 
 const LLAMA = "meta.llama3-8b-instruct-v1:0";
+const HAIKU = "anthropic.claude-3-5-haiku-20241022-v1:0";
 let basalt: RunningBasalt;
 let upstream: FakeOpenAIUpstream;
+let claudeUpstream: FakeAnthropicUpstream;
 let client: Anthropic;
 let prefixed: Anthropic;
 
 before(async () => {
   upstream = await startOpenAIUpstream(() => ({ json: completion({ content: "hello from upstream" }) }));
+  claudeUpstream = await startAnthropicUpstream();
   const config = writeConfig(`
 providers:
   local: { type: openai, baseUrl: "${upstream.baseUrl}", apiKey: "sk-up" }
+  claude: { type: anthropic, baseUrl: "${claudeUpstream.baseUrl}", apiKey: "sk-ant-up" }
 models:
+  - { id: "${HAIKU}", provider: claude, model: "claude-3-5-haiku-20241022" }
   - { id: "basalt.echo", provider: echo }
   - { id: "${LLAMA}", provider: local, model: "llama3.1:8b" }
 `);
@@ -29,6 +35,7 @@ models:
 after(async () => {
   await basalt.stop();
   await upstream.close();
+  await claudeUpstream.close();
 });
 
 test("messages.create against basalt.echo, at /v1/messages and /anthropic/v1/messages", async () => {
@@ -119,7 +126,7 @@ test("models: list and retrieve in the Models API's shape, at /v1/models (Anthro
       assert.equal(m.type, "model");
       ids.push(m.id);
     }
-    assert.deepEqual(ids, ["basalt.echo", LLAMA]);
+    assert.deepEqual(ids, [HAIKU, "basalt.echo", LLAMA]);
     const one = await c.models.retrieve(LLAMA);
     assert.equal(one.id, LLAMA);
     assert.equal(typeof one.display_name, "string");
@@ -205,6 +212,19 @@ test("structured output (output_config.format): echo answers to the schema; an O
     assert.match(err.message, /output_config\/format/);
     return true;
   });
+});
+
+test("an upstream's mid-stream overloaded_error reaches the client as overloaded_error, after the text already sent", async () => {
+  claudeUpstream.enqueue({ sse: [messageStart(), blockStart(0, { type: "text", text: "" }), textDelta(0, "partial"), errorEvent("overloaded_error", "Overloaded")] });
+  const stream = client.messages.stream({ model: HAIKU, max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+  const texts: string[] = [];
+  stream.on("text", (t) => texts.push(t));
+  await assert.rejects(stream.finalMessage(), (err: unknown) => {
+    assert.ok(err instanceof Anthropic.APIError, String(err));
+    assert.equal((err.error as { error?: { type?: string } }).error?.type, "overloaded_error");
+    return true;
+  });
+  assert.deepEqual(texts, ["partial"]);
 });
 
 test("errors in Anthropic's shape: unknown model 404, bad request 400", async () => {

@@ -1,7 +1,7 @@
 // Failures in the Messages API's words: `{"type":"error","error":{"type","message"}}` with the status the
 // error type is documented with (formats/anthropic-messages/map-error.ts), mid-stream as an `error` event.
 import type { BedrockError } from "../../core/errors.js";
-import { anthropicErrorStatus } from "../../formats/anthropic-messages/index.js";
+import { anthropicErrorStatus, anthropicErrorTypeOfStatus } from "../../formats/anthropic-messages/index.js";
 import type { IncomingCall } from "../../server/call-context.js";
 import { isAuthenticationFailure } from "../../auth/auth-errors.js";
 import { reportError } from "../bedrock/respond.js";
@@ -23,6 +23,13 @@ const TYPE_OF: Readonly<Record<string, string>> = {
 export function anthropicErrorType(err: BedrockError): string {
   // A key that is missing, unknown or expired is Anthropic's 401 authentication_error, whatever Bedrock calls it.
   if (isAuthenticationFailure(err)) return "authentication_error";
+  // A stream the upstream broke off says why in its own status (an Anthropic upstream's mid-stream
+  // overloaded_error is 529): the client's retry logic keys on that type, not on a generic api_error.
+  const upstream = err.fields.originalStatusCode;
+  if (err.errorName === "ModelStreamErrorException" && typeof upstream === "number") {
+    const type = anthropicErrorTypeOfStatus(upstream);
+    if (type !== undefined && type !== "invalid_request_error") return type;
+  }
   return TYPE_OF[err.errorName] ?? "api_error";
 }
 

@@ -8,7 +8,7 @@ export type * from "./types.js";
 export { anthropicStopReasonFromConverse, anthropicStopReasonToConverse } from "./map-stop-reason.js";
 export { anthropicUsageFromConverse, anthropicUsageToConverse, mergeAnthropicUsage } from "./map-usage.js";
 export { anthropicCitationToConverse, type AnthropicCitation } from "./map-citation.js";
-export { anthropicErrorBody, anthropicErrorStatus } from "./map-error.js";
+export { anthropicErrorBody, anthropicErrorStatus, anthropicErrorTypeOfStatus } from "./map-error.js";
 export { anthropicBlockFromConverse } from "./blocks-from-converse.js";
 export { anthropicRequestFromConverse, type AnthropicRequestFromConverseOptions, type AnthropicRequestOut } from "./request-from-converse.js";
 export { anthropicRequestToConverse, PASS_THROUGH_FIELDS, type AnthropicRequestToConverseOptions } from "./request-to-converse.js";

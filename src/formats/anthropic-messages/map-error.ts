@@ -23,6 +23,13 @@ export function anthropicErrorStatus(type: string | undefined): number {
   return STATUS_OF_TYPE[type ?? ""] ?? 500;
 }
 
+const TYPE_OF_STATUS: Record<number, string> = Object.fromEntries(Object.entries(STATUS_OF_TYPE).map(([type, status]) => [status, type]));
+
+/** The documented error type of a status (an upstream's 529 is overloaded_error); undefined for others. */
+export function anthropicErrorTypeOfStatus(status: number): string | undefined {
+  return TYPE_OF_STATUS[status];
+}
+
 /** An error body's type and message; other bodies (a proxy's page) as their raw text. */
 export function anthropicErrorBody(bodyText: string): AnthropicErrorObject {
   try {

@@ -2,12 +2,15 @@
 // ({ provider, upstreamModel, outcome, durationMs }), adding its time to `upstreamMs`. It is the innermost
 // policy, right above the provider, so a retry or fallback policy around it yields one attempt per try, and
 // a call answered by a script or the cache none. It changes nothing, so a pass-through model keeps its relay;
-// a relayed answer's token counts are read off the bytes going by (the front door never decodes them).
+// a relayed answer's token counts are read off the bytes going by (the front door never decodes them). A stream
+// that ends early (the client left, the upstream broke off) never gets the upstream's usage: its tokens are
+// estimated, so the ledger charges what the model was asked and what it had produced, as Bedrock bills it.
 import type { AttemptRecord, CallRecord } from "../../core/call-record.js";
 import { BedrockError } from "../../core/errors.js";
 import type { ModelMiddleware } from "../../core/model-middleware.js";
 import type { ModelInfo } from "../../core/model-info.js";
-import type { CallContext, Model, RelayedResponse, StreamEvent } from "../../core/model.js";
+import type { CallContext, ConverseInput, Model, RelayedResponse, StreamEvent } from "../../core/model.js";
+import { estimateInputTokens, estimateTextTokens } from "../../providers/shared/estimate-tokens.js";
 import { watchRelayedTokens, type RelayedUsage } from "./read-relayed-usage.js";
 import { watchStream } from "../../core/watch-stream.js";
 
@@ -47,6 +50,24 @@ function outcomeOf(err: unknown): Outcome {
 
 interface Names { readonly provider: string; readonly upstreamModel: string }
 
+/** Characters of generated content an event carries (text, reasoning, tool input). */
+function deltaChars(event: StreamEvent): number {
+  if (!("contentBlockDelta" in event)) return 0;
+  const delta = event.contentBlockDelta?.delta as { text?: unknown; reasoningContent?: { text?: unknown }; toolUse?: { input?: unknown } } | undefined;
+  if (!delta) return 0;
+  if (typeof delta.text === "string") return delta.text.length;
+  if (typeof delta.reasoningContent?.text === "string") return delta.reasoningContent.text.length;
+  if (typeof delta.toolUse?.input === "string") return delta.toolUse.input.length;
+  return 0;
+}
+
+/** A started stream that ended without its usage: the rule-of-thumb estimate, unless the record has counts. */
+function estimateCutStream(record: CallRecord, input: ConverseInput, outputChars: number): void {
+  if (record.inputTokens !== undefined || record.cache === "hit") return;
+  record.inputTokens = estimateInputTokens(input);
+  record.outputTokens = estimateTextTokens(outputChars);
+}
+
 export function recordAttempts(info: ModelInfo): ModelMiddleware {
   const base: Names = { provider: info.provider, upstreamModel: info.model ?? info.id };
   const middleware = (inner: Model): Model => {
@@ -65,10 +86,21 @@ export function recordAttempts(info: ModelInfo): ModelMiddleware {
       },
       converseStream(input, ctx): AsyncIterable<StreamEvent> {
         let t0 = 0;
+        let started = false;
+        let usageSeen = false;
+        let outputChars = 0;
         return watchStream(() => inner.converseStream(input, ctx), {
           onStart: () => { t0 = performance.now(); },
+          onItem: (event) => {
+            started = true;
+            if ("metadata" in event) usageSeen = true;
+            else outputChars += deltaChars(event);
+          },
           // Also when the client left mid-stream (the writer returns the iterator): "Aborted".
-          onEnd: (end) => note(ctx, base, end.kind === "done" ? OK : end.kind === "error" ? outcomeOf(end.error) : ABORTED, t0),
+          onEnd: (end) => {
+            note(ctx, base, end.kind === "done" ? OK : end.kind === "error" ? outcomeOf(end.error) : ABORTED, t0);
+            if (started && !usageSeen && end.kind !== "done") estimateCutStream(ctx.record, input, outputChars);
+          },
         });
       },
       async countTokens(input, ctx) {

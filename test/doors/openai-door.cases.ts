@@ -133,6 +133,50 @@ test("OpenAI door → anthropic provider: plain, streamed, parallel tool calls, 
   assert.equal(image?.source?.media_type, "image/png");
 });
 
+test("Responses: custom (free-form) and namespaced tools are offered as functions and answered as the items they were declared as", async () => {
+  const tools = [
+    { type: "custom", name: "apply_patch", description: "Edit files.", format: { type: "grammar", syntax: "lark", definition: "start: /.+/" } },
+    { type: "namespace", name: "agents", description: "Sub-agents.", tools: [{ type: "function", name: "spawn", parameters: { type: "object", properties: { task: { type: "string" } } } }] },
+    { type: "web_search" },
+  ] as never;
+  const patch = await openai.responses.create({ model: "basalt.echo", tools, input: [{ role: "user", content: '/tool apply_patch {"input":"*** Begin Patch"}' }] });
+  const custom = patch.output.find((o) => o.type === "custom_tool_call");
+  assert.ok(custom && custom.type === "custom_tool_call", JSON.stringify(patch.output));
+  assert.equal(custom.name, "apply_patch");
+  assert.equal(custom.input, "*** Begin Patch");
+  // (echo refuses a /tool line naming a tool it was not offered: apply_patch reached the model as a function.)
+
+  const spawn = await openai.responses.create({ model: "basalt.echo", tools, input: [{ role: "user", content: '/tool agents__spawn {"task":"lint"}' }] });
+  const fn = spawn.output.find((o) => o.type === "function_call") as { name: string; namespace?: string; arguments: string } | undefined;
+  assert.deepEqual([fn?.name, fn?.namespace, JSON.parse(fn?.arguments ?? "null")], ["spawn", "agents", { task: "lint" }]);
+
+  // The next turn replays both (parallel) calls and their outputs (an output as content parts too).
+  const next = await openai.responses.create({
+    model: "basalt.echo", tools,
+    input: [
+      { role: "user", content: "go" },
+      { type: "custom_tool_call", call_id: custom.call_id, name: "apply_patch", input: "*** Begin Patch" },
+      { type: "function_call", call_id: "call_2", name: "spawn", namespace: "agents", arguments: '{"task":"lint"}' },
+      { type: "custom_tool_call_output", call_id: custom.call_id, output: "Done!" },
+      { type: "function_call_output", call_id: "call_2", output: [{ type: "input_text", text: "agent started" }] },
+    ] as never,
+  });
+  assert.equal(next.output_text, `toolResult ${custom.call_id} success: Done!\ntoolResult call_2 success: agent started`);
+
+  const stream = await openai.responses.create({ model: "basalt.echo", tools, stream: true, input: [{ role: "user", content: '/tool apply_patch {"input":"*** Begin Patch"}' }] });
+  const types: string[] = [];
+  let done: { input?: string } | undefined;
+  let item: { type?: string; input?: string } | undefined;
+  for await (const e of stream) {
+    types.push(e.type);
+    if (e.type === "response.custom_tool_call_input.done") done = e;
+    if (e.type === "response.output_item.done") item = e.item as typeof item;
+  }
+  assert.equal(done?.input, "*** Begin Patch");
+  assert.deepEqual([item?.type, item?.input], ["custom_tool_call", "*** Begin Patch"]);
+  assert.ok(!types.includes("response.function_call_arguments.delta"), types.join());
+});
+
 test("usage counts every input token in prompt_tokens, cache reads reported as cached_tokens (Chat and Responses)", async () => {
   upstream.enqueue({ json: message({ content: [textBlock("cached")], usage: { input: 12, output: 3, cacheRead: 200, cacheWrite: 100 } }) });
   const done = await openai.chat.completions.create({ model: HAIKU, max_tokens: 20, messages: [{ role: "user", content: "hi" }] });

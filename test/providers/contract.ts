@@ -230,10 +230,11 @@ export function providerContract(backend: ContractBackend): void {
       const closedInTime = await Promise.race([received.closed.then(() => true), new Promise((r) => setTimeout(() => r(false), 1000))]);
       assert.equal(closedInTime, true, "the upstream request was still open after the client left");
       // The upstream's usage never came: the record charges an estimate of what was asked and produced.
-      let gone: { clientGone?: boolean; inputTokens?: number; outputTokens?: number } | undefined;
+      type Listed = { clientGone?: boolean; inputTokens?: number; outputTokens?: number };
+      let gone: Listed | undefined;
       for (let i = 0; i < 50 && !gone; i++) {
-        const calls = await (await fetch(`${target.url}/_basalt/calls?operation=ConverseStream&limit=1`)).json() as typeof gone[];
-        gone = calls.find((c) => c?.clientGone);
+        const calls = await (await fetch(`${target.url}/_basalt/calls?operation=ConverseStream&limit=1`)).json() as Listed[];
+        gone = calls.find((c) => c.clientGone);
         if (!gone) await new Promise((r) => setTimeout(r, 50));
       }
       assert.ok(gone, "the abandoned call is in the history");

@@ -2,6 +2,9 @@
 // stream events: a `response` with message and function_call output items, and the response.* SSE events.
 import { newId } from "../foreign/model-call.js";
 import type { ChatCompletion, ChatCompletionChunk, ChatUsage } from "../../formats/chat-completions/index.js";
+import { callItemFields, type ToolKinds } from "./responses-tools.js";
+
+const NO_KINDS: ToolKinds = new Map();
 
 type Json = Record<string, unknown>;
 
@@ -48,24 +51,29 @@ const itemStatus = (finishReason: string | null | undefined) => (finishReason ==
 const messageItem = (id: string, text: string, status: string): Json =>
   ({ type: "message", id, status, role: "assistant", content: text === "" && status !== "completed" ? [] : [{ type: "output_text", text, annotations: [] }] });
 
-const callItem = (id: string, callId: string, name: string, args: string, status: string): Json =>
-  ({ type: "function_call", id, call_id: callId, name, arguments: args, status });
+/** A function_call item, or a custom_tool_call / namespaced call as the tool was declared (responses-tools.ts). */
+function callItem(kinds: ToolKinds, id: string, callId: string, name: string, args: string, status: string): Json {
+  const fields = callItemFields(kinds, name, args);
+  return { type: fields.type, id, call_id: callId, ...fields, status };
+}
 
 function finish(shell: Json, finishReason: string | null | undefined, usage: ChatUsage | undefined): Json {
   const incomplete = finishReason === "length";
   return { ...shell, status: incomplete ? "incomplete" : "completed", incomplete_details: incomplete ? { reason: "max_output_tokens" } : null, usage: usageOf(usage) };
 }
 
-export function responseFromChat(done: ChatCompletion, id: string, model: string, params?: Json): Json {
+export function responseFromChat(done: ChatCompletion, id: string, model: string, params?: Json, kinds: ToolKinds = NO_KINDS): Json {
   const choice = done.choices[0];
   const output: Json[] = [];
   if (choice.message.content) output.push(messageItem(newId("msg_"), choice.message.content, itemStatus(choice.finish_reason)));
-  for (const c of choice.message.tool_calls ?? []) output.push(callItem(newId("fc_"), c.id, c.function.name, c.function.arguments, "completed"));
+  for (const c of choice.message.tool_calls ?? []) output.push(callItem(kinds, newId("fc_"), c.id, c.function.name, c.function.arguments, "completed"));
   return { ...finish(responseShell(id, model, done.created, "completed", params), choice.finish_reason, done.usage), output };
 }
 
 /** Chat chunks → response.* events (each with its sequence_number). */
-export async function* responseEventsFromChat(chunks: AsyncIterable<ChatCompletionChunk>, id: string, model: string, params?: Json): AsyncIterable<Json> {
+export async function* responseEventsFromChat(
+  chunks: AsyncIterable<ChatCompletionChunk>, id: string, model: string, params?: Json, kinds: ToolKinds = NO_KINDS,
+): AsyncIterable<Json> {
   let seq = 0;
   const ev = (type: string, fields: Json): Json => ({ type, sequence_number: seq++, ...fields });
   const shell = responseShell(id, model, Math.floor(Date.now() / 1000), "in_progress", params);
@@ -73,7 +81,7 @@ export async function* responseEventsFromChat(chunks: AsyncIterable<ChatCompleti
   yield ev("response.in_progress", { response: shell });
   const output: Json[] = [];
   let text: { index: number; id: string; text: string } | undefined;
-  const calls = new Map<number, { index: number; id: string; callId: string; name: string; args: string }>();
+  const calls = new Map<number, { index: number; id: string; callId: string; name: string; args: string; custom: boolean }>();
   let finishReason: string | null = null;
   const closeText = function* () {
     if (!text) return;
@@ -105,21 +113,29 @@ export async function* responseEventsFromChat(chunks: AsyncIterable<ChatCompleti
       let call = calls.get(t.index);
       if (!call) {
         yield* closeText();
-        call = { index: output.length, id: newId("fc_"), callId: t.id ?? newId("call_"), name: t.function.name ?? "", args: "" };
+        const name = t.function.name ?? "";
+        call = { index: output.length, id: newId("fc_"), callId: t.id ?? newId("call_"), name, args: "", custom: kinds.get(name)?.kind === "custom" };
         calls.set(t.index, call);
-        output.push(callItem(call.id, call.callId, call.name, "", "in_progress"));
+        output.push(callItem(kinds, call.id, call.callId, call.name, "", "in_progress"));
         yield ev("response.output_item.added", { output_index: call.index, item: output[call.index] });
       }
       if (t.function.arguments) {
         call.args += t.function.arguments;
-        yield ev("response.function_call_arguments.delta", { item_id: call.id, output_index: call.index, delta: t.function.arguments });
+        // A custom tool's text is inside the JSON arguments: it goes out whole once they are complete.
+        if (!call.custom) yield ev("response.function_call_arguments.delta", { item_id: call.id, output_index: call.index, delta: t.function.arguments });
       }
     }
   }
   yield* closeText();
   for (const call of calls.values()) {
-    yield ev("response.function_call_arguments.done", { item_id: call.id, output_index: call.index, arguments: call.args });
-    output[call.index] = callItem(call.id, call.callId, call.name, call.args, "completed");
+    output[call.index] = callItem(kinds, call.id, call.callId, call.name, call.args, "completed");
+    if (call.custom) {
+      const input = String(output[call.index].input);
+      yield ev("response.custom_tool_call_input.delta", { item_id: call.id, output_index: call.index, delta: input });
+      yield ev("response.custom_tool_call_input.done", { item_id: call.id, output_index: call.index, input });
+    } else {
+      yield ev("response.function_call_arguments.done", { item_id: call.id, output_index: call.index, arguments: call.args });
+    }
     yield ev("response.output_item.done", { output_index: call.index, item: output[call.index] });
   }
   const final: Json = { ...finish(shell, finishReason, usage), output };

@@ -3,9 +3,11 @@
 // with a clear message, since Basalt keeps no responses. Agents (Codex and the like) send back the reasoning items
 // of earlier turns and list hosted tools (web_search, local_shell, …): reasoning items are dropped — their
 // encrypted content is only readable by the model that wrote it — and hosted tools are not offered to the model,
-// so such agents keep working on any backend instead of failing on their first request.
+// so such agents keep working on any backend instead of failing on their first request. Namespaced and custom
+// tools become functions (responses-tools.ts).
 import { validationError } from "../../core/errors.js";
 import { isObject, type JsonObject } from "../../formats/shared/check-json.js";
+import { chatToolName, chatToolsOfResponses, type ToolKinds } from "./responses-tools.js";
 
 type ChatMessage = Record<string, unknown>;
 
@@ -16,21 +18,38 @@ function contentPart(part: unknown, at: string): unknown {
   throw validationError(`${at}.type: unsupported content type '${String(part.type)}'.`);
 }
 
+/** A tool output as Chat Completions' tool message text: a string as is, content parts' text joined. */
+function outputText(output: unknown): string {
+  if (typeof output === "string") return output;
+  if (Array.isArray(output)) {
+    return output.map((p) => (isObject(p) && typeof p.text === "string" ? p.text : JSON.stringify(p))).join("\n");
+  }
+  return JSON.stringify(output);
+}
+
+/** A call item's function name as offered to the model (left as sent when it is not a string, for validation to name). */
+const nameOf = (item: JsonObject): unknown => (typeof item.name === "string" ? chatToolName(item.name, item.namespace) : item.name);
+
 function inputMessages(input: unknown): ChatMessage[] {
   if (typeof input === "string") return [{ role: "user", content: input }];
   if (!Array.isArray(input)) throw validationError("input: must be a string or an array of items.");
   const out: ChatMessage[] = [];
+  const addCall = (callId: unknown, name: unknown, args: unknown) => {
+    const call = { id: callId, type: "function", function: { name, arguments: args } };
+    const last = out.at(-1);
+    // Parallel calls arrive as consecutive items; Chat Completions wants them on one assistant message.
+    if (last?.role === "assistant" && Array.isArray(last.tool_calls)) (last.tool_calls as unknown[]).push(call);
+    else out.push({ role: "assistant", content: null, tool_calls: [call] });
+  };
   input.forEach((item, i) => {
     const at = `input[${i}]`;
     if (!isObject(item)) throw validationError(`${at}: must be an object.`);
     if (item.type === "function_call") {
-      const call = { id: item.call_id, type: "function", function: { name: item.name, arguments: item.arguments } };
-      const last = out.at(-1);
-      // Parallel calls arrive as consecutive items; Chat Completions wants them on one assistant message.
-      if (last?.role === "assistant" && Array.isArray(last.tool_calls)) (last.tool_calls as unknown[]).push(call);
-      else out.push({ role: "assistant", content: null, tool_calls: [call] });
-    } else if (item.type === "function_call_output") {
-      out.push({ role: "tool", tool_call_id: item.call_id, content: typeof item.output === "string" ? item.output : JSON.stringify(item.output) });
+      addCall(item.call_id, nameOf(item), item.arguments);
+    } else if (item.type === "custom_tool_call") {
+      addCall(item.call_id, nameOf(item), JSON.stringify({ input: typeof item.input === "string" ? item.input : "" }));
+    } else if (item.type === "function_call_output" || item.type === "custom_tool_call_output") {
+      out.push({ role: "tool", tool_call_id: item.call_id, content: outputText(item.output) });
     } else if (item.type === "reasoning") {
       return;
     } else if (item.type === undefined || item.type === "message") {
@@ -45,8 +64,8 @@ function inputMessages(input: unknown): ChatMessage[] {
   return out;
 }
 
-/** The Chat Completions body a Responses body stands for. */
-export function chatBodyOfResponses(body: JsonObject): JsonObject {
+/** The Chat Completions body a Responses body stands for, and what each offered function was declared as. */
+export function chatBodyOfResponses(body: JsonObject): { chat: JsonObject; kinds: ToolKinds } {
   if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
     throw validationError("previous_response_id: Basalt's Responses API is stateless and keeps no responses; send the whole conversation in input.");
   }
@@ -58,21 +77,20 @@ export function chatBodyOfResponses(body: JsonObject): JsonObject {
   if (body.max_output_tokens !== undefined) chat.max_completion_tokens = body.max_output_tokens;
   if (body.temperature !== undefined) chat.temperature = body.temperature;
   if (body.top_p !== undefined) chat.top_p = body.top_p;
+  let kinds: ToolKinds = new Map();
   if (Array.isArray(body.tools)) {
-    const functions = body.tools.flatMap((t, i) => {
-      if (!isObject(t) || typeof t.type !== "string") throw validationError(`tools[${i}]: must be an object with a type.`);
-      if (t.type !== "function") return [];
-      return [{ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters ?? { type: "object" } } }];
-    });
-    if (functions.length > 0) chat.tools = functions as never;
+    const offered = chatToolsOfResponses(body.tools);
+    kinds = offered.kinds;
+    if (offered.functions.length > 0) chat.tools = offered.functions as never;
   }
   if (body.tool_choice !== undefined) {
     const c = body.tool_choice;
-    chat.tool_choice = isObject(c) && c.type === "function" ? { type: "function", function: { name: c.name } } : c;
+    chat.tool_choice = isObject(c) && (c.type === "function" || c.type === "custom")
+      ? { type: "function", function: { name: chatToolName(String(c.name), c.namespace) } } : c;
   }
   const format = isObject(body.text) ? body.text.format : undefined;
   if (isObject(format) && format.type === "json_schema") {
     chat.response_format = { type: "json_schema", json_schema: { name: format.name, schema: format.schema, description: format.description } } as never;
   }
-  return chat;
+  return { chat, kinds };
 }

@@ -18,21 +18,22 @@ export async function responses(call: IncomingCall, catalog: ModelCatalog): Prom
   const stream = body.stream === true;
   call.record.operation = stream ? "ResponsesStream" : "Responses";
   const { served, ctx } = servedModel(call, catalog, body.model);
-  const input = chatInput(chatBodyOfResponses(body));
+  const { chat, kinds } = chatBodyOfResponses(body);
+  const input = chatInput(chat);
   const id = newId("resp_");
   const model = body.model as string;
   const answer = { id: newId("chatcmpl-"), model, reasoning: "field" as const };
   if (!stream) {
     const output = await served.model.converse(input, ctx);
     noteOutput(call.record, output);
-    const text = JSON.stringify(responseFromChat(chatResponseFromConverse(output, answer), id, model, echoedParams(body)));
+    const text = JSON.stringify(responseFromChat(chatResponseFromConverse(output, answer), id, model, echoedParams(body), kinds));
     call.res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": call.requestId, ...policyHeaders(call.record) });
     endResponse(call.res, text);
     return;
   }
   // openedEvents waits for the model's first event before the status line: a refusal is an HTTP error.
   const chunks = chatStreamFromConverse(await openedEvents(call, served.model.converseStream(input, ctx)), answer);
-  const iterator = responseEventsFromChat(chunks, id, model, echoedParams(body))[Symbol.asyncIterator]();
+  const iterator = responseEventsFromChat(chunks, id, model, echoedParams(body), kinds)[Symbol.asyncIterator]();
   let next = await iterator.next();
   startSse(call, { "x-request-id": call.requestId, ...policyHeaders(call.record) });
   let sequence = 0;

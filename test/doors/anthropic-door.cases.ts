@@ -227,6 +227,22 @@ test("an upstream's mid-stream overloaded_error reaches the client as overloaded
   assert.deepEqual(texts, ["partial"]);
 });
 
+test("mid-conversation system messages (as Claude Code sends them) are taken: counted by echo, kept in place for an OpenAI-compatible upstream", async () => {
+  const msg = await client.messages.create({ model: "basalt.echo", max_tokens: 50, messages: [{ role: "user", content: "hello" }, { role: "system", content: "be brief" }] } as never) as Anthropic.Message;
+  assert.deepEqual(msg.content, [{ type: "text", text: "hello" }]);
+  assert.equal(msg.usage.input_tokens, 3);
+
+  await client.messages.create({ model: LLAMA, max_tokens: 50, messages: [{ role: "user", content: "hi" }, { role: "system", content: [{ type: "text", text: "later rules" }] }, { role: "assistant", content: "ok" }, { role: "user", content: "again" }] } as never);
+  const sent = upstream.requests.at(-1)!.body as { messages: { role: string; content: unknown }[] };
+  assert.deepEqual(sent.messages.map((m) => m.role), ["user", "system", "assistant", "user"]);
+  assert.equal(sent.messages[1].content, "later rules");
+
+  await assert.rejects(
+    client.messages.create({ model: "basalt.echo", max_tokens: 50, messages: [{ role: "user", content: "x" }, { role: "system", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } }] }] } as never),
+    (err: unknown) => err instanceof Anthropic.BadRequestError && /system message holds only text/.test(err.message),
+  );
+});
+
 test("errors in Anthropic's shape: unknown model 404, bad request 400", async () => {
   await assert.rejects(client.messages.create({ model: "nobody.none", max_tokens: 5, messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
     assert.ok(err instanceof Anthropic.NotFoundError);

@@ -29,9 +29,11 @@ export interface AnthropicRequestToConverseOptions {
   passThrough?: readonly string[];
 }
 
+// `system`: a mid-conversation system message (newer Claude models take one right after a user turn, to add
+// instructions without touching the cached prefix; Claude Code sends them). Converse has the same role.
 const MESSAGE_SCHEMA: ObjectSchema = {
   required: ["role", "content"],
-  properties: { role: { type: "string", enum: ["user", "assistant"] }, content: { type: ["string", "array"] } },
+  properties: { role: { type: "string", enum: ["user", "assistant", "system"] }, content: { type: ["string", "array"] } },
 };
 
 const TOOL_SCHEMA: ObjectSchema = {
@@ -52,10 +54,13 @@ const TOOL_CHOICE_SCHEMA: ObjectSchema = {
  */
 export function anthropicRequestToConverse(body: JsonObject, errors: IssueList, opts: AnthropicRequestToConverseOptions = {}): ConverseInput {
   const blocks = new BlockReader(errors);
-  const messages: Message[] = mergeConsecutiveTurns(readMessages(body.messages, MESSAGE_SCHEMA, errors, (m, pointer) => ({
-    role: m.role as Message["role"],
-    content: blocks.content(m.content, `${pointer}/content`),
-  })));
+  const messages: Message[] = mergeConsecutiveTurns(readMessages(body.messages, MESSAGE_SCHEMA, errors, (m, pointer) => {
+    const content = blocks.content(m.content, `${pointer}/content`);
+    if (m.role === "system" && content.some((b) => !("text" in b) && !("cachePoint" in b))) {
+      errors.add(`${pointer}/content: a system message holds only text blocks`);
+    }
+    return { role: m.role as Message["role"], content };
+  }));
   const system = systemBlocks(body.system, errors);
   const toolConfig = tools(body, errors, messages);
   const stops = stringList(body.stop_sequences, "#/stop_sequences", errors);

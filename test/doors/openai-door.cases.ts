@@ -175,6 +175,17 @@ test("Responses: custom (free-form) and namespaced tools are offered as function
   assert.equal(done?.input, "*** Begin Patch");
   assert.deepEqual([item?.type, item?.input], ["custom_tool_call", "*** Begin Patch"]);
   assert.ok(!types.includes("response.function_call_arguments.delta"), types.join());
+
+  // Codex in Bedrock mode: its functions arrive in an additional_tools input item, in the default namespace.
+  const later = await openai.responses.create({
+    model: "basalt.echo", tools: [{ type: "web_search" }] as never,
+    input: [
+      { type: "additional_tools", role: "developer", tools: [{ type: "namespace", name: "functions", description: "", tools: [{ type: "function", name: "exec_command", parameters: { type: "object", properties: { cmd: { type: "string" } } } }] }] },
+      { role: "user", content: '/tool exec_command {"cmd":"ls"}' },
+    ] as never,
+  });
+  const exec = later.output.find((o) => o.type === "function_call") as { name: string; namespace?: string; arguments: string } | undefined;
+  assert.deepEqual([exec?.name, exec?.namespace, JSON.parse(exec?.arguments ?? "null")], ["exec_command", "functions", { cmd: "ls" }]);
 });
 
 test("usage counts every input token in prompt_tokens, cache reads reported as cached_tokens (Chat and Responses)", async () => {

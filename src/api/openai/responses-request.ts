@@ -30,7 +30,12 @@ function outputText(output: unknown): string {
 /** A call item's function name as offered to the model (left as sent when it is not a string, for validation to name). */
 const nameOf = (item: JsonObject): unknown => (typeof item.name === "string" ? chatToolName(item.name, item.namespace) : item.name);
 
-function inputMessages(input: unknown): ChatMessage[] {
+/**
+ * The input's items as Chat Completions messages. `additional_tools` items (tools made available from that point
+ * on; Codex sends its functions so in Bedrock mode) add their tools to `laterTools`: a stateless translation
+ * offers every tool of the conversation at once.
+ */
+function inputMessages(input: unknown, laterTools: unknown[]): ChatMessage[] {
   if (typeof input === "string") return [{ role: "user", content: input }];
   if (!Array.isArray(input)) throw validationError("input: must be a string or an array of items.");
   const out: ChatMessage[] = [];
@@ -52,6 +57,9 @@ function inputMessages(input: unknown): ChatMessage[] {
       out.push({ role: "tool", tool_call_id: item.call_id, content: outputText(item.output) });
     } else if (item.type === "reasoning") {
       return;
+    } else if (item.type === "additional_tools") {
+      if (!Array.isArray(item.tools)) throw validationError(`${at}.tools: must be an array.`);
+      laterTools.push(...item.tools);
     } else if (item.type === undefined || item.type === "message") {
       const content = typeof item.content === "string" ? item.content
         : Array.isArray(item.content) ? item.content.map((p, j) => contentPart(p, `${at}.content[${j}]`)) : undefined;
@@ -72,14 +80,15 @@ export function chatBodyOfResponses(body: JsonObject): { chat: JsonObject; kinds
   if (body.store === true) throw validationError("store: Basalt's Responses API is stateless; omit store or set it to false.");
   const messages: ChatMessage[] = [];
   if (typeof body.instructions === "string") messages.push({ role: "system", content: body.instructions });
-  messages.push(...inputMessages(body.input));
+  const laterTools: unknown[] = [];
+  messages.push(...inputMessages(body.input, laterTools));
   const chat: JsonObject = { model: body.model, messages: messages as never };
   if (body.max_output_tokens !== undefined) chat.max_completion_tokens = body.max_output_tokens;
   if (body.temperature !== undefined) chat.temperature = body.temperature;
   if (body.top_p !== undefined) chat.top_p = body.top_p;
   let kinds: ToolKinds = new Map();
-  if (Array.isArray(body.tools)) {
-    const offered = chatToolsOfResponses(body.tools);
+  if (Array.isArray(body.tools) || laterTools.length > 0) {
+    const offered = chatToolsOfResponses([...(Array.isArray(body.tools) ? body.tools : []), ...laterTools]);
     kinds = offered.kinds;
     if (offered.functions.length > 0) chat.tools = offered.functions as never;
   }

@@ -1,7 +1,8 @@
 // The Responses API's tool kinds that Chat Completions (and so Converse) has no word for, as function tools the
 // model can call, and its calls turned back into the item kinds the client declared:
 // - `namespace` tools group functions (Codex lists its sub-agent tools so): each function is offered as
-//   `<namespace>__<name>`, and its calls come back as `function_call` items with `namespace` and the bare name;
+//   `<namespace>__<name>` (the default namespace `functions` by the bare name), and its calls come back as
+//   `function_call` items with `namespace` and the bare name;
 // - `custom` tools take free-form text (Codex's `apply_patch`): offered as a function with one string
 //   parameter, `input` (a grammar, when given, is shown in the description), and answered as `custom_tool_call`
 //   items carrying that text.
@@ -26,8 +27,12 @@ export interface ChatFunctionTool {
 /** What a call named `chatName` was declared as. */
 export type ToolKinds = ReadonlyMap<string, Declared>;
 
+// The namespace function tools live in by default (OpenAI's own models know them by their bare names there):
+// its functions are offered under their own names.
+const DEFAULT_NAMESPACE = "functions";
+
 export function chatToolName(name: string, namespace: unknown): string {
-  return typeof namespace === "string" && namespace !== "" ? `${namespace}${SEPARATOR}${name}` : name;
+  return typeof namespace === "string" && namespace !== "" && namespace !== DEFAULT_NAMESPACE ? `${namespace}${SEPARATOR}${name}` : name;
 }
 
 function customDescription(t: JsonObject): string | undefined {

@@ -27,13 +27,20 @@ const FORMAT_SCHEMA: ObjectSchema = {
 export interface AnthropicRequestToConverseOptions {
   /** Top-level fields copied into additionalModelRequestFields, in this order; default PASS_THROUGH_FIELDS. */
   passThrough?: readonly string[];
+  /** Whether messages may have the `system` role (the Messages API's; Bedrock's Claude body schema has no such role). */
+  systemMessages?: boolean;
 }
 
-// `system`: a mid-conversation system message (newer Claude models take one right after a user turn, to add
-// instructions without touching the cached prefix; Claude Code sends them). Converse has the same role.
 const MESSAGE_SCHEMA: ObjectSchema = {
   required: ["role", "content"],
-  properties: { role: { type: "string", enum: ["user", "assistant", "system"] }, content: { type: ["string", "array"] } },
+  properties: { role: { type: "string", enum: ["user", "assistant"] }, content: { type: ["string", "array"] } },
+};
+
+// `system` too: a mid-conversation system message (the Messages API takes one right after a user turn, to add
+// instructions without touching the cached prefix; Claude Code sends them). Converse has the same role.
+const MESSAGE_WITH_SYSTEM_SCHEMA: ObjectSchema = {
+  ...MESSAGE_SCHEMA,
+  properties: { ...MESSAGE_SCHEMA.properties, role: { type: "string", enum: ["user", "assistant", "system"] } },
 };
 
 const TOOL_SCHEMA: ObjectSchema = {
@@ -54,7 +61,7 @@ const TOOL_CHOICE_SCHEMA: ObjectSchema = {
  */
 export function anthropicRequestToConverse(body: JsonObject, errors: IssueList, opts: AnthropicRequestToConverseOptions = {}): ConverseInput {
   const blocks = new BlockReader(errors);
-  const messages: Message[] = mergeConsecutiveTurns(readMessages(body.messages, MESSAGE_SCHEMA, errors, (m, pointer) => {
+  const messages: Message[] = mergeConsecutiveTurns(readMessages(body.messages, opts.systemMessages ? MESSAGE_WITH_SYSTEM_SCHEMA : MESSAGE_SCHEMA, errors, (m, pointer) => {
     const content = blocks.content(m.content, `${pointer}/content`);
     if (m.role === "system" && content.some((b) => !("text" in b) && !("cachePoint" in b))) {
       errors.add(`${pointer}/content: a system message holds only text blocks`);

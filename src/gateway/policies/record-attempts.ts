@@ -3,8 +3,8 @@
 // policy, right above the provider, so a retry or fallback policy around it yields one attempt per try, and
 // a call answered by a script or the cache none. It changes nothing, so a pass-through model keeps its relay;
 // a relayed answer's token counts are read off the bytes going by (the front door never decodes them). A stream
-// that ends early (the client left, the upstream broke off) never gets the upstream's usage: its tokens are
-// estimated, so the ledger charges what the model was asked and what it had produced, as Bedrock bills it.
+// its client left never gets the upstream's usage: its tokens are estimated, so the ledger charges what the model
+// was asked and what it had produced, as Bedrock bills an abandoned stream.
 import type { AttemptRecord, CallRecord } from "../../core/call-record.js";
 import { BedrockError } from "../../core/errors.js";
 import type { ModelMiddleware } from "../../core/model-middleware.js";
@@ -99,7 +99,8 @@ export function recordAttempts(info: ModelInfo): ModelMiddleware {
           // Also when the client left mid-stream (the writer returns the iterator): "Aborted".
           onEnd: (end) => {
             note(ctx, base, end.kind === "done" ? OK : end.kind === "error" ? outcomeOf(end.error) : ABORTED, t0);
-            if (started && !usageSeen && end.kind !== "done") estimateCutStream(ctx.record, input, outputChars);
+            // Only a stream its client left: one that failed reports what the client saw (no usage).
+            if (started && !usageSeen && end.kind === "stopped") estimateCutStream(ctx.record, input, outputChars);
           },
         });
       },

@@ -205,6 +205,17 @@ for (const [label, makeClient] of transports) {
       assert.equal(auto.stopReason, "end_turn");
     });
 
+    test("a forced call without a /tool line gets the smallest input its schema allows, strings from the prompt's words", async () => {
+      const schema = { type: "object", properties: { city: { type: "string" }, days: { type: "integer", minimum: 1 }, note: { type: "string" } }, required: ["city", "days"] };
+      const forced = await converse({
+        toolConfig: { tools: [{ toolSpec: { name: "json", inputSchema: { json: schema } } }], toolChoice: { tool: { name: "json" } } },
+        messages: [user(text("Lyon tomorrow"))],
+      });
+      assert.deepEqual(forced.output!.message!.content![0].toolUse!.input, { city: "Lyon", days: 1 });
+      const any = await converse({ toolConfig: { tools: [{ toolSpec: { name: "json", inputSchema: { json: schema } } }], toolChoice: { any: {} } }, messages: [user(text("Oslo"))] });
+      assert.deepEqual(any.output!.message!.content![0].toolUse!.input, { city: "Oslo", days: 1 });
+    });
+
     test("streaming: one delta per token with the whitespace before it; joined deltas equal the Converse reply", async () => {
       const req: Req = { messages: [user(text("  alpha  beta\n\tgamma "))] };
       const { text: reply } = await replyOf(req);

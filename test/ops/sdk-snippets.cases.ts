@@ -63,6 +63,26 @@ describe("SDK snippets (real CLI)", () => {
       assert.equal(streamed, "streamed words here");
     });
 
+    it("structured output through a forced tool: the Vercel AI SDK's generateObject and LangChain's withStructuredOutput", async () => {
+      const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
+      const { generateObject } = await import("ai");
+      const { z } = await import("zod");
+      const bedrock = createAmazonBedrock({ baseURL: basalt.url, region: "us-east-1", accessKeyId: "basalt", secretAccessKey: "basalt" });
+      const schema = z.object({ city: z.string(), days: z.number() });
+      const { object } = await generateObject({ model: bedrock("basalt.echo"), schema, prompt: "Lyon" });
+      assert.deepEqual(object, { city: "Lyon", days: 0 });
+
+      const { ChatBedrockConverse } = await import("@langchain/aws");
+      const { BedrockRuntimeClient } = await import("@aws-sdk/client-bedrock-runtime");
+      const llm = new ChatBedrockConverse({
+        // LangChain forces the tool only for models it knows take toolChoice (Claude's ids); echo takes it too.
+        model: "basalt.echo", region: "us-east-1", supportsToolChoiceValues: ["auto", "any", "tool"],
+        client: new BedrockRuntimeClient({ endpoint: basalt.url, region: "us-east-1", credentials: { accessKeyId: "basalt", secretAccessKey: "basalt" } }),
+      });
+      const structured = await llm.withStructuredOutput(schema).invoke("Oslo");
+      assert.deepEqual(structured, { city: "Oslo", days: 0 });
+    });
+
     it("Vercel AI SDK with a Bedrock API key (apiKey → Authorization: Bearer)", async () => {
       const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
       const { generateText } = await import("ai");

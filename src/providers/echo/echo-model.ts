@@ -51,12 +51,17 @@ function lastUserContent(input: ConverseInput): ContentBlock[] | undefined {
 
 const words = (text: string) => tokenPieces(text).map((p) => p.trim()).filter((w) => w !== "");
 
-/** The tool call, its input checked (a `/tool` line) or built (a forced call) against a strict schema. */
-function strictTool(tool: ToolCall, input: ConverseInput, prompt: string): ToolCall {
+/**
+ * The tool call's input: a `/tool` line's, checked against a strict schema; for a call toolChoice forced, the
+ * smallest input valid against the tool's schema (strings from the prompt's words), as a model forced to call a
+ * tool fills in what it requires. (SDKs get structured output so: the Vercel AI SDK's generateObject, LangChain's
+ * withStructuredOutput force a `json` tool.)
+ */
+function toolInput(tool: ToolCall, input: ConverseInput, prompt: string): ToolCall {
   const spec = input.toolConfig?.tools.find((t) => "toolSpec" in t && t.toolSpec.name === tool.name);
-  if (!spec || !("toolSpec" in spec) || spec.toolSpec.strict !== true) return tool;
+  if (!spec || !("toolSpec" in spec)) return tool;
   if (tool.fromLine) {
-    checkStrictInput(input.toolConfig, tool.name, tool.input);
+    if (spec.toolSpec.strict === true) checkStrictInput(input.toolConfig, tool.name, tool.input);
     return tool;
   }
   const schema = "json" in spec.toolSpec.inputSchema ? spec.toolSpec.inputSchema.json : undefined;
@@ -91,7 +96,7 @@ export class EchoModel implements Model {
     } else {
       tool = chooseTool(lastUser, input.toolConfig, () => JSON.stringify(input), input.toolConfig ? availableTools(input) : undefined);
       if (tool) {
-        tool = strictTool(tool, input, prompt);
+        tool = toolInput(tool, input, prompt);
         stopReason = "tool_use";
       } else {
         const full = schema ? structuredReply(schema, words(prompt)) : prompt;

@@ -30,6 +30,7 @@ import { createBrowserGate } from "./server/browser-gate.js";
 import { openGuardrails } from "./guardrails/open-guardrails.js";
 import { createAnthropicDoor } from "./api/anthropic/anthropic-door.js";
 import { createOpenAIDoor } from "./api/openai/openai-door.js";
+import { emptyInventoryOperations } from "./api/control-plane/catalog/empty-inventories.js";
 import { catalogOperations } from "./api/control-plane/catalog/catalog-operations.js";
 import { guardrailOperations } from "./api/control-plane/guardrails/guardrail-operations.js";
 import { applyGuardrail } from "./api/bedrock/operations/apply-guardrail.js";
@@ -154,6 +155,7 @@ export async function startBasalt(config: BasaltConfig, opts: StartOptions = {})
   plugAsyncInvokes(runtime, jobs.asyncInvokes);
   plugBatchJobs(controlPlane, jobs.batchJobs);
   for (const [name, handler] of catalogOperations(config.models ?? DEFAULT_MODELS)) controlPlane.handle(name, handler);
+  for (const [name, handler] of emptyInventoryOperations()) controlPlane.handle(name, handler);
   for (const [name, handler] of guardrailOperations(guardrails.store)) controlPlane.handle(name, handler);
   runtime.handle("ApplyGuardrail", applyGuardrail(guardrails));
   runtime.handle("InvokeGuardrailChecks", invokeGuardrailChecks(guardrails));

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
-import { BedrockClient, GetCustomModelCommand, ListCustomModelsCommand } from "@aws-sdk/client-bedrock";
+import { BedrockClient, GetCustomModelCommand, ListFoundationModelAgreementOffersCommand } from "@aws-sdk/client-bedrock";
 import { startBasalt, type Basalt } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import { testDataDir } from "../helpers/start-basalt.js";
@@ -110,13 +110,13 @@ test("OpenAI and Anthropic paths are reserved: a prefix's door answers; unplugge
 
 test("a control-plane operation answers 404 naming it, through the official control-plane client", async () => {
   const client = new BedrockClient({ endpoint: basalt.url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
-  const err = await client.send(new ListCustomModelsCommand({})).then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number } }) => e);
+  const err = await client.send(new ListFoundationModelAgreementOffersCommand({ modelId: "basalt.echo" })).then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number } }) => e);
   assert.equal(err?.name, "UnknownOperationException");
   assert.equal(err?.$metadata?.httpStatusCode, 404);
-  assert.match(err?.message ?? "", /ListCustomModels/);
+  assert.match(err?.message ?? "", /ListFoundationModelAgreementOffers/);
   const [record] = await recordsOf(err && (err as { $metadata?: { requestId?: string } }).$metadata?.requestId);
   assert.equal(record?.frontDoor, "control-plane");
-  assert.equal(record?.operation, "ListCustomModels");
+  assert.equal(record?.operation, "ListFoundationModelAgreementOffers");
   assert.equal(record?.status, 404);
   client.destroy();
 });

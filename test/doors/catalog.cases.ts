@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import {
-  BedrockClient, GetFoundationModelCommand, GetInferenceProfileCommand, ListCustomModelsCommand,
+  BedrockClient, GetFoundationModelCommand, GetInferenceProfileCommand, GetModelInvocationLoggingConfigurationCommand, ListCustomModelsCommand,
+  ListFoundationModelAgreementOffersCommand, ListImportedModelsCommand, ListPromptRoutersCommand, ListProvisionedModelThroughputsCommand,
   ListFoundationModelsCommand, ListInferenceProfilesCommand,
 } from "@aws-sdk/client-bedrock";
 import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
@@ -92,12 +93,20 @@ test("inference profiles: us./eu./global. forms, paged, and got by id or ARN", a
 });
 
 test("an unplugged control-plane operation answers 404 UnknownOperationException naming it", async () => {
-  await assert.rejects(client.send(new ListCustomModelsCommand({})), (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+  await assert.rejects(client.send(new ListFoundationModelAgreementOffersCommand({ modelId: HAIKU })), (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
     assert.equal(err.name, "UnknownOperationException");
     assert.equal(err.$metadata?.httpStatusCode, 404);
-    assert.match(err.message, /ListCustomModels/);
+    assert.match(err.message, /ListFoundationModelAgreementOffers/);
     return true;
   });
+});
+
+test("inventories Basalt never has (custom models, provisioned throughput, …) are empty lists; invocation logging is not configured", async () => {
+  assert.deepEqual((await client.send(new ListCustomModelsCommand({}))).modelSummaries, []);
+  assert.deepEqual((await client.send(new ListProvisionedModelThroughputsCommand({}))).provisionedModelSummaries, []);
+  assert.deepEqual((await client.send(new ListImportedModelsCommand({}))).modelSummaries, []);
+  assert.deepEqual((await client.send(new ListPromptRoutersCommand({}))).promptRouterSummaries, []);
+  assert.equal((await client.send(new GetModelInvocationLoggingConfigurationCommand({}))).loggingConfig, undefined);
 });
 
 const hasBoto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
@@ -112,5 +121,6 @@ test("boto3's bedrock client lists and gets models and profiles", { skip: hasBot
   assert.equal((got.get as { providerName: string }).providerName, "Anthropic");
   assert.equal((got.profiles as string[]).length, 12);
   assert.equal(got.profile, `eu.${HAIKU}`);
-  assert.deepEqual((got.custom as unknown[]).slice(0, 2), ["UnknownOperationException", 404]);
+  assert.deepEqual((got.unplugged as unknown[]).slice(0, 2), ["UnknownOperationException", 404]);
+  assert.deepEqual(got.customModels, []);
 });

@@ -14,9 +14,10 @@ out = {
     "profiles": [p["inferenceProfileId"] for p in c.list_inference_profiles()["inferenceProfileSummaries"]],
     "profile": c.get_inference_profile(inferenceProfileIdentifier="eu.anthropic.claude-3-5-haiku-20241022-v1:0")["inferenceProfileId"],
 }
+out["customModels"] = c.list_custom_models()["modelSummaries"]
 try:
-    c.list_custom_models()
-    out["custom"] = "answered"
+    c.list_foundation_model_agreement_offers(modelId="anthropic.claude-3-5-haiku-20241022-v1:0")
+    out["unplugged"] = "answered"
 except c.exceptions.ClientError as e:
-    out["custom"] = [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Message"]]
+    out["unplugged"] = [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Message"]]
 print(json.dumps(out))

@@ -133,6 +133,30 @@ test("OpenAI door → anthropic provider: plain, streamed, parallel tool calls, 
   assert.equal(image?.source?.media_type, "image/png");
 });
 
+test("file parts (PDFs and other documents) and input_audio reach the model as document and audio blocks; file_id is refused", async () => {
+  const pdf = "data:application/pdf;base64,JVBERi0xLjQK";
+  const chat = await openai.chat.completions.create({
+    model: "basalt.echo",
+    messages: [{ role: "user", content: [{ type: "text", text: "read" }, { type: "file", file: { filename: "Q3 report (final).pdf", file_data: pdf } }, { type: "input_audio", input_audio: { data: "UklGRg==", format: "wav" } }] }],
+  });
+  assert.equal(chat.choices[0].message.content, "read\n[document pdf 9 bytes]\n[audio wav 4 bytes]");
+  const responses = await openai.responses.create({
+    model: "basalt.echo",
+    input: [{ role: "user", content: [{ type: "input_text", text: "read" }, { type: "input_file", filename: "notes.md", file_data: "data:text/markdown;base64,IyBoaQ==" }] }],
+  });
+  assert.equal(responses.output_text, "read\n[document md 4 bytes]");
+  await assert.rejects(openai.chat.completions.create({ model: "basalt.echo", messages: [{ role: "user", content: [{ type: "text", text: "x" }, { type: "file", file: { file_id: "file-abc" } }] }] }), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.BadRequestError);
+    assert.match(err.message, /file_id: uploaded files are not available here/);
+    return true;
+  });
+  await assert.rejects(openai.chat.completions.create({ model: "basalt.echo", messages: [{ role: "user", content: [{ type: "text", text: "x" }, { type: "file", file: { filename: "a.bin", file_data: "data:application/octet-stream;base64,AAAA" } }] }] }), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.BadRequestError);
+    assert.match(err.message, /unsupported file type application\/octet-stream/);
+    return true;
+  });
+});
+
 test("Responses: custom (free-form) and namespaced tools are offered as functions and answered as the items they were declared as", async () => {
   const tools = [
     { type: "custom", name: "apply_patch", description: "Edit files.", format: { type: "grammar", syntax: "lark", definition: "start: /.+/" } },

@@ -15,6 +15,7 @@ function contentPart(part: unknown, at: string): unknown {
   if (!isObject(part)) throw validationError(`${at}: must be an object.`);
   if (part.type === "input_text" || part.type === "output_text") return { type: "text", text: part.text };
   if (part.type === "input_image") return { type: "image_url", image_url: { url: part.image_url } };
+  if (part.type === "input_file") return { type: "file", file: { filename: part.filename, file_data: part.file_data, file_id: part.file_id } };
   throw validationError(`${at}.type: unsupported content type '${String(part.type)}'.`);
 }
 

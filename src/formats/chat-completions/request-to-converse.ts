@@ -5,7 +5,7 @@
 // max_tokens) → maxTokens, stop → stopSequences, temperature, top_p; every other field →
 // additionalModelRequestFields.
 import type { ConverseInput } from "../../core/model.js";
-import type { ContentBlock, JsonValue, Message, ToolConfiguration } from "../../core/shapes.generated.js";
+import type { AudioFormat, ContentBlock, DocumentFormat, JsonValue, Message, ToolConfiguration } from "../../core/shapes.generated.js";
 import { Conversation, imageBlock, stopList } from "../converse/conversation.js";
 import { checkObject, checkValue, type IssueList, isObject, type JsonObject, type ObjectSchema } from "../shared/check-json.js";
 
@@ -97,13 +97,46 @@ const FUNCTION_SCHEMA: ObjectSchema = {
 };
 
 const DATA_URL = /^data:image\/[a-z+.-]+;base64,/;
+const FILE_DATA_URL = /^data:([a-z]+\/[a-z0-9+.-]+);base64,/i;
 
-/** String content, or an array of `{type:"text"}` / `{type:"image_url"}` parts. */
+// A file part's media type (or its name's extension) → Converse's document format.
+const DOCUMENT_FORMATS: Readonly<Record<string, DocumentFormat>> = {
+  "application/pdf": "pdf", "text/csv": "csv", "application/msword": "doc",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+  "application/vnd.ms-excel": "xls", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+  "text/html": "html", "text/plain": "txt", "text/markdown": "md",
+};
+const DOCUMENT_EXTENSIONS = new Set<string>(Object.values(DOCUMENT_FORMATS));
+const AUDIO_PART_FORMATS = new Set(["wav", "mp3"]);
+
+/** A name Converse accepts (letters, digits, single spaces, hyphens, parentheses, brackets) from a file name. */
+function documentName(filename: string | undefined, index: number): string {
+  const stem = (filename ?? "").replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9_\-()[\] ]+/g, " ").replace(/ {2,}/g, " ").trim();
+  return stem || `document-${index + 1}`;
+}
+
+/** `{type:"file", file:{filename, file_data}}` → a document block (uploaded files, by file_id, are not kept here). */
+function fileBlock(file: unknown, p: string, index: number, errors: IssueList): ContentBlock | undefined {
+  if (!isObject(file)) return void errors.add(`${p}/file: expected an object`);
+  if (typeof file.file_id === "string" && file.file_data === undefined) {
+    return void errors.add(`${p}/file/file_id: uploaded files are not available here; send the file's content as file_data`);
+  }
+  const m = typeof file.file_data === "string" ? FILE_DATA_URL.exec(file.file_data) : null;
+  if (!m) return void errors.add(`${p}/file/file_data: expected a base64 data URL`);
+  const filename = typeof file.filename === "string" ? file.filename : undefined;
+  const extension = filename?.split(".").pop()?.toLowerCase();
+  const format = DOCUMENT_FORMATS[m[1].toLowerCase()] ?? (extension && DOCUMENT_EXTENSIONS.has(extension) ? extension as DocumentFormat : undefined);
+  if (!format) return void errors.add(`${p}/file: unsupported file type ${m[1]}; send pdf, csv, doc, docx, xls, xlsx, html, txt or md`);
+  return { document: { format, name: documentName(filename, index), source: { bytes: (file.file_data as string).slice(m[0].length) } } };
+}
+
+/** String content, or an array of `{type:"text"}` / `{type:"image_url"}` / `{type:"file"}` / `{type:"input_audio"}` parts. */
 function contentBlocks(content: unknown, pointer: string, errors: IssueList): ContentBlock[] {
   if (content === undefined || content === null) return [];
   if (typeof content === "string") return content === "" ? [] : [{ text: content }];
   if (!Array.isArray(content)) return [];
   const blocks: ContentBlock[] = [];
+  let files = 0;
   content.forEach((part, i) => {
     const p = `${pointer}/${i}`;
     if (!isObject(part)) return errors.add(checkValue(part, { type: "object" }, p));
@@ -113,7 +146,14 @@ function contentBlocks(content: unknown, pointer: string, errors: IssueList): Co
       const m = DATA_URL.exec(url);
       if (m) blocks.push(imageBlock(url.slice(m[0].length)));
       else errors.add(`${p}/image_url/url: only base64 data URLs are supported`);
-    } else errors.add(`${p}: expected a text or image_url content part`);
+    } else if (part.type === "file") {
+      const block = fileBlock(part.file, p, files++, errors);
+      if (block) blocks.push(block);
+    } else if (part.type === "input_audio" && isObject(part.input_audio) && typeof part.input_audio.data === "string") {
+      const format = part.input_audio.format;
+      if (typeof format === "string" && AUDIO_PART_FORMATS.has(format)) blocks.push({ audio: { format: format as AudioFormat, source: { bytes: part.input_audio.data } } });
+      else errors.add(`${p}/input_audio/format: expected wav or mp3`);
+    } else errors.add(`${p}: expected a text, image_url, file or input_audio content part`);
   });
   return blocks;
 }

@@ -243,6 +243,29 @@ test("mid-conversation system messages (as Claude Code sends them) are taken: co
   );
 });
 
+test("search_result blocks (top level and in tool results) and content-sourced documents reach the model; URL sources are refused in plain words", async () => {
+  const found = await client.messages.create({ model: "basalt.echo", max_tokens: 100, messages: [{ role: "user", content: [
+    { type: "text", text: "read" },
+    { type: "search_result", source: "https://docs.example/a", title: "A", content: [{ type: "text", text: "first finding" }], citations: { enabled: true } },
+    { type: "document", source: { type: "content", content: [{ type: "text", text: "chunk one" }, { type: "text", text: "chunk two" }] }, title: "Notes" },
+  ] }] } as never) as Anthropic.Message;
+  assert.deepEqual(found.content, [{ type: "text", text: "read\nfirst finding\n[document txt 18 bytes]" }]);
+
+  const tools = [{ name: "search", input_schema: { type: "object" as const } }];
+  const after = await client.messages.create({ model: "basalt.echo", max_tokens: 100, tools, messages: [
+    { role: "user", content: "look it up" },
+    { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "search", input: {} }] },
+    { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "search_result", source: "https://x", title: "X", content: [{ type: "text", text: "the answer" }] }] }] },
+  ] } as never) as Anthropic.Message;
+  assert.match((after.content[0] as { text: string }).text, /the answer/);
+
+  await assert.rejects(client.messages.create({ model: "basalt.echo", max_tokens: 10, messages: [{ role: "user", content: [{ type: "text", text: "see" }, { type: "image", source: { type: "url", url: "https://example.com/a.png" } }] }] }), (err: unknown) => {
+    assert.ok(err instanceof Anthropic.BadRequestError);
+    assert.match(err.message, /url sources are not supported here/);
+    return true;
+  });
+});
+
 test("errors in Anthropic's shape: unknown model 404, bad request 400", async () => {
   await assert.rejects(client.messages.create({ model: "nobody.none", max_tokens: 5, messages: [{ role: "user", content: "x" }] }), (err: unknown) => {
     assert.ok(err instanceof Anthropic.NotFoundError);

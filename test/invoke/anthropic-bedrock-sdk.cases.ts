@@ -160,3 +160,11 @@ test("structured output: output_config.format in the Claude body is answered to 
     (err: unknown) => err instanceof BadRequestError && /output_config\/format/.test(err.message),
   );
 });
+
+test("search_result blocks in a Claude body reach the model, as Claude on Bedrock takes them", async () => {
+  const msg = await stack.anthropic.messages.create({
+    model: CLAUDE, max_tokens: 100,
+    messages: [{ role: "user", content: [{ type: "text", text: "read" }, { type: "search_result", source: "https://x", title: "X", content: [{ type: "text", text: "found it" }] }] }],
+  } as never);
+  assert.deepEqual(msg.content, [{ type: "text", text: "read\nfound it" }]);
+});

@@ -62,7 +62,7 @@ function converseInput(body: JsonObject, requireMaxTokens: boolean) {
   if (body.stream !== undefined && typeof body.stream !== "boolean") errors.add("stream: Input should be a valid boolean.");
   checkSampling(body, errors);
   if (requireMaxTokens) checkThinking(body, errors);
-  const input = anthropicRequestToConverse(body, errors, { systemMessages: true });
+  const input = anthropicRequestToConverse(body, errors, { messagesApi: true });
   if (!requireMaxTokens) delete input.inferenceConfig;
   return checkedInput(input, errors);
 }

@@ -1,11 +1,11 @@
 // Messages API request content blocks → Converse content blocks. Problems are collected with JSON
 // pointers, so one answer names every malformed block (as Bedrock's schema check does).
 import type {
-  CachePointBlock, ContentBlock, DocumentFormat, ImageFormat, JsonValue, ToolResultContentBlock,
+  CachePointBlock, ContentBlock, DocumentFormat, DocumentSource, ImageFormat, JsonValue, SearchResultBlock, ToolResultContentBlock,
 } from "../../core/shapes.generated.js";
 import { checkObject, checkValue, isObject, type IssueList, type JsonObject, type ObjectSchema } from "../shared/check-json.js";
 
-const BLOCK_TYPES = ["text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking"] as const;
+const BLOCK_TYPES = ["text", "image", "document", "search_result", "tool_use", "tool_result", "thinking", "redacted_thinking"] as const;
 const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
 
 const DOCUMENT_FORMATS: Record<string, DocumentFormat> = {
@@ -22,6 +22,11 @@ const SCHEMAS: Record<(typeof BLOCK_TYPES)[number], ObjectSchema> = {
   text: { required: ["text"], properties: { text: { type: "string" } }, additional: true },
   image: { required: ["source"], properties: { source: { type: "object" } }, additional: true },
   document: { required: ["source"], properties: { source: { type: "object" }, title: { type: "string" } }, additional: true },
+  search_result: {
+    required: ["source", "title", "content"],
+    properties: { source: { type: "string" }, title: { type: "string" }, content: { type: "array" } },
+    additional: true,
+  },
   tool_use: {
     required: ["id", "name", "input"],
     properties: { id: { type: "string" }, name: { type: "string" }, input: { type: "object" } },
@@ -40,7 +45,8 @@ const SCHEMAS: Record<(typeof BLOCK_TYPES)[number], ObjectSchema> = {
 export class BlockReader {
   private documents = 0;
 
-  constructor(private readonly errors: IssueList) {}
+  /** `explainUrlSources`: refuse a URL source in plain words (a front door) rather than by the schema's rules. */
+  constructor(private readonly errors: IssueList, private readonly opts: { explainUrlSources?: boolean } = {}) {}
 
   /** A message's `content` (string or blocks) → Converse blocks. */
   content(content: unknown, pointer: string): ContentBlock[] {
@@ -67,6 +73,7 @@ export class BlockReader {
       case "text": return { text: block.text as string };
       case "image": return this.image(block.source as JsonObject, `${pointer}/source`);
       case "document": return this.document(block, `${pointer}/source`);
+      case "search_result": return this.searchResult(block, pointer);
       case "tool_use":
         return { toolUse: { toolUseId: block.id as string, name: block.name as string, input: block.input as JsonValue } };
       case "tool_result": return this.toolResult(block, pointer);
@@ -80,7 +87,15 @@ export class BlockReader {
     }
   }
 
+  /** Converse has no URL sources (only bytes, text or S3): said plainly rather than as a missing key. */
+  private refuseUrl(source: JsonObject, pointer: string): boolean {
+    if (source.type !== "url" || !this.opts.explainUrlSources) return false;
+    this.errors.add(`${pointer}/type: url sources are not supported here; send the content as base64 data`);
+    return true;
+  }
+
   private image(source: JsonObject, pointer: string): ContentBlock | undefined {
+    if (this.refuseUrl(source, pointer)) return undefined;
     const errors = checkObject(source, {
       required: ["type", "media_type", "data"],
       properties: {
@@ -97,6 +112,8 @@ export class BlockReader {
 
   private document(block: JsonObject, pointer: string): ContentBlock | undefined {
     const source = block.source as JsonObject;
+    if (this.refuseUrl(source, pointer)) return undefined;
+    if (source.type === "content") return this.contentDocument(block, source, pointer);
     const errors = checkObject(source, {
       required: ["type", "data"],
       properties: {
@@ -121,6 +138,53 @@ export class BlockReader {
     };
   }
 
+  /** A document given as content blocks (`source: {type: "content"}`): Converse's document content source, text only. */
+  private contentDocument(block: JsonObject, source: JsonObject, pointer: string): ContentBlock | undefined {
+    const texts = this.texts(source.content, `${pointer}/content`);
+    if (!texts) return undefined;
+    const docSource: DocumentSource = { content: texts.map((text) => ({ text })) };
+    return {
+      document: {
+        format: "txt",
+        name: documentName(block.title, ++this.documents),
+        source: docSource,
+        ...(typeof block.context === "string" && { context: block.context }),
+        ...(isObject(block.citations) && block.citations.enabled === true && { citations: { enabled: true } }),
+      },
+    };
+  }
+
+  /** A search result (retrieved content the model may cite), top level or inside a tool result. */
+  private searchResult(block: JsonObject, pointer: string): { searchResult: SearchResultBlock } | undefined {
+    const errors = checkObject(block, SCHEMAS.search_result, pointer);
+    if (errors.length) return void this.errors.add(...errors);
+    const texts = this.texts(block.content, `${pointer}/content`);
+    if (!texts) return undefined;
+    return {
+      searchResult: {
+        source: block.source as string,
+        title: block.title as string,
+        content: texts.map((text) => ({ text })),
+        ...(isObject(block.citations) && typeof block.citations.enabled === "boolean" && { citations: { enabled: block.citations.enabled } }),
+      },
+    };
+  }
+
+  /** An array of `{type: "text", text}` blocks → their texts; anything else is reported. */
+  private texts(content: unknown, pointer: string): string[] | undefined {
+    if (!Array.isArray(content)) return void this.errors.add(`${pointer}: expected type: JSONArray`);
+    const out: string[] = [];
+    let ok = true;
+    content.forEach((item, i) => {
+      if (isObject(item) && item.type === "text" && typeof item.text === "string") out.push(item.text);
+      else {
+        ok = false;
+        this.errors.add(`${pointer}/${i}: expected a text block`);
+      }
+    });
+    return ok ? out : undefined;
+  }
+
   private toolResult(block: JsonObject, pointer: string): ContentBlock {
     const content: ToolResultContentBlock[] = [];
     if (typeof block.content === "string") content.push({ text: block.content });
@@ -135,6 +199,9 @@ export class BlockReader {
         } else if (isObject(item) && item.type === "document" && isObject(item.source)) {
           const doc = this.document(item, `${p}/source`);
           if (doc && "document" in doc) content.push({ document: doc.document });
+        } else if (isObject(item) && item.type === "search_result") {
+          const result = this.searchResult(item, p);
+          if (result) content.push(result);
         } else {
           this.errors.add(`${p}/type: ${isObject(item) ? String(item.type) : JSON.stringify(item)} is not a valid enum value`);
         }

@@ -27,8 +27,11 @@ const FORMAT_SCHEMA: ObjectSchema = {
 export interface AnthropicRequestToConverseOptions {
   /** Top-level fields copied into additionalModelRequestFields, in this order; default PASS_THROUGH_FIELDS. */
   passThrough?: readonly string[];
-  /** Whether messages may have the `system` role (the Messages API's; Bedrock's Claude body schema has no such role). */
-  systemMessages?: boolean;
+  /**
+   * The Messages API's own rules (an Anthropic front door) rather than Bedrock's Claude body schema: messages may
+   * have the `system` role, and a URL source is refused in plain words rather than as the schema's missing keys.
+   */
+  messagesApi?: boolean;
 }
 
 const MESSAGE_SCHEMA: ObjectSchema = {
@@ -60,8 +63,8 @@ const TOOL_CHOICE_SCHEMA: ObjectSchema = {
  * Reads messages, system, tools and tool_choice, stop_sequences, max_tokens, temperature and top_p.
  */
 export function anthropicRequestToConverse(body: JsonObject, errors: IssueList, opts: AnthropicRequestToConverseOptions = {}): ConverseInput {
-  const blocks = new BlockReader(errors);
-  const messages: Message[] = mergeConsecutiveTurns(readMessages(body.messages, opts.systemMessages ? MESSAGE_WITH_SYSTEM_SCHEMA : MESSAGE_SCHEMA, errors, (m, pointer) => {
+  const blocks = new BlockReader(errors, { explainUrlSources: opts.messagesApi === true });
+  const messages: Message[] = mergeConsecutiveTurns(readMessages(body.messages, opts.messagesApi ? MESSAGE_WITH_SYSTEM_SCHEMA : MESSAGE_SCHEMA, errors, (m, pointer) => {
     const content = blocks.content(m.content, `${pointer}/content`);
     if (m.role === "system" && content.some((b) => !("text" in b) && !("cachePoint" in b))) {
       errors.add(`${pointer}/content: a system message holds only text blocks`);

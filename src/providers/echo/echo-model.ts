@@ -8,6 +8,7 @@ import { chooseTool, type ToolCall } from "./choose-tool.js";
 import { cutReply } from "./cut-reply.js";
 import { parseFault, pause, type Fault } from "./faults.js";
 import { minimalInstance, WordSource, type Schema } from "./json-schema-lite.js";
+import { checkClaudeRules } from "./claude-rules.js";
 import { PromptCache } from "./prompt-cache.js";
 import { withPromptVariables } from "./prompt-variables.js";
 import { reasoningRequested, reasoningTrace, signReasoning, verifyReasoningBlocks } from "./reasoning.js";
@@ -76,6 +77,7 @@ export class EchoModel implements Model {
 
   #reply(request: ConverseInput): EchoReply {
     const input = withPromptVariables(request);
+    checkClaudeRules(this.id, input);
     verifyReasoningBlocks(input);
     checkStrictTools(input.toolConfig);
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);

@@ -1,0 +1,38 @@
+// What Claude models refuse on Bedrock, recorded from the real service (recordings/bedrock/): echo served under
+// a Claude id refuses the same requests with the same words, so code tested against it meets these refusals
+// before production does. Each rule names the models it was recorded for; the id is the served one
+// (`anthropic.claude-opus-5-…`, whatever inference-profile prefix the client sent).
+// - Extended thinking with a forced tool choice, any Claude (amazon-bedrock-issue-11227-opus-4-5-error.json).
+// - Opus 5 and later deprecate `temperature` and `top_p` (amazon-bedrock-opus-5-deprecated-*.json).
+// - Opus 5.5 refuses a forced tool choice altogether (bedrock-opus-5-5-forced-tool-error.json).
+// - Sonnet 5 refuses `strict` on tools (issue-18199-sonnet-5-strict-error.json).
+import { validationError } from "../../core/errors.js";
+import type { ConverseInput } from "../../core/model.js";
+import { reasoningRequested } from "./reasoning.js";
+
+const MODEL_ERRORS = "The model returned the following errors: ";
+
+const CLAUDE = /(^|\.)anthropic\.claude-/;
+// Opus 5 and every later Opus: 5, 5-5, 6, …
+const OPUS_5_ON = /claude-opus-([5-9]|\d{2,})(?![0-9])/;
+const OPUS_5_5 = /claude-opus-5-5(?![0-9])/;
+const SONNET_5 = /claude-sonnet-5(?![0-9])/;
+
+/** Throws the ValidationException Bedrock answers when the Claude model `id` refuses the request; else nothing. */
+export function checkClaudeRules(id: string, input: ConverseInput): void {
+  if (!CLAUDE.test(id)) return;
+  const choice = input.toolConfig?.toolChoice;
+  const forced = choice !== undefined && ("tool" in choice || "any" in choice);
+  if (forced && OPUS_5_5.test(id)) throw validationError(`${MODEL_ERRORS}tool_choice: type "tool" and "any" are not supported for this model.`);
+  if (OPUS_5_ON.test(id)) {
+    if (input.inferenceConfig?.temperature !== undefined) throw validationError(`${MODEL_ERRORS}\`temperature\` is deprecated for this model.`);
+    if (input.inferenceConfig?.topP !== undefined) throw validationError(`${MODEL_ERRORS}\`top_p\` is deprecated for this model.`);
+  }
+  if (SONNET_5.test(id)) {
+    // Counted as Claude counts its tools (cache points are not tools there).
+    const specs = input.toolConfig?.tools.filter((t) => "toolSpec" in t) ?? [];
+    const strict = specs.findIndex((t) => "toolSpec" in t && t.toolSpec.strict !== undefined);
+    if (strict >= 0) throw validationError(`${MODEL_ERRORS}tools.${strict}.custom.strict: Extra inputs are not permitted`);
+  }
+  if (forced && reasoningRequested(input)) throw validationError(`${MODEL_ERRORS}Thinking may not be enabled when tool_choice forces tool use.`);
+}

@@ -8,7 +8,7 @@ import { chooseTool, type ToolCall } from "./choose-tool.js";
 import { cutReply } from "./cut-reply.js";
 import { parseFault, pause, type Fault } from "./faults.js";
 import { minimalInstance, WordSource, type Schema } from "./json-schema-lite.js";
-import { checkClaudeRules } from "./claude-rules.js";
+import { checkModelRules } from "./model-rules.js";
 import { PromptCache } from "./prompt-cache.js";
 import { withPromptVariables } from "./prompt-variables.js";
 import { reasoningRequested, reasoningTrace, signReasoning, verifyReasoningBlocks } from "./reasoning.js";
@@ -75,9 +75,9 @@ export class EchoModel implements Model {
 
   constructor(readonly id: string) {}
 
-  #reply(request: ConverseInput): EchoReply {
+  #reply(request: ConverseInput, ctx: CallContext): EchoReply {
     const input = withPromptVariables(request);
-    checkClaudeRules(this.id, input);
+    checkModelRules(this.id, input, ctx.record.operation);
     verifyReasoningBlocks(input);
     checkStrictTools(input.toolConfig);
     const pointers = parseResponseFieldPaths(input.additionalModelResponseFieldPaths);
@@ -116,7 +116,7 @@ export class EchoModel implements Model {
   }
 
   async converse(input: ConverseInput, ctx: CallContext): Promise<ConverseOutput> {
-    const r = this.#reply(input);
+    const r = this.#reply(input, ctx);
     if (r.fault?.kind === "error") throw r.fault.error;
     if (r.fault?.kind === "slow") await pause(r.fault.delayMs * Math.max(1, countTokens(r.text ?? "")), ctx.signal);
     const content: ContentBlock[] = [];
@@ -132,7 +132,7 @@ export class EchoModel implements Model {
   }
 
   async *converseStream(input: ConverseInput, ctx: CallContext): AsyncIterable<StreamEvent> {
-    const r = this.#reply(input);
+    const r = this.#reply(input, ctx);
     const failAfter = r.fault?.kind === "error" ? r.fault.after : Infinity;
     const delayMs = r.fault?.kind === "slow" ? r.fault.delayMs : 0;
     let sent = 0;

@@ -1,6 +1,6 @@
-// What Claude models refuse on Bedrock, recorded from the real service: echo served under a Claude id refuses
-// the same requests in the same words (through the JS SDK, Converse and the Claude InvokeModel body), and
-// serves the ids the rules do not name as before.
+// What particular models refuse on Bedrock, recorded from the real service: echo served under a Claude or OpenAI
+// id refuses the same requests in the same words (through the JS SDK: Converse, and for Claude the InvokeModel
+// body too), and serves the ids the rules do not name as before.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -13,9 +13,11 @@ const OPUS_45 = "anthropic.claude-opus-4-5-20251101-v1:0";
 const OPUS_5 = "anthropic.claude-opus-5-v1";
 const OPUS_55 = "anthropic.claude-opus-5-5-v1";
 const SONNET_5 = "anthropic.claude-sonnet-5-v1";
+const GPT_OSS = "openai.gpt-oss-120b-1:0";
+const GPT_56 = "openai.gpt-5.6-sol";
 const session = sdkSession({
   config: `models:
-${[OPUS_45, OPUS_5, OPUS_55, SONNET_5].map((id) => `  - { id: "${id}", provider: echo }`).join("\n")}
+${[OPUS_45, OPUS_5, OPUS_55, SONNET_5, GPT_OSS, GPT_56].map((id) => `  - { id: "${id}", provider: echo }`).join("\n")}
   - { id: basalt.echo, provider: echo }
 `,
 });
@@ -66,5 +68,24 @@ describe("Claude models' own refusals, as recorded", () => {
     const strict = await session.refusal({ messages: user("go"), toolConfig: tools(true) }, SONNET_5);
     assert.equal(strict.message, recorded("issue-18199-sonnet-5-strict-error.json"));
     await session.converse({ messages: user("go"), toolConfig: tools(true) }, OPUS_5);
+  });
+});
+
+describe("OpenAI models' sampling fields in Converse, as recorded", () => {
+  test("gpt-oss takes no stopSequences; GPT-5.x none of temperature, topP, stopSequences; InvokeModel bodies are not Converse's", async () => {
+    const stop = await session.refusal({ messages: user("hi"), inferenceConfig: { stopSequences: ["END"] } }, GPT_OSS);
+    assert.deepEqual([stop.name, stop.message, stop.status], ["ValidationException", recorded("amazon-bedrock-openai-stop-sequences-error.json"), 400]);
+    await session.converse({ messages: user("hi"), inferenceConfig: { temperature: 0.2, topP: 0.5 } }, GPT_OSS);
+
+    const all = { temperature: 0.2, topP: 0.5, stopSequences: ["END"] };
+    assert.equal((await session.refusal({ messages: user("hi"), inferenceConfig: all }, `us.${GPT_56}`)).message, recorded("amazon-bedrock-openai-temperature-error.json"));
+    assert.equal((await session.refusal({ messages: user("hi"), inferenceConfig: { topP: 0.5, stopSequences: ["END"] } }, GPT_56)).message, recorded("amazon-bedrock-openai-top-p-error.json"));
+    assert.equal((await session.refusal({ messages: user("hi"), inferenceConfig: { stopSequences: ["END"] } }, GPT_56)).message, recorded("amazon-bedrock-openai-stop-sequences-error.json"));
+    await session.converse({ messages: user("hi"), inferenceConfig: { maxTokens: 20 } }, GPT_56);
+
+    // The gpt-oss InvokeModel body (a Chat Completions request) keeps its `stop`.
+    const body = JSON.stringify({ messages: [{ role: "user", content: "a b c" }], stop: ["c"] });
+    const answer = JSON.parse(new TextDecoder().decode((await session.client.send(new InvokeModelCommand({ modelId: GPT_OSS, body }))).body)) as { choices: { message: { content: string } }[] };
+    assert.equal(answer.choices[0].message.content, "a b ");
   });
 });

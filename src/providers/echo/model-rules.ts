@@ -1,7 +1,12 @@
-// What Claude models refuse on Bedrock, recorded from the real service (recordings/bedrock/): echo served under
-// a Claude id refuses the same requests with the same words, so code tested against it meets these refusals
-// before production does. Each rule names the models it was recorded for; the id is the served one
+// What particular models refuse on Bedrock, recorded from the real service (recordings/bedrock/): echo served
+// under such an id refuses the same requests with the same words, so code tested against it meets these
+// refusals before production does. Each rule names the models it was recorded for; the id is the served one
 // (`anthropic.claude-opus-5-…`, whatever inference-profile prefix the client sent).
+// OpenAI models, in Converse (Bedrock's Converse front end refuses the field; the recordings are
+// amazon-bedrock-openai-*-error.json, as the Vercel AI SDK's tests of them use them):
+// - gpt-oss takes no `stopSequences`;
+// - the other OpenAI models (GPT-5.x) take none of `temperature`, `topP`, `stopSequences` (the first one sent is named).
+// Claude:
 // - Extended thinking with a forced tool choice, any Claude (amazon-bedrock-issue-11227-opus-4-5-error.json).
 // - Opus 5 and later deprecate `temperature` and `top_p` (amazon-bedrock-opus-5-deprecated-*.json).
 // - Opus 5.5 refuses a forced tool choice altogether (bedrock-opus-5-5-forced-tool-error.json).
@@ -18,9 +23,33 @@ const OPUS_5_ON = /claude-opus-([5-9]|\d{2,})(?![0-9])/;
 const OPUS_5_5 = /claude-opus-5-5(?![0-9])/;
 const SONNET_5 = /claude-sonnet-5(?![0-9])/;
 
-/** Throws the ValidationException Bedrock answers when the Claude model `id` refuses the request; else nothing. */
-export function checkClaudeRules(id: string, input: ConverseInput): void {
-  if (!CLAUDE.test(id)) return;
+const OPENAI = /(^|\.)openai\./;
+const GPT_OSS = /(^|\.)openai\.gpt-oss-/;
+
+const unsupportedField = (field: string) => validationError(`This model doesn't support the ${field} field. Remove ${field} and try again.`);
+
+/**
+ * Throws the ValidationException Bedrock answers when the model `id` refuses the request; else nothing.
+ * `operation`: the call's (the OpenAI models' rules are Converse's own).
+ */
+export function checkModelRules(id: string, input: ConverseInput, operation: string | undefined): void {
+  if (OPENAI.test(id)) {
+    if (operation === "Converse" || operation === "ConverseStream") checkOpenAiRules(id, input);
+    return;
+  }
+  if (CLAUDE.test(id)) checkClaudeRules(id, input);
+}
+
+function checkOpenAiRules(id: string, input: ConverseInput): void {
+  const cfg = input.inferenceConfig;
+  if (!GPT_OSS.test(id)) {
+    if (cfg?.temperature !== undefined) throw unsupportedField("temperature");
+    if (cfg?.topP !== undefined) throw unsupportedField("topP");
+  }
+  if (cfg?.stopSequences !== undefined) throw unsupportedField("stopSequences");
+}
+
+function checkClaudeRules(id: string, input: ConverseInput): void {
   const choice = input.toolConfig?.toolChoice;
   const forced = choice !== undefined && ("tool" in choice || "any" in choice);
   if (forced && OPUS_5_5.test(id)) throw validationError(`${MODEL_ERRORS}tool_choice: type "tool" and "any" are not supported for this model.`);

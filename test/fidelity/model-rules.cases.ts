@@ -15,9 +15,11 @@ const OPUS_55 = "anthropic.claude-opus-5-5-v1";
 const SONNET_5 = "anthropic.claude-sonnet-5-v1";
 const GPT_OSS = "openai.gpt-oss-120b-1:0";
 const GPT_56 = "openai.gpt-5.6-sol";
+const NOVA_MICRO = "amazon.nova-micro-v1:0";
+const NOVA_2 = "amazon.nova-2-lite-v1:0";
 const session = sdkSession({
   config: `models:
-${[OPUS_45, OPUS_5, OPUS_55, SONNET_5, GPT_OSS, GPT_56].map((id) => `  - { id: "${id}", provider: echo }`).join("\n")}
+${[OPUS_45, OPUS_5, OPUS_55, SONNET_5, GPT_OSS, GPT_56, NOVA_MICRO, NOVA_2].map((id) => `  - { id: "${id}", provider: echo }`).join("\n")}
   - { id: basalt.echo, provider: echo }
 `,
 });
@@ -87,5 +89,22 @@ describe("OpenAI models' sampling fields in Converse, as recorded", () => {
     const body = JSON.stringify({ messages: [{ role: "user", content: "a b c" }], stop: ["c"] });
     const answer = JSON.parse(new TextDecoder().decode((await session.client.send(new InvokeModelCommand({ modelId: GPT_OSS, body }))).body)) as { choices: { message: { content: string } }[] };
     assert.equal(answer.choices[0].message.content, "a b ");
+  });
+});
+
+describe("Amazon Nova's reasoning, as recorded", () => {
+  test("Nova 1 refuses any reasoningConfig; Nova 2 at high effort wants maxTokens unset", async () => {
+    const micro = JSON.parse(readFileSync(new URL("./recordings/amazon-bedrock-nova-micro-portable-reasoning.json", import.meta.url), "utf8")) as {
+      withReasoningConfig: { status: number; body: { message: string } };
+    };
+    const refused = await session.refusal({ messages: user("ok"), additionalModelRequestFields: { reasoningConfig: { type: "enabled" } } }, `us.${NOVA_MICRO}`);
+    assert.deepEqual([refused.message, refused.status], [micro.withReasoningConfig.body.message, micro.withReasoningConfig.status]);
+    await session.converse({ messages: user("ok") }, NOVA_MICRO);
+
+    const high = { reasoningConfig: { type: "enabled", maxReasoningEffort: "high" } };
+    const nova2 = await session.refusal({ messages: user("ok"), inferenceConfig: { maxTokens: 100 }, additionalModelRequestFields: high }, NOVA_2);
+    assert.equal(nova2.message, recorded("amazon-bedrock-nova-2-high-reasoning-validation-error.json"));
+    await session.converse({ messages: user("ok"), additionalModelRequestFields: high }, NOVA_2);
+    await session.converse({ messages: user("ok"), inferenceConfig: { maxTokens: 100 }, additionalModelRequestFields: { reasoningConfig: { type: "enabled", maxReasoningEffort: "medium" } } }, NOVA_2);
   });
 });

@@ -6,6 +6,9 @@
 // amazon-bedrock-openai-*-error.json, as the Vercel AI SDK's tests of them use them):
 // - gpt-oss takes no `stopSequences`;
 // - the other OpenAI models (GPT-5.x) take none of `temperature`, `topP`, `stopSequences` (the first one sent is named).
+// Amazon Nova:
+// - Nova 1 (Micro, Lite, Pro) has no reasoning: any reasoningConfig is refused (amazon-bedrock-nova-micro-portable-reasoning.json);
+// - Nova 2 with reasoning at high effort wants maxTokens unset (amazon-bedrock-nova-2-high-reasoning-validation-error.json).
 // Claude:
 // - Extended thinking with a forced tool choice, any Claude (amazon-bedrock-issue-11227-opus-4-5-error.json).
 // - Opus 5 and later deprecate `temperature` and `top_p` (amazon-bedrock-opus-5-deprecated-*.json).
@@ -13,6 +16,7 @@
 // - Sonnet 5 refuses `strict` on tools (issue-18199-sonnet-5-strict-error.json).
 import { validationError } from "../../core/errors.js";
 import type { ConverseInput } from "../../core/model.js";
+import { isObject } from "../../core/json.js";
 import { reasoningRequested } from "./reasoning.js";
 
 const MODEL_ERRORS = "The model returned the following errors: ";
@@ -22,6 +26,10 @@ const CLAUDE = /(^|\.)anthropic\.claude-/;
 const OPUS_5_ON = /claude-opus-([5-9]|\d{2,})(?![0-9])/;
 const OPUS_5_5 = /claude-opus-5-5(?![0-9])/;
 const SONNET_5 = /claude-sonnet-5(?![0-9])/;
+
+const NOVA_1 = /(^|\.)amazon\.nova-(micro|lite|pro)-v1/;
+const NOVA_2 = /(^|\.)amazon\.nova-2-/;
+const NOVA_DOCS = "https://docs.aws.amazon.com/nova/latest/userguide";
 
 const OPENAI = /(^|\.)openai\./;
 const GPT_OSS = /(^|\.)openai\.gpt-oss-/;
@@ -38,6 +46,19 @@ export function checkModelRules(id: string, input: ConverseInput, operation: str
     return;
   }
   if (CLAUDE.test(id)) checkClaudeRules(id, input);
+  else if (NOVA_1.test(id) || NOVA_2.test(id)) checkNovaRules(id, input);
+}
+
+function checkNovaRules(id: string, input: ConverseInput): void {
+  const fields = input.additionalModelRequestFields;
+  const reasoning = isObject(fields) ? fields.reasoningConfig : undefined;
+  if (reasoning === undefined) return;
+  if (NOVA_1.test(id)) {
+    throw validationError(`${MODEL_ERRORS}Malformed input request: the provided reasoning config value is invalid, please reformat your input and try again.`);
+  }
+  if (isObject(reasoning) && reasoning.type === "enabled" && reasoning.maxReasoningEffort === "high" && input.inferenceConfig?.maxTokens !== undefined) {
+    throw validationError(`${MODEL_ERRORS}\`maxTokens\` must be unset when reasoningConfig type is 'enabled' and maxReasoningEffort is 'high'. Please consult our documentation at ${NOVA_DOCS}`);
+  }
 }
 
 function checkOpenAiRules(id: string, input: ConverseInput): void {

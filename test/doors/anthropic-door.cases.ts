@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import { startBasalt, writeConfig, type RunningBasalt } from "../helpers/start-basalt.js";
 import { startOpenAIUpstream, chatStream, completion, type FakeOpenAIUpstream } from "../fakes/openai-upstream.js";
-import { blockStart, errorEvent, messageStart, startAnthropicUpstream, textDelta, type FakeAnthropicUpstream } from "../fakes/anthropic-upstream.js";
+import {
+  blockStart, errorEvent, message, messageStart, startAnthropicUpstream, textBlock, textDelta, type FakeAnthropicUpstream,
+} from "../fakes/anthropic-upstream.js";
 
 const LLAMA = "meta.llama3-8b-instruct-v1:0";
 const HAIKU = "anthropic.claude-3-5-haiku-20241022-v1:0";
@@ -264,6 +266,19 @@ test("search_result blocks (top level and in tool results) and content-sourced d
     assert.match(err.message, /url sources are not supported here/);
     return true;
   });
+});
+
+test("Anthropic's own model names (as Claude Code sends them) reach the served Bedrock id of that model", async () => {
+  for (const name of ["claude-3-5-haiku-20241022", "claude-3-5-haiku"]) {
+    claudeUpstream.enqueue({ json: message({ content: [textBlock("from haiku")] }) });
+    const msg = await client.messages.create({ model: name, max_tokens: 20, messages: [{ role: "user", content: "hi" }] });
+    assert.deepEqual(msg.content.map((b) => b.type === "text" && b.text), ["from haiku"]);
+    assert.equal(msg.model, name);
+    assert.equal((claudeUpstream.requests.at(-1)!.body as { model: string }).model, "claude-3-5-haiku-20241022");
+  }
+  const [record] = await (await fetch(`${basalt.url}/_basalt/calls?limit=1`)).json() as { requestedModelId: string; modelId: string }[];
+  assert.deepEqual([record.requestedModelId, record.modelId], ["claude-3-5-haiku", HAIKU]);
+  await assert.rejects(client.messages.create({ model: "claude-3-5", max_tokens: 5, messages: [{ role: "user", content: "x" }] }), Anthropic.NotFoundError);
 });
 
 test("errors in Anthropic's shape: unknown model 404, bad request 400", async () => {

@@ -10,6 +10,7 @@ import { IssueList, isObject, type JsonObject } from "../../formats/shared/check
 import type { IncomingCall } from "../../server/call-context.js";
 import { policyHeaders } from "../bedrock/respond.js";
 import type { FrontDoor } from "../../server/dispatch.js";
+import { bedrockIdOfClaudeName } from "./claude-model-names.js";
 import { checkedInput, newId, openedEvents, readJsonObject, servedModel, startSse, writeSse } from "../foreign/model-call.js";
 import { sendAnthropicError, withDetails } from "./anthropic-errors.js";
 import { withEarlyUsage } from "../../families/anthropic/early-usage.js";
@@ -112,7 +113,7 @@ async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void
   refuseThread(body);
   const stream = body.stream === true;
   call.record.operation = stream ? "MessagesStream" : "Messages";
-  const { served, ctx } = servedModel(call, catalog, body.model);
+  const { served, ctx } = servedModel(call, catalog, body.model, bedrockIdOfClaudeName);
   const input = converseInput(body, true);
   const answer = { id: newId("msg_"), model: body.model as string, stopSequences: input.inferenceConfig?.stopSequences };
   if (!stream) {
@@ -150,7 +151,7 @@ async function messages(call: IncomingCall, catalog: ModelCatalog): Promise<void
 async function countTokens(call: IncomingCall, catalog: ModelCatalog): Promise<void> {
   call.record.operation = "CountTokens";
   const body = await readJsonObject(call);
-  const { served, ctx } = servedModel(call, catalog, body.model);
+  const { served, ctx } = servedModel(call, catalog, body.model, bedrockIdOfClaudeName);
   const input = converseInput(body, false);
   const inputTokens = await served.model.countTokens({
     converse: {

@@ -27,12 +27,22 @@ export async function readJsonObject(call: IncomingCall): Promise<JsonObject> {
   return parsed as JsonObject;
 }
 
-/** The served model named by the body's `model`, noted in the record; a ResourceNotFoundException if none. */
-export function servedModel(call: IncomingCall, catalog: ModelCatalog, model: unknown): { served: ServedModel; ctx: CallContext } {
+/**
+ * The served model named by the body's `model`, noted in the record; a ResourceNotFoundException if none.
+ * `alias`: the door's own names for served ids (the Anthropic door's `claude-…` names), asked when the catalogue
+ * does not serve `model` as it is.
+ */
+export function servedModel(
+  call: IncomingCall, catalog: ModelCatalog, model: unknown, alias?: (catalog: ModelCatalog, model: string) => string | undefined,
+): { served: ServedModel; ctx: CallContext } {
   if (typeof model !== "string" || model === "") throw validationError("model: a model id is required.");
   const record = call.record;
   record.requestedModelId = model;
-  const served = catalog.resolve(model);
+  let served = catalog.resolve(model);
+  if (!served && alias) {
+    const id = alias(catalog, model);
+    if (id !== undefined) served = catalog.resolve(id);
+  }
   if (!served) throw new BedrockError("ResourceNotFoundException", `The model '${model}' does not exist or is not served here.`);
   record.modelId = served.info.id;
   record.provider = served.info.provider;
